@@ -1,0 +1,48 @@
+"""sourcing: how much of each critical mineral to import from each origin, trading cost against
+disruption risk under concentration caps. A Pyomo LP solved with HiGHS.
+
+The API, lazily imported so that ``sourcing --help`` stays fast::
+
+    import sourcing
+    data = sourcing.load_inputs(sourcing.bundled_inputs())
+    result = sourcing.solve(data.with_caps({"China": 0.5}), sourcing.RiskOptions(risk_weight=1))
+    result.plan, result.caps, result.scenarios
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "InputData", "RiskOptions", "Result", "build_model", "bundled_inputs", "load_inputs", "solve",
+    "SourcingError", "InputError", "InfeasibleError", "OptionError", "SolverError",
+]
+
+_LAZY = {
+    "InputData": "sourcing.data",
+    "load_inputs": "sourcing.data",
+    "RiskOptions": "sourcing.model",
+    "build_model": "sourcing.model",
+    "Result": "sourcing.result",
+    "solve": "sourcing.solve",
+    "SourcingError": "sourcing.errors",
+    "InputError": "sourcing.errors",
+    "InfeasibleError": "sourcing.errors",
+    "OptionError": "sourcing.errors",
+    "SolverError": "sourcing.errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'sourcing' has no attribute {name!r}")
+
+
+def bundled_inputs() -> Path:
+    """The folder of the bundled Japan dataset (installed with the package, or the checkout's)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "inputs"
+    return installed if installed.is_dir() else here.parent / "inputs"

@@ -1,0 +1,150 @@
+"""The ``sourcing`` command: a thin layer over the Python API.
+
+Only click is imported at start-up; the optimization and data libraries load when a command runs,
+so ``sourcing --help`` answers at once. Data goes to stdout (or ``--output``); messages to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sourcing import bundled_inputs
+
+
+def _parse_cap(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict:
+    """``ORIGIN=SHARE`` or ``ORIGIN:ELEMENT=SHARE`` -> {origin or (origin, element): share}."""
+    caps: dict[Any, float] = {}
+    for text in values:
+        target, sep, share_text = text.rpartition("=")
+        if not sep or not target.strip():
+            raise click.BadParameter(f"{text!r}: expected ORIGIN=SHARE or ORIGIN:ELEMENT=SHARE")
+        try:
+            share = float(share_text)
+        except ValueError:
+            raise click.BadParameter(f"{text!r}: SHARE must be a number in [0, 1]") from None
+        if not 0.0 <= share <= 1.0:
+            raise click.BadParameter(f"{text!r}: SHARE must lie in [0, 1]")
+        origin, colon, element = target.partition(":")
+        key = (origin.strip(), element.strip()) if colon else origin.strip()
+        caps[key] = share
+    return caps
+
+
+def _run(action: Callable[[], str], output: Path | None) -> None:
+    """Run ``action`` and emit its text; map our errors to the contract's exit codes."""
+    from sourcing.errors import OptionError, SourcingError
+
+    try:
+        text = action()
+    except OptionError as exc:
+        raise click.UsageError(str(exc)) from None
+    except SourcingError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so briefly, keep the traceback for those who ask
+        if os.environ.get("SOURCING_DEBUG"):
+            raise
+        click.echo(f"internal error (a bug in sourcing; set SOURCING_DEBUG=1 for details): {exc!r}", err=True)
+        sys.exit(1)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from sourcing.report import write_atomic
+
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+inputs_option = click.option(
+    "--inputs", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+    help="Folder of input CSV files (default: the bundled Japan dataset).",
+)
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+    help="table for people; json or csv for scripts.",
+)
+output_option = click.option(
+    "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+    help="Write to this file (atomically) instead of stdout.",
+)
+
+
+def risk_options(func: Callable) -> Callable:
+    func = click.option("--cvar-level", type=float, default=0.95, show_default=True,
+                        help="beta in [0, 1): CVaR averages the worst 1 - beta of probability.")(func)
+    func = click.option("--cvar-weight", type=float, default=0.0, show_default=True,
+                        help="omega in [0, 1]: share of the risk term given to CVaR.")(func)
+    func = click.option("--risk-weight", type=float, default=1.0, show_default=True,
+                        help="lambda >= 0: weight of disruption losses (0 ignores them).")(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="sourcing")
+def main() -> None:
+    """Decide how many tonnes of each critical mineral to contract from each origin.
+
+    Minimizes procurement cost plus the weighted cost of shortages in disruption scenarios,
+    under capacities, take-or-pay commitments and concentration caps. Exit codes: 0 optimal,
+    2 usage, 3 invalid input, 4 infeasible, 5 solver failure.
+    """
+
+
+@main.command()
+@inputs_option
+@risk_options
+@click.option("--cap", "caps", multiple=True, callback=_parse_cap, metavar="ORIGIN[:ELEMENT]=SHARE",
+              help="Override caps.csv for this run; ORIGIN=SHARE caps every element; repeatable. 1 removes.")
+@format_option
+@output_option
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds HiGHS may take (exit 5 when hit).")
+def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float,
+          caps: dict, fmt: str, output: Path | None, time_limit: float | None) -> None:
+    """Solve for the optimal plan and report its cost, risk and binding caps."""
+
+    def action() -> str:
+        from sourcing.data import load_inputs
+        from sourcing.model import RiskOptions
+        from sourcing.report import FORMATS
+        from sourcing.solve import solve as solve_plan
+
+        options = RiskOptions(risk_weight, cvar_weight, cvar_level)
+        data = load_inputs(inputs or bundled_inputs())
+        if caps:
+            data = data.with_caps(caps)
+        return FORMATS[fmt](solve_plan(data, options, time_limit=time_limit))
+
+    _run(action, output)
+
+
+@main.command()
+@inputs_option
+def check(inputs: Path | None) -> None:
+    """Validate the input folder; list every problem as file:line:column (exit 3)."""
+
+    def action() -> str:
+        from sourcing.data import load_inputs
+
+        data = load_inputs(inputs or bundled_inputs())
+        n_dis = len(data.offer_availability())
+        return (
+            f"ok: {len(data.offers)} offers from {len(data.origins)} origins for "
+            f"{len(data.elements)} elements; {len(data.caps)} cap rows; {len(data.scenarios)} scenarios "
+            f"with {n_dis} disrupted offer-scenarios; folder {data.folder}\n"
+        )
+
+    _run(action, None)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

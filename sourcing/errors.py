@@ -1,0 +1,64 @@
+"""The exceptions `sourcing` raises, each with the process exit code the CLI maps it to.
+
+Every message says what is wrong and what to change. The CLI prints the message to stderr and exits
+with ``exit_code``; the Python API raises the exception itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class SourcingError(Exception):
+    """Base class of every error `sourcing` raises on purpose."""
+
+    exit_code: int = 1
+
+
+class OptionError(SourcingError, ValueError):
+    """An option value is out of range or names something that does not exist (exit 2)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input file, located by 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class InputError(SourcingError, ValueError):
+    """The input folder breaks the contract; ``problems`` lists every problem found (exit 3)."""
+
+    exit_code = 3
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        lines = [f"{len(self.problems)} {noun} in the input data:"]
+        lines += [str(p) for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class InfeasibleError(SourcingError):
+    """No plan meets every constraint; ``causes`` says which limits conflict and by how much (exit 4)."""
+
+    exit_code = 4
+
+    def __init__(self, causes: list[str]) -> None:
+        self.causes = list(causes)
+        text = "no plan meets every constraint:\n" + "\n".join(f"  - {c}" for c in self.causes)
+        super().__init__(text)
+
+
+class SolverError(SourcingError):
+    """HiGHS failed, hit a limit or returned something unusable (exit 5)."""
+
+    exit_code = 5

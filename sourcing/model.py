@@ -1,0 +1,159 @@
+"""Build the Pyomo model of the contract's LP from validated data. Builds only: no I/O, no solving.
+
+Sets are UPPERCASE, indices lowercase, and every component carries the name used in the CSV headers,
+result columns and README. The math letters of the README live in the ``doc=`` strings:
+
+    x[o,e] = volume, X[e] = total_volume, w[e,k] = stock_release, u[e,k] = shortage,
+    L[k] = loss, eta = cvar_threshold, z[k] = cvar_excess.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import pyomo.environ as pyo
+
+from sourcing.data import InputData
+from sourcing.errors import OptionError
+
+USD_PER_KG_TO_USD_PER_T = 1000.0
+"""Costs are given per kg, volumes in tonnes."""
+
+
+@dataclass(frozen=True)
+class RiskOptions:
+    """How the objective weighs disruption losses.
+
+    Attributes:
+        risk_weight: lambda >= 0; 1 makes the objective the expected cost of procurement plus
+            disruption losses, 0 ignores disruptions.
+        cvar_weight: omega in [0, 1]; the share of the risk term given to CVaR instead of the mean.
+        cvar_level: beta in [0, 1); CVaR averages the worst 1 - beta of probability mass.
+    """
+
+    risk_weight: float = 1.0
+    cvar_weight: float = 0.0
+    cvar_level: float = 0.95
+
+    def __post_init__(self) -> None:
+        checks = (
+            ("risk_weight", self.risk_weight, 0.0 <= self.risk_weight < 1e6, "a number >= 0 (and below 1e6)"),
+            ("cvar_weight", self.cvar_weight, 0.0 <= self.cvar_weight <= 1.0, "a number in [0, 1]"),
+            ("cvar_level", self.cvar_level, 0.0 <= self.cvar_level < 1.0, "a number in [0, 1)"),
+        )
+        for name, value, ok, expected in checks:
+            if not (np.isfinite(value) and ok):
+                raise OptionError(f"--{name.replace('_', '-')} must be {expected}, got {value}")
+
+    @property
+    def uses_cvar(self) -> bool:
+        return self.risk_weight > 0 and self.cvar_weight > 0
+
+
+def build_model(data: InputData, options: RiskOptions | None = None) -> pyo.ConcreteModel:
+    """The contract's LP (1)-(5), with the CVaR term when ``options.cvar_weight > 0``.
+
+    The model is written sparsely but is equivalent to the contract: the total contracted volume of
+    each element is a variable ``total_volume`` (2a), so a cap row (3) holds two terms and a scenario
+    row (4) holds the total minus the lost part of the disrupted offers only.
+    """
+    options = options or RiskOptions()
+    offers = data.offers
+    elements = data.elements.set_index("element")
+    scenarios = data.scenarios.set_index("scenario")
+    offer_keys = list(zip(offers["origin"], offers["element"]))
+    caps = data.offer_caps()
+    capped = [k for k, s in zip(offer_keys, caps) if s < 1.0]
+    max_share = dict(zip(offer_keys, caps))
+    bounds = dict(zip(offer_keys, zip(offers["min_volume"], offers["capacity"])))
+    unit_cost = dict(zip(offer_keys, offers["unit_cost"]))
+    offers_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key in offer_keys:
+        offers_of[key[1]].append(key)
+    lost: dict[tuple[str, str], list[tuple[tuple[str, str], float]]] = defaultdict(list)
+    for row in data.offer_availability().itertuples(index=False):
+        lost[row.element, row.scenario].append(((row.origin, row.element), 1.0 - row.availability))
+    demand = elements["demand"].to_dict()
+    penalty = (elements["shortage_cost"] * USD_PER_KG_TO_USD_PER_T).to_dict()
+    stock = elements["stock"].to_dict()
+    probability = scenarios["probability"].to_dict()
+
+    m = pyo.ConcreteModel(name="sourcing")
+    m.OFFERS = pyo.Set(initialize=offer_keys, dimen=2, doc="offers (o, e) from supply.csv")
+    m.ELEMENTS = pyo.Set(initialize=list(elements.index), doc="elements e from demand.csv")
+    m.SCENARIOS = pyo.Set(initialize=list(scenarios.index), doc="scenarios k, baseline included")
+    m.CAPPED = pyo.Set(initialize=capped, dimen=2, within=m.OFFERS, doc="offers whose max_share < 1")
+
+    m.volume = pyo.Var(
+        m.OFFERS, domain=pyo.NonNegativeReals, bounds=lambda m, o, e: bounds[o, e],
+        doc="x[o,e]: tonnes contracted; (1) min_volume[o,e] <= x[o,e] <= capacity[o,e]",
+    )
+    m.total_volume = pyo.Var(m.ELEMENTS, domain=pyo.NonNegativeReals, doc="X[e]: tonnes contracted in all")
+    m.stock_release = pyo.Var(m.ELEMENTS, m.SCENARIOS, domain=pyo.NonNegativeReals, doc="w[e,k]: stock released, t")
+    m.shortage = pyo.Var(m.ELEMENTS, m.SCENARIOS, domain=pyo.NonNegativeReals, doc="u[e,k]: demand unmet, t")
+
+    @m.Constraint(m.ELEMENTS, doc="(2a) X[e] = sum_o x[o,e]")
+    def total_volume_def(m, e):
+        return m.total_volume[e] - sum(m.volume[k] for k in offers_of[e]) == 0
+
+    @m.Constraint(m.ELEMENTS, doc="(2) cover: X[e] >= demand[e]")
+    def cover(m, e):
+        return m.total_volume[e] >= demand[e]
+
+    @m.Constraint(m.CAPPED, doc="(3) concentration: x[o,e] - max_share[o,e] X[e] <= 0")
+    def concentration(m, o, e):
+        return m.volume[o, e] - max_share[o, e] * m.total_volume[e] <= 0
+
+    @m.Constraint(
+        m.ELEMENTS, m.SCENARIOS,
+        doc="(4) scenario: X[e] - sum_o (1 - a[o,e,k]) x[o,e] + w[e,k] + u[e,k] >= demand[e]",
+    )
+    def scenario_balance(m, e, k):
+        arrived = m.total_volume[e] - sum(f * m.volume[o] for o, f in lost[e, k])
+        return arrived + m.stock_release[e, k] + m.shortage[e, k] >= demand[e]
+
+    @m.Constraint(m.ELEMENTS, m.SCENARIOS, doc="(5) stock: w[e,k] <= stock[e]")
+    def stock_limit(m, e, k):
+        return m.stock_release[e, k] <= stock[e]
+
+    @m.Expression(doc="sum_{o,e} 1000 unit_cost[o,e] x[o,e], USD")
+    def procurement_cost(m):
+        return sum(USD_PER_KG_TO_USD_PER_T * unit_cost[k] * m.volume[k] for k in m.OFFERS)
+
+    @m.Expression(m.SCENARIOS, doc="L[k] = sum_e 1000 shortage_cost[e] u[e,k], USD")
+    def loss(m, k):
+        return sum(penalty[e] * m.shortage[e, k] for e in m.ELEMENTS)
+
+    @m.Expression(doc="sum_k p[k] L[k], USD")
+    def expected_shortage_cost(m):
+        return sum(probability[k] * m.loss[k] for k in m.SCENARIOS)
+
+    risk = (1.0 - options.cvar_weight) * m.expected_shortage_cost if options.uses_cvar else m.expected_shortage_cost
+    if options.uses_cvar:
+        _add_cvar(m, probability, options.cvar_level)
+        risk = risk + options.cvar_weight * m.cvar
+
+    @m.Objective(sense=pyo.minimize, doc="procurement cost + risk_weight * risk term, USD")
+    def total_cost(m):
+        if options.risk_weight == 0:
+            return m.procurement_cost
+        return m.procurement_cost + options.risk_weight * risk
+
+    return m
+
+
+def _add_cvar(m: pyo.ConcreteModel, probability: dict[str, float], level: float) -> None:
+    """Rockafellar-Uryasev: CVaR = eta + 1/(1 - beta) sum_k p[k] z[k], z[k] >= L[k] - eta, z >= 0."""
+    m.cvar_threshold = pyo.Var(domain=pyo.Reals, doc="eta: value at risk at the optimum, USD")
+    m.cvar_excess = pyo.Var(m.SCENARIOS, domain=pyo.NonNegativeReals, doc="z[k]: loss above eta, USD")
+
+    @m.Constraint(m.SCENARIOS, doc="(6) CVaR: z[k] - L[k] + eta >= 0")
+    def cvar_excess_def(m, k):
+        return m.cvar_excess[k] - m.loss[k] + m.cvar_threshold >= 0
+
+    @m.Expression(doc="eta + 1/(1 - beta) sum_k p[k] z[k], USD")
+    def cvar(m):
+        tail = sum(probability[k] * m.cvar_excess[k] for k in m.SCENARIOS)
+        return m.cvar_threshold + tail / (1.0 - level)

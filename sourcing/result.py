@@ -1,0 +1,113 @@
+"""What a solve returns: a read-only dataclass of pandas frames, and its JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sourcing.model import RiskOptions
+
+
+@dataclass(frozen=True)
+class Result:
+    """An optimal plan and what it costs. Money in USD, volumes in t/yr. Treat frames as read-only.
+
+    Attributes:
+        status: ``"optimal"``.
+        objective: the LP's objective, procurement_cost + risk_weight * risk term.
+        procurement_cost: sum of 1000 unit_cost x volume.
+        expected_shortage_cost: sum_k p[k] L[k].
+        cvar: CVaR of the scenario losses L at ``options.cvar_level`` (reported whatever cvar_weight).
+        options: the risk options solved for.
+        plan: one row per offer: ``origin``, ``element``, ``volume``, ``share`` (of the element's
+            contracted total), ``unit_cost``, ``procurement_cost``, ``capacity``, ``min_volume``,
+            ``max_share`` (effective; 1 = no cap).
+        caps: one row per offer whose max_share < 1: ``origin``, ``element``, ``max_share``,
+            ``share``, ``binding``, ``marginal_cost_per_pp`` (USD: first-order rise of the
+            objective if max_share falls by 0.01), ``slack`` (t).
+        elements: one row per element: ``element``, ``demand``, ``shortage_cost``, ``stock``,
+            ``total_volume``, ``marginal_cost`` (USD/kg: dual of cover (2)), ``stock_value``
+            (USD/kg: fall of the objective per extra kg of stock).
+        scenarios: one row per scenario: ``scenario``, ``probability``, ``description``,
+            ``shortage_cost`` (L[k]).
+        shortages: one row per scenario x element: ``demand``, ``arrived``, ``stock_release``,
+            ``shortage`` (t), ``shortage_cost`` (USD).
+        iterations: simplex iterations HiGHS took.
+    """
+
+    status: str
+    objective: float
+    procurement_cost: float
+    expected_shortage_cost: float
+    cvar: float
+    options: RiskOptions
+    plan: pd.DataFrame
+    caps: pd.DataFrame
+    elements: pd.DataFrame
+    scenarios: pd.DataFrame
+    shortages: pd.DataFrame
+    iterations: int = 0
+
+    def __repr__(self) -> str:
+        binding = int(self.caps["binding"].sum()) if len(self.caps) else 0
+        return (
+            f"Result({self.status}: objective {self.objective / 1e6:,.3f} M USD = procurement "
+            f"{self.procurement_cost / 1e6:,.3f} M + risk; expected shortage cost "
+            f"{self.expected_shortage_cost / 1e6:,.3f} M; {len(self.plan)} offers, {binding} binding caps)"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's JSON document (keys of contract v1, plus additions)."""
+        short = self.shortages
+        scenarios = []
+        for row in self.scenarios.itertuples(index=False):
+            rows = short[short["scenario"] == row.scenario]
+            scenarios.append({
+                "scenario": row.scenario,
+                "probability": float(row.probability),
+                "description": row.description,
+                "shortage": dict(zip(rows["element"], map(float, rows["shortage"]))),
+                "stock_release": dict(zip(rows["element"], map(float, rows["stock_release"]))),
+                "shortage_cost": float(row.shortage_cost),
+            })
+        return {
+            "status": self.status,
+            "objective": float(self.objective),
+            "procurement_cost": float(self.procurement_cost),
+            "expected_shortage_cost": float(self.expected_shortage_cost),
+            "cvar": float(self.cvar),
+            "risk_weight": self.options.risk_weight,
+            "cvar_weight": self.options.cvar_weight,
+            "cvar_level": self.options.cvar_level,
+            "plan": _records(self.plan),
+            "caps": _records(self.caps),
+            "elements": _records(self.elements),
+            "scenarios": scenarios,
+        }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for rec in frame.to_dict(orient="records"):
+        out.append({k: (v.item() if isinstance(v, np.generic) else v) for k, v in rec.items()})
+    return out
+
+
+def cvar_of(loss: np.ndarray, probability: np.ndarray, level: float) -> float:
+    """CVaR at ``level`` of a discrete loss distribution, computed directly (not from the LP).
+
+    The Rockafellar-Uryasev minimum eta + E[(L - eta)+] / (1 - level) is attained at the
+    value at risk, the smallest loss whose cumulative probability reaches ``level``.
+    """
+    loss = np.asarray(loss, dtype=float)
+    p = np.asarray(probability, dtype=float)
+    if not len(loss):
+        return 0.0
+    order = np.argsort(loss, kind="stable")
+    cum = np.cumsum(p[order])
+    at = np.searchsorted(cum, level * cum[-1] - 1e-12, side="left")
+    var = loss[order][min(at, len(loss) - 1)]
+    return float(var + p @ np.maximum(loss - var, 0.0) / (1.0 - level))

@@ -1,0 +1,304 @@
+"""Hand a built model to HiGHS, check how the solve ended, and extract a :class:`Result`.
+
+The model is compiled to matrices once with Pyomo's ``LinearStandardFormCompiler`` and passed to
+``highspy`` directly (see ``../shared/docs/performance.md``). No Pyomo object leaves this module:
+callers get a :class:`Result` of pandas frames.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from sourcing.data import InputData
+from sourcing.errors import InfeasibleError, SolverError
+from sourcing.feasibility import explain_infeasibility
+from sourcing.model import USD_PER_KG_TO_USD_PER_T, RiskOptions, build_model
+from sourcing.result import Result, cvar_of
+
+ZERO = 1e-9
+"""Solver values smaller than this in magnitude are reported as 0."""
+GAP_TOLERANCE = 1e-6
+"""A scenario gap below this fraction of demand is solver round-off, not a shortage."""
+BINDING_TOLERANCE = 1e-6
+"""A cap binds when its slack is at most this fraction of the element's total (at least 1 t x this)."""
+
+
+@dataclass
+class Compiled:
+    """The model as HiGHS sees it, with where each Pyomo component landed.
+
+    ``columns[name]`` holds, for each index of Var ``name`` in the component's order, its column
+    (-1 where the compiler left it out: fixed, or in no row and not in the objective);
+    ``rows[name]`` the same for constraints.
+    """
+
+    cost: np.ndarray
+    offset: float
+    matrix: object  # scipy.sparse.csc_array
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    columns: dict[str, np.ndarray]
+    rows: dict[str, np.ndarray]
+    fallback: dict[str, np.ndarray] = field(default_factory=dict)  # value of left-out columns
+
+
+@dataclass
+class RawSolution:
+    status: str
+    objective: float
+    col_value: np.ndarray
+    row_dual: np.ndarray
+    iterations: int
+
+
+def compile_model(model: pyo.ConcreteModel) -> Compiled:
+    """Compile ``model`` to the matrices HiGHS takes (rows in mixed form: <=, >= or ==)."""
+    info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=pyo.minimize)
+    cols = info.columns
+    n = len(cols)
+    col_pos = {id(v): i for i, v in enumerate(cols)}
+    inf = np.inf
+    lower = np.fromiter((-inf if v.lb is None else v.lb for v in cols), float, n)
+    upper = np.fromiter((inf if v.ub is None else v.ub for v in cols), float, n)
+    rhs = np.asarray(info.rhs, dtype=float)
+    mult = np.fromiter((r[1] for r in info.rows), int, len(info.rows))
+    row_lower = np.where(mult <= 0, rhs, -inf)
+    row_upper = np.where(mult >= 0, rhs, inf)
+    row_pos = {id(r[0]): i for i, r in enumerate(info.rows)}
+    columns, fallback = {}, {}
+    for var in model.component_objects(pyo.Var, active=True):
+        datas = list(var.values())
+        columns[var.name] = np.fromiter((col_pos.get(id(v), -1) for v in datas), int, len(datas))
+        fallback[var.name] = np.array([_resting_value(v) for v in datas], dtype=float)
+    rows = {}
+    for con in model.component_objects(pyo.Constraint, active=True):
+        datas = list(con.values())
+        rows[con.name] = np.fromiter((row_pos.get(id(c), -1) for c in datas), int, len(datas))
+    cost = np.asarray(info.c.toarray()[0] if info.c.shape[0] else np.zeros(n), dtype=float)
+    offset = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+    return Compiled(cost, offset, info.A.tocsc(), lower, upper, row_lower, row_upper, columns, rows, fallback)
+
+
+def _resting_value(v) -> float:
+    """The value of a variable the compiler left out: its fixed value, else the bound nearest 0."""
+    if v.fixed:
+        return float(v.value)
+    lb = -np.inf if v.lb is None else v.lb
+    ub = np.inf if v.ub is None else v.ub
+    return float(min(max(0.0, lb), ub))
+
+
+def new_highs():
+    """A ``highspy.Highs`` with its start-up banner sent to stderr (stdout is for data)."""
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def pass_model(highs, compiled: Compiled) -> None:
+    """Load ``compiled`` into ``highs`` (replacing whatever model it held)."""
+    import highspy
+
+    A = compiled.matrix
+    lp = highspy.HighsLp()
+    lp.num_col_ = A.shape[1]
+    lp.num_row_ = A.shape[0]
+    lp.col_cost_ = compiled.cost
+    lp.col_lower_ = compiled.col_lower
+    lp.col_upper_ = compiled.col_upper
+    lp.row_lower_ = compiled.row_lower
+    lp.row_upper_ = compiled.row_upper
+    lp.offset_ = compiled.offset
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = A.shape[1]
+    lp.a_matrix_.num_row_ = A.shape[0]
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(float)
+    status = highs.passModel(lp)
+    if status == highspy.HighsStatus.kError:
+        raise SolverError("HiGHS rejected the model (passModel returned an error)")
+
+
+def run_highs(highs, time_limit: float | None = None) -> RawSolution:
+    """Solve the model loaded in ``highs``; every option is set on every call."""
+    import highspy
+
+    options = {
+        "output_flag": False,
+        "log_to_console": False,
+        "presolve": "on",
+        "solver": "choose",
+        "time_limit": float(time_limit) if time_limit else np.inf,
+        "random_seed": 0,
+    }
+    for name, value in options.items():
+        highs.setOptionValue(name, value)
+    highs.run()
+    status = highs.getModelStatus()
+    names = {
+        highspy.HighsModelStatus.kOptimal: "optimal",
+        highspy.HighsModelStatus.kInfeasible: "infeasible",
+        highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible",
+        highspy.HighsModelStatus.kUnbounded: "unbounded",
+        highspy.HighsModelStatus.kTimeLimit: "time_limit",
+        highspy.HighsModelStatus.kIterationLimit: "iteration_limit",
+    }
+    name = names.get(status, highs.modelStatusToString(status))
+    info = highs.getInfo()
+    if name != "optimal":
+        return RawSolution(name, np.nan, np.empty(0), np.empty(0), int(info.simplex_iteration_count))
+    sol = highs.getSolution()
+    return RawSolution(
+        "optimal",
+        float(info.objective_function_value),
+        np.asarray(sol.col_value, dtype=float),
+        np.asarray(sol.row_dual, dtype=float),
+        int(info.simplex_iteration_count),
+    )
+
+
+def solve(data: InputData, options: RiskOptions | None = None, *, time_limit: float | None = None) -> Result:
+    """Build, solve and extract the optimal plan for ``data``.
+
+    Raises:
+        InfeasibleError: no plan meets every constraint; the message names the conflict.
+        SolverError: HiGHS failed or hit ``time_limit`` (seconds).
+    """
+    options = options or RiskOptions()
+    model = build_model(data, options)
+    compiled = compile_model(model)
+    highs = new_highs()
+    pass_model(highs, compiled)
+    raw = run_highs(highs, time_limit)
+    return extract(data, options, compiled, raw)
+
+
+def check_status(data: InputData, raw: RawSolution) -> None:
+    """Raise the right error unless ``raw`` is optimal; never read values from a failed solve."""
+    if raw.status == "optimal":
+        return
+    if raw.status == "infeasible":
+        causes = explain_infeasibility(data) or [
+            "HiGHS found the model infeasible but no single cap, capacity or commitment explains it; "
+            "run `sourcing check` and review caps.csv and supply.csv"
+        ]
+        raise InfeasibleError(causes)
+    raise SolverError(f"HiGHS stopped without an optimal plan (model status: {raw.status})")
+
+
+def _values(compiled: Compiled, raw: RawSolution, name: str) -> np.ndarray:
+    pos = compiled.columns[name]
+    vals = np.where(pos >= 0, raw.col_value[np.maximum(pos, 0)] if len(raw.col_value) else 0.0,
+                    compiled.fallback[name])
+    return np.where(np.abs(vals) < ZERO, 0.0, vals)
+
+
+def _duals(compiled: Compiled, raw: RawSolution, name: str) -> np.ndarray:
+    pos = compiled.rows.get(name, np.empty(0, dtype=int))
+    duals = np.where(pos >= 0, raw.row_dual[np.maximum(pos, 0)] if len(raw.row_dual) else 0.0, 0.0)
+    return np.where(np.abs(duals) < ZERO, 0.0, duals)
+
+
+def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawSolution) -> Result:
+    """Turn an optimal HiGHS solution into a :class:`Result`; raises on any other status."""
+    check_status(data, raw)
+    offers = data.offers
+    volume = np.clip(_values(compiled, raw, "volume"), offers["min_volume"], offers["capacity"])
+    plan = offers[["origin", "element", "unit_cost", "capacity", "min_volume"]].copy()
+    plan["volume"] = volume
+    total = plan.groupby("element", sort=False)["volume"].transform("sum")
+    plan["share"] = np.where(total > 0, plan["volume"] / total.where(total > 0, 1.0), 0.0)
+    plan["procurement_cost"] = USD_PER_KG_TO_USD_PER_T * plan["unit_cost"] * plan["volume"]
+    max_share = data.offer_caps()
+    plan["max_share"] = max_share
+    plan = plan[["origin", "element", "volume", "share", "unit_cost", "procurement_cost",
+                 "capacity", "min_volume", "max_share"]]
+
+    elements = data.elements.copy()
+    totals = plan.groupby("element")["volume"].sum()
+    elements["total_volume"] = elements["element"].map(totals).fillna(0.0)
+    elements["marginal_cost"] = _duals(compiled, raw, "cover") / USD_PER_KG_TO_USD_PER_T
+    n_scen = len(data.scenarios)
+    stock_duals = _duals(compiled, raw, "stock_limit").reshape(len(elements), n_scen)
+    elements["stock_value"] = -stock_duals.sum(axis=1) / USD_PER_KG_TO_USD_PER_T
+
+    capped = max_share < 1.0
+    caps = plan.loc[capped, ["origin", "element", "max_share", "share"]].copy()
+    cap_total = total[capped]
+    slack = caps["max_share"] * cap_total - plan.loc[capped, "volume"]
+    tol = BINDING_TOLERANCE * np.maximum(1.0, cap_total)
+    caps["binding"] = (cap_total > tol) & (slack <= tol)
+    dual = _duals(compiled, raw, "concentration")
+    caps["marginal_cost_per_pp"] = np.maximum(0.0, -dual * cap_total.to_numpy() * 0.01)
+    caps["slack"] = np.maximum(0.0, slack)
+    caps = caps.reset_index(drop=True)
+
+    shortages = recourse(data, plan)
+    losses = shortages.groupby("scenario", sort=False)["shortage_cost"].sum()
+    scenarios = data.scenarios.copy()
+    scenarios["shortage_cost"] = scenarios["scenario"].map(losses).fillna(0.0)
+    p = scenarios["probability"].to_numpy()
+    loss = scenarios["shortage_cost"].to_numpy()
+    expected = float(p @ loss)
+    procurement = float(plan["procurement_cost"].sum())
+    return Result(
+        status="optimal",
+        objective=raw.objective,
+        procurement_cost=procurement,
+        expected_shortage_cost=expected,
+        cvar=cvar_of(loss, p, options.cvar_level),
+        options=options,
+        plan=plan.reset_index(drop=True),
+        caps=caps,
+        elements=elements.reset_index(drop=True),
+        scenarios=scenarios.reset_index(drop=True),
+        shortages=shortages,
+        iterations=raw.iterations,
+    )
+
+
+def recourse(data: InputData, plan: pd.DataFrame) -> pd.DataFrame:
+    """The best response to each scenario for the volumes in ``plan``, in closed form.
+
+    Per element and scenario: what arrives is sum_o a[o,e,k] x[o,e]; stock covers the gap up to
+    ``stock``; the rest is shortage. This is the optimal w, u of (4)-(5) for any plan, so it is
+    also how the optimum's shortages are reported (it resolves ties the LP leaves open, e.g. at
+    risk weight 0).
+    """
+    elements = data.elements.set_index("element")
+    scen = data.scenarios["scenario"]
+    grid = pd.MultiIndex.from_product([scen, elements.index], names=["scenario", "element"])
+    contracted = plan.groupby("element")["volume"].sum().reindex(elements.index, fill_value=0.0)
+    avail = data.offer_availability()
+    lost = (1.0 - avail["availability"]) * plan["volume"].to_numpy()[avail["offer"].to_numpy()]
+    lost = lost.groupby([avail["scenario"], avail["element"]]).sum().reindex(grid, fill_value=0.0)
+    out = grid.to_frame(index=False)
+    demand = elements["demand"].reindex(out["element"]).to_numpy()
+    stock = elements["stock"].reindex(out["element"]).to_numpy()
+    arrived = contracted.reindex(out["element"]).to_numpy() - lost.to_numpy()
+    gap = np.maximum(0.0, demand - arrived)
+    gap = np.where(gap <= GAP_TOLERANCE * np.maximum(1.0, demand), 0.0, gap)
+    out["demand"] = demand
+    out["arrived"] = np.where(np.abs(arrived) < ZERO, 0.0, arrived)
+    out["stock_release"] = np.minimum(stock, gap)
+    out["shortage"] = np.where(gap - out["stock_release"] < ZERO, 0.0, gap - out["stock_release"])
+    penalty = elements["shortage_cost"].reindex(out["element"]).to_numpy() * USD_PER_KG_TO_USD_PER_T
+    out["shortage_cost"] = penalty * out["shortage"]
+    return out
