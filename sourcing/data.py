@@ -28,6 +28,14 @@ MAX_MAGNITUDE = 1e12
 PROBABILITY_TOLERANCE = 1e-9
 """Slack allowed when checking that probabilities sum to at most 1."""
 FREE_COLUMNS = ("source", "note")
+IMPORTS, DEMAND = "imports", "demand"
+BASES = (IMPORTS, DEMAND)
+"""``basis`` of a cap: a share of the element's contracted total (imports) or of its demand."""
+ORIGIN, CONTENT = "origin", "content"
+SCOPES = (ORIGIN, CONTENT)
+"""``scope`` of a cap: the shipping origin's volume, or the upstream content from content.csv."""
+FRACTION_TOLERANCE = 1e-9
+"""Slack allowed when checking that the content fractions of one offer sum to at most 1."""
 """Columns every file may carry for citations and remarks; never read by the model."""
 
 
@@ -51,6 +59,7 @@ class FileSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     required: bool
+    one_of: tuple[str, ...] = ()  # at least one of these optional columns must be present
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -77,8 +86,33 @@ SPECS: dict[str, FileSpec] = {
     ),
     "caps": FileSpec(
         "caps.csv",
-        (Column("origin", "name"), Column("element", "name", star=True), Column("max_share", "share")),
-        ("origin", "element"),
+        (
+            Column("origin", "name"),
+            Column("element", "name", star=True),
+            Column("max_share", "share", required=False, default=np.nan),
+            Column("min_share", "share", required=False, default=0.0),
+            Column("basis", "name", required=False, default=IMPORTS, choices=BASES),
+            Column("scope", "name", required=False, default=ORIGIN, choices=SCOPES),
+        ),
+        ("origin", "element", "basis", "scope"),
+        False,
+        one_of=("max_share", "min_share"),
+    ),
+    "groups": FileSpec(
+        "groups.csv",
+        (Column("group", "name"), Column("origin", "name")),
+        ("group", "origin"),
+        False,
+    ),
+    "content": FileSpec(
+        "content.csv",
+        (
+            Column("origin", "name"),
+            Column("element", "name", star=True),
+            Column("upstream", "name"),
+            Column("fraction", "share"),
+        ),
+        ("origin", "element", "upstream"),
         False,
     ),
     "scenarios": FileSpec(
@@ -123,12 +157,15 @@ class InputData:
             ``capacity`` (t/yr), ``min_volume`` (t/yr).
         elements: one row per element: ``element``, ``demand`` (t/yr), ``shortage_cost`` (USD/kg),
             ``stock`` (t releasable in a disruption year; 0 without ``stockpile.csv``).
-        caps: the cap rows as given (``origin``, ``element`` or ``*``, ``max_share``), after any
-            override from :meth:`with_caps`.
+        caps: the cap rows as given (``origin`` (an origin, a group or an upstream country),
+            ``element`` or ``*``, ``max_share`` (NaN: none), ``min_share``, ``basis``, ``scope``),
+            after any override from :meth:`with_caps`.
         scenarios: ``scenario``, ``probability``, ``description``; includes ``baseline`` when the
             given probabilities sum to less than 1.
         disruptions: the availability rows as given (``scenario``, ``origin``, ``element`` or ``*``,
             ``availability``).
+        groups: ``group``, ``origin``: one row per membership.
+        content: ``origin``, ``element`` or ``*``, ``upstream``, ``fraction`` as given.
         folder: where the data came from, if from a folder.
     """
 
@@ -137,6 +174,8 @@ class InputData:
     caps: pd.DataFrame
     scenarios: pd.DataFrame
     disruptions: pd.DataFrame
+    groups: pd.DataFrame
+    content: pd.DataFrame
     folder: Path | None = None
 
     @property
@@ -144,18 +183,100 @@ class InputData:
         """Every origin that offers something, sorted."""
         return sorted(self.offers["origin"].unique())
 
-    def offer_caps(self) -> pd.Series:
-        """The effective ``max_share`` of every offer (1 where no cap applies), aligned to ``offers``.
+    def members(self, target: str) -> list[str]:
+        """The origins a cap's ``origin`` names: a group's members, or the origin itself."""
+        group = self.groups[self.groups["group"] == target]["origin"].tolist()
+        return sorted(group) if group else [target]
 
-        An (origin, element) row overrides that origin's ``*`` row.
+    def offer_content(self) -> pd.DataFrame:
+        """Upstream content of every offer: ``offer``, ``upstream``, ``fraction`` (> 0).
+
+        An (origin, element) row of content.csv overrides that origin's ``*`` row for the same
+        upstream country. An offer's own origin gets the rest, 1 - sum of the other fractions,
+        unless content.csv names the origin itself as upstream; so with no content.csv every offer
+        is its own origin's content alone.
         """
+        offers = self.offers[["origin", "element"]].reset_index(names="offer")
+        c = self.content
+        star = c[c["element"] == ALL].drop(columns="element").merge(offers, on="origin")
+        exact = c[c["element"] != ALL].merge(offers, on=["origin", "element"])
+        listed = pd.concat([exact, star], ignore_index=True)
+        listed = listed.drop_duplicates(subset=["offer", "upstream"], keep="first")
+        own_listed = listed["upstream"] == listed["origin"]
+        others = listed[~own_listed].groupby("offer")["fraction"].sum()
+        own = offers.assign(upstream=offers["origin"])
+        own["fraction"] = (1.0 - own["offer"].map(others).fillna(0.0)).clip(lower=0.0)
+        own = own[~own["offer"].isin(listed.loc[own_listed, "offer"])]
+        both = pd.concat([listed, own], ignore_index=True)[["offer", "upstream", "fraction"]]
+        both = both[both["fraction"] > 0]
+        return both.sort_values(["offer", "upstream"], ignore_index=True)
+
+    def limits(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every share limit in force, and its terms.
+
+        Returns ``(limits, terms)``. ``limits`` has one row per limit: ``limit`` (id), ``origin``
+        (as named in caps.csv), ``element``, ``kind`` (``max`` or ``min``), ``basis``, ``scope``,
+        ``share`` (the limit), ``max_share`` and ``min_share`` (of its caps.csv row).
+        ``terms`` has ``limit``, ``offer`` (row of ``offers``), ``weight``: the limit holds
+        sum_o weight x[o,e] against share times the basis. An (origin, element) row overrides
+        the same origin's ``*`` row of the same basis and scope. A max limit exists where
+        ``max_share`` is given and below 1, or on the ``demand`` basis (where 1 still binds);
+        a min limit where ``min_share`` > 0.
+        """
+        offers = self.offers
         caps = self.caps
-        star = caps[caps["element"] == ALL].set_index("origin")["max_share"]
-        exact = caps[caps["element"] != ALL].set_index(["origin", "element"])["max_share"]
-        share = self.offers["origin"].map(star)
-        keys = pd.MultiIndex.from_frame(self.offers[["origin", "element"]])
-        share = pd.Series(exact.reindex(keys).to_numpy(), index=self.offers.index).fillna(share)
-        return share.fillna(1.0).rename("max_share")
+        content = self.offer_content() if (caps["scope"] == CONTENT).any() else None
+        limit_rows, term_frames = [], []
+        exact_keys = set(
+            caps.loc[caps["element"] != ALL, ["origin", "element", "basis", "scope"]].itertuples(index=False, name=None)
+        )
+        for cap in caps.itertuples(index=False):
+            members = self.members(cap.origin)
+            if cap.scope == ORIGIN:
+                weight = offers["origin"].isin(members).astype(float).to_numpy()
+            else:
+                got = content[content["upstream"].isin(members)].groupby("offer")["fraction"].sum()
+                weight = got.reindex(offers.index, fill_value=0.0).to_numpy()
+            covered = offers.loc[weight > 0, "element"].unique()
+            if cap.element == ALL:
+                elements = [e for e in covered if (cap.origin, e, cap.basis, cap.scope) not in exact_keys]
+            else:
+                elements = [cap.element] if cap.element in covered or cap.basis == DEMAND else []
+            has_max = not np.isnan(cap.max_share) and (cap.max_share < 1.0 or cap.basis == DEMAND)
+            kinds = [("max", cap.max_share)] if has_max else []
+            kinds += [("min", cap.min_share)] if cap.min_share > 0 else []
+            for element in elements:
+                mask = (offers["element"] == element).to_numpy() & (weight > 0)
+                for kind, share in kinds:
+                    ident = len(limit_rows)
+                    max_share = 1.0 if np.isnan(cap.max_share) else float(cap.max_share)
+                    limit_rows.append((ident, cap.origin, element, kind, cap.basis, cap.scope, float(share),
+                                       max_share, float(cap.min_share)))
+                    term_frames.append(pd.DataFrame({"limit": ident, "offer": offers.index[mask],
+                                                     "weight": weight[mask]}))
+        cols = ["limit", "origin", "element", "kind", "basis", "scope", "share", "max_share", "min_share"]
+        limits = pd.DataFrame(limit_rows, columns=cols)
+        order = limits.sort_values(["element", "origin", "basis", "scope", "kind"], kind="stable")["limit"]
+        renumber = dict(zip(order, range(len(order))))
+        limits = limits.assign(limit=limits["limit"].map(renumber)).sort_values("limit", ignore_index=True)
+        if term_frames:
+            terms = pd.concat(term_frames, ignore_index=True)
+        else:
+            terms = pd.DataFrame({"limit": pd.Series(dtype=int), "offer": pd.Series(dtype=int),
+                                  "weight": pd.Series(dtype=float)})
+        terms = terms.assign(limit=terms["limit"].map(renumber).astype(int))
+        terms = terms.sort_values(["limit", "offer"], ignore_index=True)
+        return limits, terms
+
+    def offer_caps(self) -> pd.Series:
+        """The effective ``max_share`` of every offer from its own origin's plain caps (imports
+        basis, origin scope, not via a group); 1 where none applies. Aligned to ``offers``."""
+        limits, terms = self.limits()
+        plain = limits[(limits["kind"] == "max") & (limits["basis"] == IMPORTS) & (limits["scope"] == ORIGIN)]
+        t = terms.merge(plain, on="limit")
+        t = t[t["origin"] == self.offers["origin"].to_numpy()[t["offer"].to_numpy()]]
+        share = t.groupby("offer")["share"].min()
+        return share.reindex(self.offers.index, fill_value=1.0).rename("max_share")
 
     def offer_availability(self) -> pd.DataFrame:
         """Availability below 1 per (scenario, offer): ``scenario``, ``offer`` (row of ``offers``),
@@ -175,30 +296,32 @@ class InputData:
     def with_caps(self, overrides: Mapping[str | tuple[str, str], float]) -> InputData:
         """A copy with caps overridden, as ``sourcing solve --cap`` does.
 
-        A key ``origin`` sets that origin's cap for every element it offers (replacing all of its
-        rows); a key ``(origin, element)`` sets that one cap. A share of 1 removes the cap.
-        Origin-wide overrides apply first, so ``{"China": 0.5, ("China", "Tb"): 0.9}`` caps China
-        at 50% everywhere but Tb.
+        A key ``origin`` (or group) sets its cap for every element it offers, replacing the
+        ``max_share`` of all its plain rows (imports basis, origin scope; floors stay); a key
+        ``(origin, element)`` sets that one cap. A share of 1 removes the cap. Origin-wide
+        overrides apply first, so ``{"China": 0.5, ("China", "Tb"): 0.9}`` caps China at 50%
+        everywhere but Tb.
         """
-        caps = self.caps
+        caps = self.caps.copy()
         elements = set(self.elements["element"])
-        origins = set(self.offers["origin"])
+        targets = set(self.offers["origin"]) | set(self.groups["group"])
         ordered = sorted(overrides.items(), key=lambda kv: isinstance(kv[0], tuple))
         for key, share in ordered:
             origin, element = key if isinstance(key, tuple) else (key, ALL)
-            if origin not in origins:
-                raise OptionError(f"--cap: unknown origin {origin!r}{_suggest(origin, origins)}")
+            if origin not in targets:
+                raise OptionError(f"--cap: unknown origin or group {origin!r}{_suggest(origin, targets)}")
             if element != ALL and element not in elements:
                 raise OptionError(f"--cap: unknown element {element!r}{_suggest(element, elements)}")
             if not (np.isfinite(share) and 0.0 <= share <= 1.0):
                 raise OptionError(f"--cap {origin}: the share must lie in [0, 1], got {share}")
-            if element == ALL:
-                caps = caps[caps["origin"] != origin]
-            else:
-                caps = caps[~((caps["origin"] == origin) & (caps["element"] == element))]
-            row = pd.DataFrame({"origin": [origin], "element": [element], "max_share": [float(share)]})
-            caps = pd.concat([caps, row], ignore_index=True)
-        caps = caps.sort_values(["origin", "element"], ignore_index=True)
+            plain = (caps["origin"] == origin) & (caps["basis"] == IMPORTS) & (caps["scope"] == ORIGIN)
+            row = plain & (caps["element"] == element)
+            caps.loc[plain if element == ALL else row, "max_share"] = float(share)
+            if not row.any():
+                new = {"origin": origin, "element": element, "max_share": float(share), "min_share": 0.0,
+                       "basis": IMPORTS, "scope": ORIGIN}
+                caps = pd.concat([caps, pd.DataFrame([new])], ignore_index=True)
+        caps = caps.sort_values(["origin", "element", "basis", "scope"], ignore_index=True)
         return replace(self, caps=caps)
 
 
@@ -313,6 +436,9 @@ class _Reader:
             if col.required and col.name not in header:
                 self.add(spec, [-1], None, f"missing required column {col.name!r}")
                 ok = False
+        if spec.one_of and not any(name in header for name in spec.one_of):
+            self.add(spec, [-1], None, f"missing column: give at least one of {', '.join(spec.one_of)}")
+            ok = False
         return ok
 
     def _typed(self, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFrame:
@@ -353,7 +479,8 @@ class _Reader:
                 if col.choices:
                     bad = ~empty & ~values.isin(col.choices)
                     for row in raw.index[bad]:
-                        self.add(spec, [row], col.name, f"got {values[row]!r}; expected one of {', '.join(col.choices)}")
+                        expected = ", ".join(col.choices)
+                        self.add(spec, [row], col.name, f"got {values[row]!r}; expected one of {expected}")
                 out[col.name] = values.where(~empty, col.default) if not col.required else values
             else:
                 out[col.name] = values
@@ -410,26 +537,66 @@ def _check_references(reader: _Reader, frames: dict[str, pd.DataFrame | None]) -
     supply, demand = frames["supply"], frames["demand"]
     elements = set(demand["element"])
     origins = set(supply["origin"])
-    scen = frames["scenarios"]
+    scen, groups, content, caps = frames["scenarios"], frames["groups"], frames["content"], frames["caps"]
     scenarios = set(scen["scenario"]) if scen is not None else set()
+    group_names = set(groups["group"]) if groups is not None else set()
+    upstreams = set(content["upstream"]) if content is not None else set()
 
-    def must_exist(key: str, column: str, known: set[str], where: str, star: bool = False) -> None:
+    def must_exist(key: str, column: str, known: set[str], where: str, star: bool = False,
+                   rows: pd.Series | None = None) -> None:
         frame = frames[key]
         if frame is None:
             return
         values = frame[column]
         bad = ~values.isin(known) & ~((values == ALL) & star)
+        if rows is not None:
+            bad &= rows
         for row in frame.index[bad]:
             name = values[row]
             reader.add(SPECS[key], [row], column, f"{column} {name!r} is not defined in {where}{_suggest(name, known)}")
 
     must_exist("supply", "element", elements, "demand.csv")
-    must_exist("caps", "origin", origins, "supply.csv")
+    if caps is not None:
+        by_origin = caps["scope"] == ORIGIN
+        must_exist("caps", "origin", origins | group_names, "supply.csv (origins) or groups.csv", rows=by_origin)
+        must_exist("caps", "origin", origins | group_names | upstreams,
+                   "supply.csv, groups.csv or content.csv (upstream)", rows=~by_origin)
     must_exist("caps", "element", elements, "demand.csv", star=True)
     must_exist("disruptions", "origin", origins, "supply.csv")
     must_exist("disruptions", "element", elements, "demand.csv", star=True)
     must_exist("disruptions", "scenario", scenarios, "scenarios.csv")
     must_exist("stockpile", "element", elements, "demand.csv")
+    must_exist("groups", "origin", origins, "supply.csv")
+    must_exist("content", "origin", origins, "supply.csv")
+    must_exist("content", "element", elements, "demand.csv", star=True)
+
+    if groups is not None:
+        clash = groups["group"].isin(origins)
+        for row in groups.index[clash]:
+            reader.add(SPECS["groups"], [row], "group",
+                       f"group {groups.at[row, 'group']!r} has the name of an origin in supply.csv; rename the group")
+    if caps is not None:
+        neither = caps["max_share"].isna() & (caps["min_share"] <= 0)
+        reader.add(SPECS["caps"], caps.index[neither], "max_share",
+                   "missing value: give max_share (a cap) or min_share (a floor), or both")
+        above = caps["min_share"] > caps["max_share"].fillna(1.0)
+        for row in caps.index[above]:
+            reader.add(SPECS["caps"], [row], "min_share",
+                       f"floor min_share {caps.at[row, 'min_share']:g} is above the cap max_share "
+                       f"{caps.at[row, 'max_share']:g}; no plan can meet both")
+    if content is not None:
+        offers = supply[["origin", "element"]]
+        star = content[content["element"] == ALL].drop(columns="element").reset_index(names="row").merge(
+            offers, on="origin")
+        exact = content[content["element"] != ALL].reset_index(names="row").merge(offers, on=["origin", "element"])
+        listed = pd.concat([exact, star], ignore_index=True).drop_duplicates(
+            subset=["origin", "element", "upstream"], keep="first")
+        total = listed.groupby(["origin", "element"])["fraction"].sum()
+        for (origin, element), value in total[total > 1.0 + FRACTION_TOLERANCE].items():
+            rows = listed[(listed["origin"] == origin) & (listed["element"] == element)]["row"]
+            reader.add(SPECS["content"], [int(rows.max())], "fraction",
+                       f"content fractions of {origin} {element} sum to {value:.6g} (> 1); "
+                       "they are parts of one offer's material")
 
     over = supply["min_volume"] > supply["capacity"]
     for row in supply.index[over]:
@@ -470,7 +637,7 @@ def _assemble(frames: dict[str, pd.DataFrame | None], folder: Path | None) -> In
     stock = frame("stockpile").set_index("element")["stock"]
     elements = frame("demand").sort_values("element", ignore_index=True)
     elements["stock"] = elements["element"].map(stock).fillna(0.0).astype(float)
-    caps = frame("caps").sort_values(["origin", "element"], ignore_index=True)
+    caps = frame("caps").sort_values(["origin", "element", "basis", "scope"], ignore_index=True)
     scenarios = frame("scenarios").sort_values("scenario", ignore_index=True)
     remainder = 1.0 - float(scenarios["probability"].sum())
     if remainder > PROBABILITY_TOLERANCE:
@@ -478,4 +645,6 @@ def _assemble(frames: dict[str, pd.DataFrame | None], folder: Path | None) -> In
                              "description": ["implicit: no disruption, everything arrives"]})
         scenarios = pd.concat([base, scenarios], ignore_index=True)
     disruptions = frame("disruptions").sort_values(["scenario", "origin", "element"], ignore_index=True)
-    return InputData(offers, elements, caps, scenarios, disruptions, folder)
+    groups = frame("groups").sort_values(["group", "origin"], ignore_index=True)
+    content = frame("content").sort_values(["origin", "element", "upstream"], ignore_index=True)
+    return InputData(offers, elements, caps, scenarios, disruptions, groups, content, folder)

@@ -1,126 +1,164 @@
-"""Explain why no plan exists: which caps, capacities or commitments conflict, and by how much.
+"""Explain why no plan exists: which caps, floors, capacities or commitments conflict, and by how much.
 
-Constraints (1)-(3) couple offers of one element only, and (4)-(6) can always be met with shortage,
-so feasibility is decided element by element, in closed form, from the data alone. For one element
-with total contracted volume X, a plan exists iff some X >= X_lo satisfies
-g(X) = sum_o min(capacity_o, max_share_o X) - X >= 0, where
-X_lo = max(demand, sum_o min_volume_o, max_o min_volume_o / max_share_o). g is concave with
-g(0) = 0, so this holds iff g(X_lo) >= 0.
+Bounds (1), cover (2) and the share limits (3) couple the offers of one element only, and the
+scenario rows (4)-(6) can always be met with shortage, so feasibility is decided element by
+element, from the data alone. For each element that fails, every single change that would restore
+feasibility is found by bisection over small LPs: the smallest cap, the largest floor, the largest
+commitment that works. Only the infeasible path pays for this.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import dataclass
 
-from sourcing.data import InputData
+import numpy as np
+from scipy.optimize import linprog
+
+from sourcing.data import IMPORTS, ORIGIN, InputData
 
 TOLERANCE = 1e-7
 """Relative slack allowed before a shortfall is called a conflict."""
+BISECTIONS = 40
 
 
-def _lowest_total(demand: float, minimum: np.ndarray, share: np.ndarray) -> float:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        forced = np.where(share > 0, minimum / share, np.where(minimum > 0, np.inf, 0.0))
-    return float(max(demand, minimum.sum(), forced.max(initial=0.0)))
+@dataclass
+class _Element:
+    """Limits (1)-(3) of one element: x in [minimum, capacity], sum x >= demand, and share rows."""
+
+    name: str
+    demand: float
+    origins: list[str]
+    capacity: np.ndarray
+    minimum: np.ndarray
+    rows: list[dict]  # kind, basis, share, weight (per offer of this element), label
+
+    def feasible(self) -> bool:
+        n = len(self.capacity)
+        if n == 0:
+            return self.demand <= 0 and all(r["kind"] == "max" or r["share"] * self.demand <= 0 for r in self.rows)
+        a_ub, b_ub = [-np.ones(n)], [-self.demand]
+        for r in self.rows:
+            w, s = r["weight"], r["share"]
+            sign = 1.0 if r["kind"] == "max" else -1.0
+            if r["basis"] == IMPORTS:
+                a_ub.append(sign * (w - s))
+                b_ub.append(0.0)
+            else:
+                a_ub.append(sign * w)
+                b_ub.append(sign * s * self.demand)
+        scale = max(1.0, self.demand, float(self.capacity.max()))
+        res = linprog(
+            np.zeros(n), A_ub=np.array(a_ub), b_ub=np.array(b_ub) + TOLERANCE * scale,
+            bounds=list(zip(self.minimum, self.capacity)), method="highs",
+        )
+        return res.status == 0
 
 
-def _room(total: float, capacity: np.ndarray, share: np.ndarray) -> float:
-    """g(X): how much more than X the offers can deliver under their caps at total X."""
-    return float(np.minimum(capacity, share * total).sum() - total)
-
-
-def _most_total(capacity: np.ndarray, share: np.ndarray) -> float:
-    """The largest total X with g(X) >= 0 (g is concave, piecewise linear, g(0) = 0)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        breaks = np.where(share > 0, capacity / share, 0.0)
-    points = np.unique(np.concatenate([[0.0], breaks, [capacity.sum()]]))
-    prev = 0.0
-    for x in points[1:]:
-        gx = _room(x, capacity, share)
-        if gx < -TOLERANCE * max(1.0, x):
-            g0 = _room(prev, capacity, share)
-            return float(prev + (x - prev) * g0 / (g0 - gx)) if g0 > 0 else float(prev)
-        prev = x
-    return float(prev)
-
-
-def element_feasible(demand: float, capacity: np.ndarray, minimum: np.ndarray, share: np.ndarray) -> bool:
-    """Whether (1)-(3) can hold for one element."""
-    low = _lowest_total(demand, minimum, share)
-    if not np.isfinite(low):
-        return False
-    return _room(low, capacity, share) >= -TOLERANCE * max(1.0, low)
-
-
-def smallest_share(demand: float, capacity: np.ndarray, minimum: np.ndarray, share: np.ndarray, i: int) -> float | None:
-    """The smallest max_share of offer ``i`` that makes the element feasible (None if even 1 fails)."""
-    trial = share.copy()
-    trial[i] = 1.0
-    if not element_feasible(demand, capacity, minimum, trial):
+def _bisect(element: _Element, set_value, lo: float, hi: float, increasing_helps: bool) -> float | None:
+    """The value in [lo, hi] closest to the current one (lo if increasing helps, else hi) that is feasible."""
+    target = hi if increasing_helps else lo
+    set_value(target)
+    if not element.feasible():
         return None
-    lo, hi = float(share[i]), 1.0
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        trial[i] = mid
-        if element_feasible(demand, capacity, minimum, trial):
-            hi = mid
+    bad, good = (lo, hi) if increasing_helps else (hi, lo)
+    for _ in range(BISECTIONS):
+        mid = 0.5 * (bad + good)
+        set_value(mid)
+        if element.feasible():
+            good = mid
         else:
-            lo = mid
-    return hi
+            bad = mid
+    return good
+
+
+def _elements(data: InputData) -> list[_Element]:
+    limits, terms = data.limits()
+    offers = data.offers
+    out = []
+    for row in data.elements.itertuples(index=False):
+        mask = (offers["element"] == row.element).to_numpy()
+        idx = np.flatnonzero(mask)
+        pos = {int(o): i for i, o in enumerate(idx)}
+        rows = []
+        for lim in limits[limits["element"] == row.element].itertuples(index=False):
+            t = terms[terms["limit"] == lim.limit]
+            weight = np.zeros(len(idx))
+            for offer, w in zip(t["offer"], t["weight"]):
+                weight[pos[int(offer)]] = w
+            what = lim.origin if lim.scope == ORIGIN else f"{lim.origin} content"
+            base = "of imports" if lim.basis == IMPORTS else "of demand"
+            rows.append({"kind": lim.kind, "basis": lim.basis, "share": float(lim.share), "weight": weight,
+                         "what": what, "base": base})
+        out.append(_Element(row.element, float(row.demand), offers["origin"].to_numpy()[idx].tolist(),
+                            offers["capacity"].to_numpy(float)[idx], offers["min_volume"].to_numpy(float)[idx],
+                            rows))
+    return out
 
 
 def explain_infeasibility(data: InputData) -> list[str]:
-    """One sentence per conflict, naming the element, the limits involved and the amounts."""
-    offers = data.offers.assign(max_share=data.offer_caps())
+    """One sentence per conflict, naming the element, the limit or commitment and the amount to change."""
     causes: list[str] = []
-    for row in data.elements.itertuples(index=False):
-        e, demand = row.element, float(row.demand)
-        grp = offers[offers["element"] == e]
-        origins = grp["origin"].tolist()
-        capacity = grp["capacity"].to_numpy(float)
-        minimum = grp["min_volume"].to_numpy(float)
-        share = grp["max_share"].to_numpy(float)
-        if element_feasible(demand, capacity, minimum, share):
+    for el in _elements(data):
+        if el.feasible():
             continue
-        if demand > capacity.sum() * (1 + TOLERANCE):
+        total = float(el.capacity.sum())
+        if el.demand > total * (1 + TOLERANCE):
             causes.append(
-                f"{e}: demand {demand:,.6g} t exceeds the total capacity of all origins, "
-                f"{capacity.sum():,.6g} t, by {demand - capacity.sum():,.6g} t; raise capacity in "
-                "supply.csv or lower demand in demand.csv"
+                f"{el.name}: demand {el.demand:,.6g} t exceeds the total capacity of all origins, {total:,.6g} t, "
+                f"by {el.demand - total:,.6g} t; raise capacity in supply.csv or lower demand in demand.csv"
             )
             continue
-        most = _most_total(capacity, share)
         found = False
-        for i, o in enumerate(origins):
-            if minimum[i] > 0 and (share[i] == 0 or minimum[i] / share[i] > most * (1 + TOLERANCE)):
-                need = minimum[i] / share[i] if share[i] > 0 else np.inf
-                need_text = f"a total of {need:,.6g} t" if np.isfinite(need) else "an unbounded total"
-                causes.append(
-                    f"{e}: the take-or-pay commitment of {minimum[i]:,.6g} t from {o} (min_volume) "
-                    f"overshoots its cap of {share[i]:.1%}: it needs {need_text}, but caps and "
-                    f"capacities allow at most {most:,.6g} t; {o} would need a cap of at least "
-                    f"{_ceil_pct(minimum[i] / most) if most > 0 else 'more than 100%'}, or lower min_volume"
-                )
-                found = True
-        for i, o in enumerate(origins):
-            if share[i] >= 1.0:
+        for r in el.rows:
+            old = r["share"]
+
+            def set_share(v: float, r: dict = r) -> None:
+                r["share"] = v
+
+            if r["kind"] == "max":
+                need = _bisect(el, set_share, old, 1.0, increasing_helps=True)
+                r["share"] = old
+                if need is not None:
+                    causes.append(
+                        f"{el.name}: {r['what']} must supply at least {_pct(need, up=True)} {r['base']} but its "
+                        f"cap (max_share) is {old:.1%}; raise that cap in caps.csv, or capacity elsewhere"
+                    )
+                    found = True
+            else:
+                most = _bisect(el, set_share, 0.0, old, increasing_helps=False)
+                r["share"] = old
+                if most is not None:
+                    causes.append(
+                        f"{el.name}: the floor (min_share) of {old:.1%} {r['base']} for {r['what']} cannot be met; "
+                        f"at most {_pct(most, up=False)} is possible within the caps and capacities"
+                    )
+                    found = True
+        for i, origin in enumerate(el.origins):
+            old = float(el.minimum[i])
+            if old <= 0:
                 continue
-            least = smallest_share(demand, capacity, minimum, share, i)
-            if least is not None:
+
+            def set_min(v: float, i: int = i, el: _Element = el) -> None:
+                el.minimum[i] = v
+
+            most = _bisect(el, set_min, 0.0, old, increasing_helps=False)
+            el.minimum[i] = old
+            if most is not None:
                 causes.append(
-                    f"{e}: {o} must supply at least {_ceil_pct(least)} but its cap (max_share) is "
-                    f"{share[i]:.1%}; the other origins' capacities and caps cannot cover the rest "
-                    f"(caps and capacities allow at most {most:,.6g} t against demand {demand:,.6g} t)"
+                    f"{el.name}: the take-or-pay commitment (min_volume) of {old:,.6g} t from {origin} overshoots "
+                    f"its caps by {old - most:,.6g} t: at most {most:,.6g} t fits; lower min_volume or raise the cap"
                 )
                 found = True
         if not found:
             causes.append(
-                f"{e}: caps and capacities allow at most {most:,.6g} t against demand {demand:,.6g} t "
-                "(and commitments); no single cap can be relaxed to fix it: raise several caps or capacities"
+                f"{el.name}: caps, floors, capacities and commitments conflict and no single change fixes it "
+                f"(demand {el.demand:,.6g} t, capacity {total:,.6g} t); relax several of them"
             )
     return causes
 
 
-def _ceil_pct(share: float) -> str:
-    """A share as a percentage rounded up at the first decimal, so the stated cap really suffices."""
-    return f"{np.ceil(share * 1000 - 1e-9) / 10:.1f}%"
+def _pct(share: float, up: bool) -> str:
+    """A share as a percentage rounded (up or down) at the first decimal, so the stated value works."""
+    scaled = share * 1000
+    value = np.ceil(scaled - 1e-6) if up else np.floor(scaled + 1e-6)
+    return f"{value / 10:.1f}%"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyomo.environ as pyo
 
-from sourcing.data import InputData
+from sourcing.data import IMPORTS, InputData
 from sourcing.errors import OptionError
 
 USD_PER_KG_TO_USD_PER_T = 1000.0
@@ -64,9 +64,13 @@ def build_model(data: InputData, options: RiskOptions | None = None) -> pyo.Conc
     elements = data.elements.set_index("element")
     scenarios = data.scenarios.set_index("scenario")
     offer_keys = list(zip(offers["origin"], offers["element"]))
-    caps = data.offer_caps()
-    capped = [k for k, s in zip(offer_keys, caps) if s < 1.0]
-    max_share = dict(zip(offer_keys, caps))
+    limits, terms = data.limits()
+    limit_terms: dict[int, list[tuple[tuple[str, str], float]]] = defaultdict(list)
+    for lim, offer, weight in zip(terms["limit"], terms["offer"], terms["weight"]):
+        limit_terms[int(lim)].append((offer_keys[offer], float(weight)))
+    limit_info = {int(r.limit): r for r in limits.itertuples(index=False)}
+    caps_max = [i for i, r in limit_info.items() if r.kind == "max"]
+    caps_min = [i for i, r in limit_info.items() if r.kind == "min"]
     bounds = dict(zip(offer_keys, zip(offers["min_volume"], offers["capacity"])))
     unit_cost = dict(zip(offer_keys, offers["unit_cost"]))
     offers_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -84,7 +88,8 @@ def build_model(data: InputData, options: RiskOptions | None = None) -> pyo.Conc
     m.OFFERS = pyo.Set(initialize=offer_keys, dimen=2, doc="offers (o, e) from supply.csv")
     m.ELEMENTS = pyo.Set(initialize=list(elements.index), doc="elements e from demand.csv")
     m.SCENARIOS = pyo.Set(initialize=list(scenarios.index), doc="scenarios k, baseline included")
-    m.CAPPED = pyo.Set(initialize=capped, dimen=2, within=m.OFFERS, doc="offers whose max_share < 1")
+    m.CAPS = pyo.Set(initialize=caps_max, doc="max limits: rows of InputData.limits() with kind 'max'")
+    m.FLOORS = pyo.Set(initialize=caps_min, doc="min limits: rows of InputData.limits() with kind 'min'")
 
     m.volume = pyo.Var(
         m.OFFERS, domain=pyo.NonNegativeReals, bounds=lambda m, o, e: bounds[o, e],
@@ -102,9 +107,21 @@ def build_model(data: InputData, options: RiskOptions | None = None) -> pyo.Conc
     def cover(m, e):
         return m.total_volume[e] >= demand[e]
 
-    @m.Constraint(m.CAPPED, doc="(3) concentration: x[o,e] - max_share[o,e] X[e] <= 0")
-    def concentration(m, o, e):
-        return m.volume[o, e] - max_share[o, e] * m.total_volume[e] <= 0
+    def limited(i: int):
+        """sum_o weight[o] x[o,e] of limit i, and its basis: X[e] (imports) or demand[e]."""
+        r = limit_info[i]
+        body = sum(w * m.volume[k] for k, w in limit_terms[i]) if limit_terms[i] else 0 * m.total_volume[r.element]
+        return body, (m.total_volume[r.element] if r.basis == IMPORTS else demand[r.element])
+
+    @m.Constraint(m.CAPS, doc="(3) concentration: sum_{o in G} f[o,e] x[o,e] - max_share B[e] <= 0")
+    def concentration(m, i):
+        body, basis = limited(i)
+        return body - limit_info[i].share * basis <= 0
+
+    @m.Constraint(m.FLOORS, doc="(3b) floor: sum_{o in G} f[o,e] x[o,e] - min_share B[e] >= 0")
+    def floor(m, i):
+        body, basis = limited(i)
+        return body - limit_info[i].share * basis >= 0
 
     @m.Constraint(
         m.ELEMENTS, m.SCENARIOS,

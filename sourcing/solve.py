@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-from sourcing.data import InputData
+from sourcing.data import IMPORTS, InputData
 from sourcing.errors import InfeasibleError, SolverError
 from sourcing.feasibility import explain_infeasibility
 from sourcing.model import USD_PER_KG_TO_USD_PER_T, RiskOptions, build_model
@@ -63,6 +64,7 @@ class RawSolution:
 def compile_model(model: pyo.ConcreteModel) -> Compiled:
     """Compile ``model`` to the matrices HiGHS takes (rows in mixed form: <=, >= or ==)."""
     info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=pyo.minimize)
+    # (a row that holds no variable and can never hold raises InfeasibleConstraintException)
     cols = info.columns
     n = len(cols)
     col_pos = {id(v): i for i, v in enumerate(cols)}
@@ -183,7 +185,11 @@ def solve(data: InputData, options: RiskOptions | None = None, *, time_limit: fl
     """
     options = options or RiskOptions()
     model = build_model(data, options)
-    compiled = compile_model(model)
+    try:
+        compiled = compile_model(model)
+    except InfeasibleConstraintException:
+        check_status(data, RawSolution("infeasible", np.nan, np.empty(0), np.empty(0), 0))
+        raise
     highs = new_highs()
     pass_model(highs, compiled)
     raw = run_highs(highs, time_limit)
@@ -226,8 +232,7 @@ def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawS
     total = plan.groupby("element", sort=False)["volume"].transform("sum")
     plan["share"] = np.where(total > 0, plan["volume"] / total.where(total > 0, 1.0), 0.0)
     plan["procurement_cost"] = USD_PER_KG_TO_USD_PER_T * plan["unit_cost"] * plan["volume"]
-    max_share = data.offer_caps()
-    plan["max_share"] = max_share
+    plan["max_share"] = data.offer_caps()
     plan = plan[["origin", "element", "volume", "share", "unit_cost", "procurement_cost",
                  "capacity", "min_volume", "max_share"]]
 
@@ -239,16 +244,7 @@ def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawS
     stock_duals = _duals(compiled, raw, "stock_limit").reshape(len(elements), n_scen)
     elements["stock_value"] = -stock_duals.sum(axis=1) / USD_PER_KG_TO_USD_PER_T
 
-    capped = max_share < 1.0
-    caps = plan.loc[capped, ["origin", "element", "max_share", "share"]].copy()
-    cap_total = total[capped]
-    slack = caps["max_share"] * cap_total - plan.loc[capped, "volume"]
-    tol = BINDING_TOLERANCE * np.maximum(1.0, cap_total)
-    caps["binding"] = (cap_total > tol) & (slack <= tol)
-    dual = _duals(compiled, raw, "concentration")
-    caps["marginal_cost_per_pp"] = np.maximum(0.0, -dual * cap_total.to_numpy() * 0.01)
-    caps["slack"] = np.maximum(0.0, slack)
-    caps = caps.reset_index(drop=True)
+    caps = limit_report(data, plan, compiled, raw)
 
     shortages = recourse(data, plan)
     losses = shortages.groupby("scenario", sort=False)["shortage_cost"].sum()
@@ -272,6 +268,38 @@ def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawS
         shortages=shortages,
         iterations=raw.iterations,
     )
+
+
+def limit_report(data: InputData, plan: pd.DataFrame, compiled: Compiled, raw: RawSolution) -> pd.DataFrame:
+    """One row per limit: the share reached, whether it binds, and its marginal cost per point.
+
+    For a limit row  sum_o f[o] x[o,e] - s B <= 0  (or >= 0 for a floor) with B = X[e] or
+    demand[e], HiGHS's row dual y is d(objective)/d(rhs), so d(objective)/ds = y B. Tightening a
+    cap by 0.01 (or raising a floor by 0.01) moves the objective by 0.01 |y| B.
+    """
+    limits, terms = data.limits()
+    volume = plan["volume"].to_numpy()
+    reached = (terms["weight"].to_numpy() * volume[terms["offer"].to_numpy()])
+    reached = pd.Series(reached).groupby(terms["limit"].to_numpy()).sum().reindex(limits["limit"], fill_value=0.0)
+    totals = plan.groupby("element")["volume"].sum()
+    demand = data.elements.set_index("element")["demand"]
+    elem = limits["element"]
+    basis = np.where(limits["basis"] == IMPORTS, elem.map(totals).fillna(0.0), elem.map(demand))
+    reached = reached.to_numpy()
+    share = np.where(basis > 0, reached / np.where(basis > 0, basis, 1.0), 0.0)
+    is_max = (limits["kind"] == "max").to_numpy()
+    slack = np.where(is_max, limits["share"] * basis - reached, reached - limits["share"] * basis)
+    tol = BINDING_TOLERANCE * np.maximum(1.0, basis)
+    dual = np.zeros(len(limits))
+    dual[is_max] = _duals(compiled, raw, "concentration")
+    dual[~is_max] = _duals(compiled, raw, "floor")
+    out = limits[["origin", "element", "kind", "basis", "scope", "max_share", "min_share"]].copy()
+    out.insert(2, "limit", limits["share"])
+    out["share"] = share
+    out["binding"] = (basis > tol) & (slack <= tol)
+    out["marginal_cost_per_pp"] = np.maximum(0.0, np.where(is_max, -dual, dual) * basis * 0.01)
+    out["slack"] = np.maximum(0.0, slack)
+    return out.reset_index(drop=True)
 
 
 def recourse(data: InputData, plan: pd.DataFrame) -> pd.DataFrame:
