@@ -26,7 +26,7 @@ _LAZY = {
     "RiskOptions": "sourcing.model",
     "build_model": "sourcing.model",
     "Result": "sourcing.result",
-    "solve": "sourcing.solve",
+    "solve": "sourcing.solver",
     "SourcingError": "sourcing.errors",
     "InputError": "sourcing.errors",
     "InfeasibleError": "sourcing.errors",

@@ -116,7 +116,7 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
         from sourcing.data import load_inputs
         from sourcing.model import RiskOptions
         from sourcing.report import FORMATS
-        from sourcing.solve import solve as solve_plan
+        from sourcing.solver import solve as solve_plan
 
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         data = load_inputs(inputs or bundled_inputs())

@@ -239,9 +239,12 @@ def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawS
     elements = data.elements.copy()
     totals = plan.groupby("element")["volume"].sum()
     elements["total_volume"] = elements["element"].map(totals).fillna(0.0)
-    elements["marginal_cost"] = _duals(compiled, raw, "cover") / USD_PER_KG_TO_USD_PER_T
-    n_scen = len(data.scenarios)
-    stock_duals = _duals(compiled, raw, "stock_limit").reshape(len(elements), n_scen)
+    n_elem, n_scen = len(elements), len(data.scenarios)
+    # d(objective)/d(demand[e]): demand is the rhs of (2), of every (4), and of demand-basis limits
+    scenario_duals = _duals(compiled, raw, "scenario_balance").reshape(n_elem, n_scen).sum(axis=1)
+    elements["marginal_cost"] = (_duals(compiled, raw, "cover") + scenario_duals + _demand_limit_duals(
+        data, compiled, raw)) / USD_PER_KG_TO_USD_PER_T
+    stock_duals = _duals(compiled, raw, "stock_limit").reshape(n_elem, n_scen)
     elements["stock_value"] = -stock_duals.sum(axis=1) / USD_PER_KG_TO_USD_PER_T
 
     caps = limit_report(data, plan, compiled, raw)
@@ -268,6 +271,18 @@ def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawS
         shortages=shortages,
         iterations=raw.iterations,
     )
+
+
+def _demand_limit_duals(data: InputData, compiled: Compiled, raw: RawSolution) -> np.ndarray:
+    """Per element, sum of share x dual over limits on the demand basis (their rhs is share x demand)."""
+    limits, _ = data.limits()
+    dual = np.zeros(len(limits))
+    is_max = (limits["kind"] == "max").to_numpy()
+    dual[is_max] = _duals(compiled, raw, "concentration")
+    dual[~is_max] = _duals(compiled, raw, "floor")
+    weighted = pd.Series(np.where(limits["basis"] == IMPORTS, 0.0, dual * limits["share"]))
+    per = weighted.groupby(limits["element"].to_numpy()).sum()
+    return data.elements["element"].map(per).fillna(0.0).to_numpy()
 
 
 def limit_report(data: InputData, plan: pd.DataFrame, compiled: Compiled, raw: RawSolution) -> pd.DataFrame:

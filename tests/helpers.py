@@ -1,0 +1,240 @@
+"""Shared test helpers: write input folders, an independent reference LP, and invariant checks.
+
+Nothing here imports sourcing's model: the reference LP is built straight from the CSV files with
+numpy and solved with scipy's HiGHS, and the invariants are recomputed from the result tables.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+REL = 1e-6
+"""One tolerance for comparing money and volumes (relative to the scale of the quantity)."""
+
+
+def close(a: float, b: float, rel: float = REL, scale: float = 1.0) -> bool:
+    return abs(a - b) <= rel * max(abs(a), abs(b), scale)
+
+
+def write_folder(folder: Path, **tables: pd.DataFrame | list[dict] | str | None) -> Path:
+    """Write ``supply=``, ``demand=``, ... as CSV files (a str is written verbatim)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        if table is None:
+            continue
+        path = folder / f"{name}.csv"
+        if isinstance(table, str):
+            path.write_text(table, encoding="utf-8")
+        else:
+            pd.DataFrame(table).to_csv(path, index=False)
+    return folder
+
+
+def temp_folder(**tables) -> Path:
+    return write_folder(Path(tempfile.mkdtemp(prefix="sourcing-test-")), **tables)
+
+
+# ---------------------------------------------------------------------------------------------
+# the reference: the contract's LP, written densely from the CSV files
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame | None:
+    path = folder / f"{name}.csv"
+    if not path.exists():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float = 0.0, cvar_level: float = 0.95,
+                    caps: dict | None = None) -> dict:
+    """Solve the contract's LP (1)-(5) (+ CVaR) as written there, one column per origin in every
+    scenario row, with scipy's HiGHS. Only plain caps (origin or origin:element, imports basis).
+
+    Returns the objective and the volume of every (origin, element).
+    """
+    folder = Path(folder)
+    supply = _read(folder, "supply")
+    demand = _read(folder, "demand")
+    offers = [(r.origin.strip(), r.element.strip()) for r in supply.itertuples()]
+    cost = supply["unit_cost"].astype(float).to_numpy()
+    capacity = supply["capacity"].astype(float).to_numpy()
+    minimum = supply["min_volume"].astype(float).to_numpy() if "min_volume" in supply else np.zeros(len(offers))
+    elements = [e.strip() for e in demand["element"]]
+    d = dict(zip(elements, demand["demand"].astype(float)))
+    pen = dict(zip(elements, demand["shortage_cost"].astype(float)))
+    stock_df = _read(folder, "stockpile")
+    stock = {e: 0.0 for e in elements}
+    if stock_df is not None:
+        stock.update(zip(stock_df["element"].str.strip(), stock_df["stock"].astype(float)))
+
+    # effective caps: origin '*' rows, overridden by exact rows; then CLI-style overrides
+    share = {}
+    cap_df = _read(folder, "caps")
+    star, exact = {}, {}
+    if cap_df is not None:
+        for r in cap_df.itertuples():
+            (star if r.element.strip() == "*" else exact)[(r.origin.strip(), r.element.strip())] = float(r.max_share)
+    for (o, _), s in list(star.items()):
+        star[o] = s
+    for key, s in (caps or {}).items():
+        if isinstance(key, tuple):
+            exact[key] = s
+        else:
+            star[key] = s
+            for k in [k for k in exact if k[0] == key]:
+                exact[k] = s
+    for o, e in offers:
+        share[o, e] = exact.get((o, e), star.get(o, 1.0))
+
+    scen_df = _read(folder, "scenarios")
+    scen = []
+    if scen_df is not None:
+        scen = [(r.scenario.strip(), float(r.probability)) for r in scen_df.itertuples()]
+    rest = 1.0 - sum(p for _, p in scen)
+    if rest > 1e-9:
+        scen.append(("baseline", rest))
+    avail = {}
+    dis = _read(folder, "disruptions")
+    if dis is not None:
+        rows = sorted(dis.itertuples(), key=lambda r: r.element.strip() != "*")  # '*' first, exact override
+        for r in rows:
+            for o, e in offers:
+                if o == r.origin.strip() and r.element.strip() in ("*", e):
+                    avail[r.scenario.strip(), o, e] = float(r.availability)
+
+    n, E, K = len(offers), len(elements), len(scen)
+    use_cvar = risk_weight > 0 and cvar_weight > 0
+    nvar = n + 2 * E * K + (1 + K if use_cvar else 0)
+    iu = lambda e, k: n + e * K + k  # noqa: E731
+    iw = lambda e, k: n + E * K + e * K + k  # noqa: E731
+    ieta = n + 2 * E * K
+    iz = lambda k: ieta + 1 + k  # noqa: E731
+    c = np.zeros(nvar)
+    c[:n] = 1000 * cost
+    mean_w = risk_weight * ((1 - cvar_weight) if use_cvar else 1.0)
+    for ei, e in enumerate(elements):
+        for k, (_, p) in enumerate(scen):
+            c[iu(ei, k)] = mean_w * p * 1000 * pen[e]
+    if use_cvar:
+        c[ieta] = risk_weight * cvar_weight
+        for k, (_, p) in enumerate(scen):
+            c[iz(k)] = risk_weight * cvar_weight * p / (1 - cvar_level)
+    A, b = [], []
+    for e in elements:  # (2) cover
+        row = np.zeros(nvar)
+        for j, (_, e2) in enumerate(offers):
+            if e2 == e:
+                row[j] = -1
+        A.append(row)
+        b.append(-d[e])
+    for j, (o, e) in enumerate(offers):  # (3)
+        if share[o, e] < 1:
+            row = np.zeros(nvar)
+            for j2, (_, e2) in enumerate(offers):
+                if e2 == e:
+                    row[j2] -= share[o, e]
+            row[j] += 1
+            A.append(row)
+            b.append(0.0)
+    for ei, e in enumerate(elements):  # (4)
+        for k, (name, _) in enumerate(scen):
+            row = np.zeros(nvar)
+            for j, (o, e2) in enumerate(offers):
+                if e2 == e:
+                    row[j] = -avail.get((name, o, e), 1.0)
+            row[iw(ei, k)] = -1
+            row[iu(ei, k)] = -1
+            A.append(row)
+            b.append(-d[e])
+    if use_cvar:  # z_k >= L_k - eta
+        for k in range(K):
+            row = np.zeros(nvar)
+            for ei, e in enumerate(elements):
+                row[iu(ei, k)] = 1000 * pen[e]
+            row[ieta] = -1
+            row[iz(k)] = -1
+            A.append(row)
+            b.append(0.0)
+    bounds = [(minimum[j], capacity[j]) for j in range(n)]
+    bounds += [(0, None)] * (E * K)
+    bounds += [(0, stock[e]) for e in elements for _ in range(K)]  # (5)
+    if use_cvar:
+        bounds += [(None, None)] + [(0, None)] * K
+    res = linprog(c, A_ub=np.array(A), b_ub=np.array(b), bounds=bounds, method="highs")
+    if res.status != 0:
+        return {"status": "infeasible" if res.status == 2 else f"status {res.status}"}
+    return {"status": "optimal", "objective": float(res.fun),
+            "volume": dict(zip(offers, res.x[:n]))}
+
+
+# ---------------------------------------------------------------------------------------------
+# invariants, recomputed from the result tables
+
+
+def cvar_brute(loss, p, level: float) -> float:
+    """min over eta in the losses of eta + E[(L - eta)+] / (1 - level): the RU formula by search."""
+    loss, p = np.asarray(loss, float), np.asarray(p, float)
+    return min(eta + p @ np.maximum(loss - eta, 0) / (1 - level) for eta in loss)
+
+
+def check_invariants(data, result, rel: float = REL) -> None:
+    """Every figure of ``result`` recomputed from its own tables and the input data."""
+    plan = result.plan
+    scale = max(1.0, float(data.elements["demand"].max()), float(data.offers["capacity"].max()))
+    tol = rel * scale
+    # (1) bounds
+    assert (plan["volume"] >= plan["min_volume"] - tol).all()
+    assert (plan["volume"] <= plan["capacity"] + tol).all()
+    # (2) cover
+    total = plan.groupby("element")["volume"].sum()
+    demand = data.elements.set_index("element")["demand"]
+    assert (total.reindex(demand.index, fill_value=0) >= demand - tol).all()
+    # shares as reported
+    share = plan["volume"] / plan["element"].map(total)
+    assert np.allclose(plan["share"], share.fillna(0.0), atol=1e-9)
+    # (3) plain caps: each offer's share within its own max_share
+    assert (plan["share"] <= plan["max_share"] + 1e-6).all()
+    caps = result.caps
+    if len(caps):
+        is_max = caps["kind"] == "max"
+        assert (caps.loc[is_max, "share"] <= caps.loc[is_max, "limit"] + 1e-6).all()
+        assert (caps.loc[~is_max, "share"] >= caps.loc[~is_max, "limit"] - 1e-6).all()
+        # complementary slackness: a slack limit has no marginal cost
+        slack = caps["slack"] > 1e-4 * scale
+        assert (caps.loc[slack, "marginal_cost_per_pp"].abs() <= 1e-6 * max(1.0, abs(result.objective))).all()
+        assert (caps["marginal_cost_per_pp"] >= 0).all()
+        assert (caps.loc[caps["marginal_cost_per_pp"] > 1e-6 * abs(result.objective), "binding"]).all()
+    # (4)-(5) scenario balance from the shortages table
+    s = result.shortages
+    assert (s["arrived"] + s["stock_release"] + s["shortage"] >= s["demand"] - tol).all()
+    stock = data.elements.set_index("element")["stock"]
+    assert (s["stock_release"] <= s["element"].map(stock) + tol).all()
+    assert (s[["stock_release", "shortage"]] >= 0).all().all()
+    # arrived recomputed from the plan and the availabilities
+    avail = data.offer_availability()
+    lost = avail.assign(lost=(1 - avail["availability"]) * plan["volume"].to_numpy()[avail["offer"]])
+    lost = lost.groupby(["scenario", "element"])["lost"].sum()
+    arrived = s["element"].map(total).to_numpy() - np.array(
+        [lost.get((k, e), 0.0) for k, e in zip(s["scenario"], s["element"])])
+    assert np.allclose(s["arrived"], arrived, atol=tol)
+    # money
+    assert close(result.procurement_cost, float((1000 * plan["unit_cost"] * plan["volume"]).sum()), rel)
+    pen = data.elements.set_index("element")["shortage_cost"]
+    loss = (1000 * s["element"].map(pen) * s["shortage"]).groupby(s["scenario"]).sum()
+    scen = result.scenarios.set_index("scenario")
+    loss = loss.reindex(scen.index, fill_value=0.0)
+    assert np.allclose(scen["shortage_cost"], loss, rtol=rel, atol=tol)
+    expected = float(scen["probability"] @ loss)
+    assert close(result.expected_shortage_cost, expected, rel, scale=max(1.0, result.objective))
+    o = result.options
+    cvar = cvar_brute(loss.to_numpy(), scen["probability"].to_numpy(), o.cvar_level)
+    assert close(result.cvar, cvar, rel, scale=max(1.0, result.objective))
+    assert result.cvar >= expected - rel * max(1.0, abs(expected))
+    risk = (1 - o.cvar_weight) * expected + o.cvar_weight * cvar if o.risk_weight > 0 else 0.0
+    assert close(result.objective, result.procurement_cost + o.risk_weight * risk, rel, scale=1.0)
