@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -176,15 +177,23 @@ def run_highs(highs, time_limit: float | None = None) -> RawSolution:
     )
 
 
-def solve(data: InputData, options: RiskOptions | None = None, *, time_limit: float | None = None) -> Result:
+def solve(data: InputData, options: RiskOptions | None = None, *, time_limit: float | None = None,
+          model: pyo.ConcreteModel | None = None, stats: dict | None = None) -> Result:
     """Build, solve and extract the optimal plan for ``data``.
+
+    ``model``: solve this Pyomo model (``build_model(data, options)``, possibly extended) instead
+    of building one. ``stats``: a dict that receives the time in seconds of each phase (``build``,
+    ``handoff``, ``solve``, ``extract``) and the LP's ``rows``, ``columns`` and ``nnz``.
 
     Raises:
         InfeasibleError: no plan meets every constraint; the message names the conflict.
         SolverError: HiGHS failed or hit ``time_limit`` (seconds).
     """
     options = options or RiskOptions()
-    model = build_model(data, options)
+    clock = [time.perf_counter()]
+    if model is None:
+        model = build_model(data, options)
+    clock.append(time.perf_counter())
     try:
         compiled = compile_model(model)
     except InfeasibleConstraintException:
@@ -192,8 +201,15 @@ def solve(data: InputData, options: RiskOptions | None = None, *, time_limit: fl
         raise
     highs = new_highs()
     pass_model(highs, compiled)
+    clock.append(time.perf_counter())
     raw = run_highs(highs, time_limit)
-    return extract(data, options, compiled, raw)
+    clock.append(time.perf_counter())
+    result = extract(data, options, compiled, raw)
+    clock.append(time.perf_counter())
+    if stats is not None:
+        stats.update(zip(("build", "handoff", "solve", "extract"), np.diff(clock).tolist()))
+        stats.update(rows=compiled.matrix.shape[0], columns=compiled.matrix.shape[1], nnz=int(compiled.matrix.nnz))
+    return result
 
 
 def check_status(data: InputData, raw: RawSolution) -> None:
