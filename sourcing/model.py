@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyomo.environ as pyo
 
 from sourcing.data import IMPORTS, InputData
 from sourcing.errors import OptionError
+
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
 USD_PER_KG_TO_USD_PER_T = 1000.0
 """Costs are given per kg, volumes in tonnes."""
@@ -59,6 +62,8 @@ def build_model(data: InputData, options: RiskOptions | None = None) -> pyo.Conc
     each element is a variable ``total_volume`` (2a), so a cap row (3) holds two terms and a scenario
     row (4) holds the total minus the lost part of the disrupted offers only.
     """
+    import pyomo.environ as pyo  # here, not at the top: solving never needs it (see sourcing.lp)
+
     options = options or RiskOptions()
     offers = data.offers
     elements = data.elements.set_index("element")
@@ -163,6 +168,8 @@ def build_model(data: InputData, options: RiskOptions | None = None) -> pyo.Conc
 
 def _add_cvar(m: pyo.ConcreteModel, probability: dict[str, float], level: float) -> None:
     """Rockafellar-Uryasev: CVaR = eta + 1/(1 - beta) sum_k p[k] z[k], z[k] >= L[k] - eta, z >= 0."""
+    import pyomo.environ as pyo
+
     m.cvar_threshold = pyo.Var(domain=pyo.Reals, doc="eta: value at risk at the optimum, USD")
     m.cvar_excess = pyo.Var(m.SCENARIOS, domain=pyo.NonNegativeReals, doc="z[k]: loss above eta, USD")
 

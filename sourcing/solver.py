@@ -10,19 +10,20 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
-from pyomo.common.errors import InfeasibleConstraintException
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from sourcing.data import IMPORTS, InputData
 from sourcing.errors import InfeasibleError, SolverError
-from sourcing.feasibility import explain_infeasibility
-from sourcing.model import USD_PER_KG_TO_USD_PER_T, RiskOptions, build_model
+from sourcing.lp import Compiled, TriviallyInfeasibleError, build_lp
+from sourcing.model import USD_PER_KG_TO_USD_PER_T, RiskOptions
 from sourcing.result import Result, cvar_of
+
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
 ZERO = 1e-9
 """Solver values smaller than this in magnitude are reported as 0."""
@@ -30,27 +31,6 @@ GAP_TOLERANCE = 1e-6
 """A scenario gap below this fraction of demand is solver round-off, not a shortage."""
 BINDING_TOLERANCE = 1e-6
 """A cap binds when its slack is at most this fraction of the element's total (at least 1 t x this)."""
-
-
-@dataclass
-class Compiled:
-    """The model as HiGHS sees it, with where each Pyomo component landed.
-
-    ``columns[name]`` holds, for each index of Var ``name`` in the component's order, its column
-    (-1 where the compiler left it out: fixed, or in no row and not in the objective);
-    ``rows[name]`` the same for constraints.
-    """
-
-    cost: np.ndarray
-    offset: float
-    matrix: object  # scipy.sparse.csc_array
-    col_lower: np.ndarray
-    col_upper: np.ndarray
-    row_lower: np.ndarray
-    row_upper: np.ndarray
-    columns: dict[str, np.ndarray]
-    rows: dict[str, np.ndarray]
-    fallback: dict[str, np.ndarray] = field(default_factory=dict)  # value of left-out columns
 
 
 @dataclass
@@ -64,6 +44,9 @@ class RawSolution:
 
 def compile_model(model: pyo.ConcreteModel) -> Compiled:
     """Compile ``model`` to the matrices HiGHS takes (rows in mixed form: <=, >= or ==)."""
+    import pyomo.environ as pyo
+    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
     info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=pyo.minimize)
     # (a row that holds no variable and can never hold raises InfeasibleConstraintException)
     cols = info.columns
@@ -181,8 +164,10 @@ def solve(data: InputData, options: RiskOptions | None = None, *, time_limit: fl
           model: pyo.ConcreteModel | None = None, stats: dict | None = None) -> Result:
     """Build, solve and extract the optimal plan for ``data``.
 
-    ``model``: solve this Pyomo model (``build_model(data, options)``, possibly extended) instead
-    of building one. ``stats``: a dict that receives the time in seconds of each phase (``build``,
+    The LP handed to HiGHS is :func:`sourcing.lp.build_lp`'s, the compiled form of
+    ``build_model(data, options)`` built without creating the Pyomo objects. ``model``: solve this
+    Pyomo model instead (``build_model(data, options)``, possibly extended), through Pyomo's
+    standard-form compiler. ``stats``: a dict that receives the time in seconds of each phase (``build``,
     ``handoff``, ``solve``, ``extract``) and the LP's ``rows``, ``columns`` and ``nnz``.
 
     Raises:
@@ -191,12 +176,19 @@ def solve(data: InputData, options: RiskOptions | None = None, *, time_limit: fl
     """
     options = options or RiskOptions()
     clock = [time.perf_counter()]
-    if model is None:
-        model = build_model(data, options)
-    clock.append(time.perf_counter())
     try:
-        compiled = compile_model(model)
-    except InfeasibleConstraintException:
+        if model is None:
+            compiled = build_lp(data, options)
+            clock.append(time.perf_counter())
+        else:
+            from pyomo.common.errors import InfeasibleConstraintException
+
+            clock.append(time.perf_counter())
+            try:
+                compiled = compile_model(model)
+            except InfeasibleConstraintException as exc:
+                raise TriviallyInfeasibleError(str(exc)) from exc
+    except TriviallyInfeasibleError:
         check_status(data, RawSolution("infeasible", np.nan, np.empty(0), np.empty(0), 0))
         raise
     highs = new_highs()
@@ -217,6 +209,8 @@ def check_status(data: InputData, raw: RawSolution) -> None:
     if raw.status == "optimal":
         return
     if raw.status == "infeasible":
+        from sourcing.feasibility import explain_infeasibility  # scipy.optimize: only on this path
+
         causes = explain_infeasibility(data) or [
             "HiGHS found the model infeasible but no single cap, capacity or commitment explains it; "
             "run `sourcing check` and review caps.csv and supply.csv"
