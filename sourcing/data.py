@@ -11,7 +11,8 @@ import csv
 import difflib
 import io
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import wraps
 from pathlib import Path
 
 import numpy as np
@@ -145,6 +146,20 @@ SPECS: dict[str, FileSpec] = {
 }
 
 
+def _computed_once(method):
+    """Memoize a derived table of an :class:`InputData` (frozen, so it never goes stale; a copy made
+    with ``dataclasses.replace``, as :meth:`InputData.with_caps` does, starts with an empty memo).
+    The frames returned are shared: treat them as read-only."""
+
+    @wraps(method)
+    def wrapper(self):
+        if method.__name__ not in self._memo:
+            self._memo[method.__name__] = method(self)
+        return self._memo[method.__name__]
+
+    return wrapper
+
+
 @dataclass(frozen=True)
 class InputData:
     """A validated input folder. Treat every frame as read-only.
@@ -177,6 +192,7 @@ class InputData:
     groups: pd.DataFrame
     content: pd.DataFrame
     folder: Path | None = None
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def origins(self) -> list[str]:
@@ -188,6 +204,7 @@ class InputData:
         group = self.groups[self.groups["group"] == target]["origin"].tolist()
         return sorted(group) if group else [target]
 
+    @_computed_once
     def offer_content(self) -> pd.DataFrame:
         """Upstream content of every offer: ``offer``, ``upstream``, ``fraction`` (> 0).
 
@@ -211,6 +228,7 @@ class InputData:
         both = both[both["fraction"] > 0]
         return both.sort_values(["offer", "upstream"], ignore_index=True)
 
+    @_computed_once
     def limits(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Every share limit in force, and its terms.
 
@@ -268,6 +286,7 @@ class InputData:
         terms = terms.sort_values(["limit", "offer"], ignore_index=True)
         return limits, terms
 
+    @_computed_once
     def offer_caps(self) -> pd.Series:
         """The effective ``max_share`` of every offer from its own origin's plain caps (imports
         basis, origin scope, not via a group); 1 where none applies. Aligned to ``offers``."""
@@ -278,20 +297,58 @@ class InputData:
         share = t.groupby("offer")["share"].min()
         return share.reindex(self.offers.index, fill_value=1.0).rename("max_share")
 
+    @_computed_once
     def offer_availability(self) -> pd.DataFrame:
         """Availability below 1 per (scenario, offer): ``scenario``, ``offer`` (row of ``offers``),
         ``origin``, ``element``, ``availability``. Offers missing here arrive in full."""
-        d = self.disruptions
-        offers = self.offers[["origin", "element"]].reset_index(names="offer")
-        star = d[d["element"] == ALL].drop(columns="element").merge(offers, on="origin")
-        exact = d[d["element"] != ALL].merge(offers, on=["origin", "element"])
-        both = pd.concat([exact, star], ignore_index=True)
-        both = both.drop_duplicates(subset=["scenario", "offer"], keep="first")
-        both = both[both["availability"] < 1.0]
-        order = {s: i for i, s in enumerate(self.scenarios["scenario"])}
-        both = both.assign(_k=both["scenario"].map(order)).sort_values(["_k", "offer"])
-        cols = ["scenario", "offer", "origin", "element", "availability"]
-        return both[cols].reset_index(drop=True)
+        k, offer, availability = self.availability_arrays()
+        return pd.DataFrame({
+            "scenario": self.scenarios["scenario"].to_numpy()[k],
+            "offer": offer,
+            "origin": self.offers["origin"].to_numpy()[offer],
+            "element": self.offers["element"].to_numpy()[offer],
+            "availability": availability,
+        })
+
+    @_computed_once
+    def availability_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`offer_availability` as arrays, in its row order: scenario (row of ``scenarios``),
+        offer (row of ``offers``), availability. An (origin, element) row of disruptions.csv
+        overrides the origin's ``*`` row; each ``*`` row stands for every offer of its origin."""
+        d, offers = self.disruptions, self.offers
+        n = len(offers)
+        origin_codes, origin_names = pd.factorize(offers["origin"])
+        element_index = pd.Index(self.elements["element"])
+        origin_of = pd.Index(origin_names).get_indexer(d["origin"])
+        k_of = pd.Index(self.scenarios["scenario"]).get_indexer(d["scenario"])
+        avail = d["availability"].to_numpy(float)
+        star = (d["element"] == ALL).to_numpy()
+        # exact rows: the offer of (origin, element), where there is one
+        table = np.full((len(origin_names) + 1, len(element_index) + 1), -1, dtype=np.int64)
+        table[origin_codes, element_index.get_indexer(offers["element"])] = np.arange(n)
+        exact = np.flatnonzero(~star)
+        exact_offer = table[origin_of[exact], element_index.get_indexer(d["element"].to_numpy()[exact])]
+        exact = exact[exact_offer >= 0]
+        exact_offer = exact_offer[exact_offer >= 0]
+        # '*' rows: every offer of the origin
+        by_origin = np.argsort(origin_codes, kind="stable")
+        count = np.bincount(origin_codes, minlength=len(origin_names))
+        first = np.concatenate([[0], np.cumsum(count)[:-1]])
+        rows = np.flatnonzero(star)
+        reps = count[origin_of[rows]]
+        row_of = np.repeat(rows, reps)
+        within = np.arange(len(row_of)) - np.repeat(np.cumsum(reps) - reps, reps)
+        star_offer = by_origin[first[origin_of[row_of]] + within]
+        star_key = k_of[row_of].astype(np.int64) * n + star_offer
+        exact_key = k_of[exact].astype(np.int64) * n + exact_offer
+        keep = ~np.isin(star_key, exact_key)
+        key = np.concatenate([exact_key, star_key[keep]])
+        value = np.concatenate([avail[exact], avail[row_of[keep]]])
+        below = value < 1.0
+        key, value = key[below], value[below]
+        order = np.argsort(key)
+        key, value = key[order], value[order]
+        return key // max(n, 1), key % max(n, 1), value
 
     def with_caps(self, overrides: Mapping[str | tuple[str, str], float]) -> InputData:
         """A copy with caps overridden, as ``sourcing solve --cap`` does.

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from sourcing.data import IMPORTS, InputData
 from sourcing.model import USD_PER_KG_TO_USD_PER_T, RiskOptions
@@ -68,8 +69,6 @@ class _Family:
 
 def build_lp(data: InputData, options: RiskOptions) -> Compiled:
     """The LP of ``build_model(data, options)`` as compiled matrices (see the module docstring)."""
-    import scipy.sparse as sp
-
     offers, elements, scenarios = data.offers, data.elements, data.scenarios
     n, E, K = len(offers), len(elements), len(scenarios)
     e_of = pd.Index(elements["element"]).get_indexer(offers["element"])
@@ -103,7 +102,7 @@ def build_lp(data: InputData, options: RiskOptions) -> Compiled:
             objective = {}
             objective["shortage"] = lam * ((1.0 - omega) * mean)
             objective["cvar_threshold"] = np.full(1, lam * omega)
-            objective["cvar_excess"] = lam * (omega * (probability / (1.0 - options.cvar_level)))
+            objective["cvar_excess"] = lam * (omega * ((1.0 / (1.0 - options.cvar_level)) * probability))
             if lam == 1:
                 objective["volume"] = volume_cost
             else:
@@ -140,12 +139,10 @@ def build_lp(data: InputData, options: RiskOptions) -> Compiled:
         f.add(pos[basis], "total_volume", limit_element[basis], -share[basis])
         families.append(f)
     # (4) X[e] - sum_o (1 - a[o,e,k]) x[o,e] + w[e,k] + u[e,k] >= demand[e], element-major
-    avail = data.offer_availability()
-    k_index = pd.Index(scenarios["scenario"]).get_indexer(avail["scenario"])
-    offer = avail["offer"].to_numpy()
+    k_index, offer, availability = data.availability_arrays()
     f = _Family("scenario_balance", E * K, np.repeat(demand, K), np.full(E * K, inf))
     f.add(ek, "total_volume", ek // K, np.ones(E * K))
-    f.add(e_of[offer] * K + k_index, "volume", offer, -(1.0 - avail["availability"].to_numpy(float)))
+    f.add(e_of[offer] * K + k_index, "volume", offer, -(1.0 - availability))
     f.add(ek, "stock_release", ek, np.ones(E * K))
     f.add(ek, "shortage", ek, np.ones(E * K))
     families.append(f)

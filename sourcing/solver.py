@@ -339,9 +339,11 @@ def recourse(data: InputData, plan: pd.DataFrame) -> pd.DataFrame:
     scen = data.scenarios["scenario"]
     grid = pd.MultiIndex.from_product([scen, elements.index], names=["scenario", "element"])
     contracted = plan.groupby("element")["volume"].sum().reindex(elements.index, fill_value=0.0)
-    avail = data.offer_availability()
-    lost = (1.0 - avail["availability"]) * plan["volume"].to_numpy()[avail["offer"].to_numpy()]
-    lost = lost.groupby([avail["scenario"], avail["element"]]).sum().reindex(grid, fill_value=0.0)
+    k, offer, availability = data.availability_arrays()
+    element_of = pd.Index(elements.index).get_indexer(data.offers["element"])
+    lost = pd.Series((1.0 - availability) * plan["volume"].to_numpy()[offer])
+    lost = lost.groupby(k * len(elements) + element_of[offer]).sum()  # cell of grid, scenario-major
+    lost = lost.reindex(np.arange(len(grid)), fill_value=0.0)
     out = grid.to_frame(index=False)
     demand = elements["demand"].reindex(out["element"]).to_numpy()
     stock = elements["stock"].reindex(out["element"]).to_numpy()
