@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import wraps
@@ -341,7 +342,9 @@ class InputData:
         star_offer = by_origin[first[origin_of[row_of]] + within]
         star_key = k_of[row_of].astype(np.int64) * n + star_offer
         exact_key = k_of[exact].astype(np.int64) * n + exact_offer
-        keep = ~np.isin(star_key, exact_key)
+        overridden = np.sort(exact_key)
+        at = np.minimum(np.searchsorted(overridden, star_key), max(len(overridden) - 1, 0))
+        keep = overridden[at] != star_key if len(overridden) else np.ones(len(star_key), dtype=bool)
         key = np.concatenate([exact_key, star_key[keep]])
         value = np.concatenate([avail[exact], avail[row_of[keep]]])
         below = value < 1.0
@@ -474,7 +477,8 @@ class _Reader:
         if not ok:
             return None
         raw.columns = header
-        raw = raw.apply(lambda s: s.str.strip())
+        if _may_be_padded(text):
+            raw = raw.apply(lambda s: s.str.strip())
         raw = raw[(raw != "").any(axis=1)]
         return self._typed(spec, raw)
 
@@ -552,6 +556,19 @@ class _Reader:
                 else:
                     first[key] = row
         return out
+
+
+_PADDED = re.compile(r'(?:^|[,\n\r])[^\S\n\r]|[^\S\n\r](?:[,\n\r]|$)')
+"""White space next to a delimiter or a line break: where an unquoted value might need stripping."""
+
+
+def _may_be_padded(text: str) -> bool:
+    """Whether some value in ``text`` may start or end with white space (False: stripping changes
+    nothing). Quoted values (which may hold line breaks) and non-ASCII text are always stripped;
+    large files of names and numbers hold no white space at all, which is checked first."""
+    if '"' in text or not text.isascii():
+        return True
+    return any(c in text for c in " \t\x0b\x0c\x1c\x1d\x1e\x1f") and _PADDED.search(text) is not None
 
 
 class _LineMap:
