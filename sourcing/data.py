@@ -245,18 +245,27 @@ class InputData:
         offers = self.offers
         caps = self.caps
         content = self.offer_content() if (caps["scope"] == CONTENT).any() else None
-        limit_rows, term_frames = [], []
+        element_code, element_names = pd.factorize(offers["element"])  # offers are sorted by element
+        element_code_of = {name: code for code, name in enumerate(element_names)}
+        offers_of = {o: np.asarray(i) for o, i in offers.groupby("origin", sort=False).indices.items()}
+        members_of = {g: sorted(o) for g, o in self.groups.groupby("group", sort=False)["origin"]}
+        no_offer = np.empty(0, dtype=np.int64)
+        limit_rows, term_limit, term_offer, term_weight = [], [], [], []
         exact_keys = set(
             caps.loc[caps["element"] != ALL, ["origin", "element", "basis", "scope"]].itertuples(index=False, name=None)
         )
         for cap in caps.itertuples(index=False):
-            members = self.members(cap.origin)
+            members = members_of.get(cap.origin, [cap.origin])
             if cap.scope == ORIGIN:
-                weight = offers["origin"].isin(members).astype(float).to_numpy()
+                idx = np.sort(np.concatenate([offers_of.get(o, no_offer) for o in members]))
+                weight = np.ones(len(idx))
             else:
                 got = content[content["upstream"].isin(members)].groupby("offer")["fraction"].sum()
-                weight = got.reindex(offers.index, fill_value=0.0).to_numpy()
-            covered = offers.loc[weight > 0, "element"].unique()
+                full = got.reindex(offers.index, fill_value=0.0).to_numpy()
+                idx = np.flatnonzero(full > 0)
+                weight = full[idx]
+            codes = element_code[idx]
+            covered = element_names[np.unique(codes)]
             if cap.element == ALL:
                 elements = [e for e in covered if (cap.origin, e, cap.basis, cap.scope) not in exact_keys]
             else:
@@ -265,26 +274,29 @@ class InputData:
             kinds = [("max", cap.max_share)] if has_max else []
             kinds += [("min", cap.min_share)] if cap.min_share > 0 else []
             for element in elements:
-                mask = (offers["element"] == element).to_numpy() & (weight > 0)
+                mask = codes == element_code_of.get(element, -1)
                 for kind, share in kinds:
                     ident = len(limit_rows)
                     max_share = 1.0 if np.isnan(cap.max_share) else float(cap.max_share)
                     limit_rows.append((ident, cap.origin, element, kind, cap.basis, cap.scope, float(share),
                                        max_share, float(cap.min_share)))
-                    term_frames.append(pd.DataFrame({"limit": ident, "offer": offers.index[mask],
-                                                     "weight": weight[mask]}))
+                    term_limit.append(np.full(int(mask.sum()), ident, dtype=np.int64))
+                    term_offer.append(idx[mask])
+                    term_weight.append(weight[mask])
         cols = ["limit", "origin", "element", "kind", "basis", "scope", "share", "max_share", "min_share"]
         limits = pd.DataFrame(limit_rows, columns=cols)
         order = limits.sort_values(["element", "origin", "basis", "scope", "kind"], kind="stable")["limit"]
-        renumber = dict(zip(order, range(len(order))))
-        limits = limits.assign(limit=limits["limit"].map(renumber)).sort_values("limit", ignore_index=True)
-        if term_frames:
-            terms = pd.concat(term_frames, ignore_index=True)
-        else:
-            terms = pd.DataFrame({"limit": pd.Series(dtype=int), "offer": pd.Series(dtype=int),
-                                  "weight": pd.Series(dtype=float)})
-        terms = terms.assign(limit=terms["limit"].map(renumber).astype(int))
-        terms = terms.sort_values(["limit", "offer"], ignore_index=True)
+        renumber = np.empty(len(order), dtype=np.int64)
+        renumber[order.to_numpy(dtype=np.int64)] = np.arange(len(order))
+        limits = limits.assign(limit=limits["limit"].map(dict(zip(order, range(len(order))))))
+        limits = limits.sort_values("limit", ignore_index=True)
+        join = (lambda parts, dtype: np.concatenate(parts).astype(dtype)) if term_limit else (
+            lambda parts, dtype: np.empty(0, dtype=dtype))
+        limit_of = renumber[join(term_limit, np.int64)]
+        offer_of = join(term_offer, np.int64)
+        rank = np.lexsort((offer_of, limit_of))
+        terms = pd.DataFrame({"limit": limit_of[rank], "offer": offer_of[rank],
+                              "weight": join(term_weight, float)[rank]})
         return limits, terms
 
     @_computed_once
