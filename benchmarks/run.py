@@ -32,6 +32,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 if str(ROOT) not in sys.path:
@@ -81,8 +83,53 @@ def child(route: str, folder: str) -> dict:
     }
 
 
-def run_child(route: str, folder: Path) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", route, str(folder)]
+SWEEP_SHARES = [round(0.40 - 0.015 * i, 4) for i in range(21)]
+"""The swept values of the largest origin's cap: 40% down to 10%."""
+
+
+def sweep_child(route: str, folder: str) -> dict:
+    """Sweep the first cap of caps.csv (the largest origin's) over SWEEP_SHARES; per-point times.
+
+    floor: one highspy model, ``changeCoeff`` on the cap rows, ``run`` (warm), read the solution
+    and extract the floor's tables. sourcing: ``sourcing.solver.sweep_cap``. The first point (cold:
+    build and first solve) is left out of the per-point median.
+    """
+    import pandas as pd
+
+    origin = pd.read_csv(Path(folder) / "caps.csv")["origin"].iloc[0]
+    times, objectives = [], []
+    if route == "floor":
+        from benchmarks import floor
+
+        lp = floor.build(floor.read(folder))
+        h = floor.pass_to_highs(lp)
+        mine = lp.offers["origin"].to_numpy()[lp.caps["offer"].to_numpy()] == origin
+        rows = lp.layout["cap"] + np.flatnonzero(mine)
+        e_of = pd.Index(lp.elements["element"]).get_indexer(lp.offers["element"])
+        cols = lp.layout["c_X"] + e_of[lp.caps["offer"].to_numpy()[mine]]
+        for share in SWEEP_SHARES:
+            t = time.perf_counter()
+            for row, col in zip(rows, cols):
+                h.changeCoeff(int(row), int(col), -share)
+            floor.run(h)
+            out = floor.extract(h, lp)
+            times.append(time.perf_counter() - t)
+            objectives.append(out["objective"])
+    else:
+        from sourcing.data import load_inputs
+        from sourcing.solver import sweep_cap
+
+        data = load_inputs(folder)
+        t = time.perf_counter()
+        for _, result in sweep_cap(data, None, origin, SWEEP_SHARES):
+            times.append(time.perf_counter() - t)
+            objectives.append(result.objective)
+            t = time.perf_counter()
+    return {"route": route, "point": statistics.median(times[1:]), "first": times[0], "objectives": objectives}
+
+
+def run_child(route: str, folder: Path, mode: str = "--child") -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), mode, route, str(folder)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"{route} on {folder} failed:\n{proc.stderr[-3000:]}")
@@ -191,8 +238,9 @@ def machine() -> str:
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        print(json.dumps(child(sys.argv[2], sys.argv[3])))
+    if len(sys.argv) == 4 and sys.argv[1] in ("--child", "--sweep-child"):
+        work = child if sys.argv[1] == "--child" else sweep_child
+        print(json.dumps(work(sys.argv[2], sys.argv[3])))
         return
     from benchmarks.generate import SIZES, ensure
 
@@ -203,6 +251,7 @@ def main() -> None:
                         help="comma-separated: floor (always run), sourcing, pyomo, dense")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--no-cli", action="store_true", help="skip the CLI timings")
+    parser.add_argument("--sweep-sizes", default="S,M", help="sizes at which to time a sweep point ('' for none)")
     args = parser.parse_args()
     routes = ["floor"] + [r for r in args.routes.split(",") if r and r != "floor"]
 
@@ -233,6 +282,22 @@ def main() -> None:
         print(f"\nsourcing --help: {cli['help']:.3f} s; sourcing solve (bundled data): {cli['solve']:.3f} s "
               f"= {cli['solve_over_imports']:.2f} x a bare `import {', '.join(cli['dependencies'])}` "
               f"({cli['imports']:.3f} s)")
+    sweeps = []
+    for size in filter(None, args.sweep_sizes.split(",")):
+        folder = ensure(SIZES[size], args.out)
+        rounds = [(run_child("floor", folder, "--sweep-child"), run_child("sourcing", folder, "--sweep-child"))
+                  for _ in range(args.repeat)]
+        for f, m in rounds:
+            if not np.allclose(f["objectives"], m["objectives"], rtol=1e-7):
+                raise SystemExit(f"{size}: sweep objectives differ between floor and sourcing")
+        sweeps.append({"size": size, "points": len(SWEEP_SHARES) - 1,
+                       "floor": statistics.median(f["point"] for f, _ in rounds),
+                       "sourcing": statistics.median(m["point"] for _, m in rounds),
+                       "ratio": statistics.median(m["point"] / f["point"] for f, m in rounds)})
+        w = sweeps[-1]
+        print(f"sweep point at {size} (median of {w['points']} warm points, {args.repeat} rounds): floor "
+              f"{w['floor'] * 1e3:.1f} ms, sourcing {w['sourcing'] * 1e3:.1f} ms, ratio {w['ratio']:.2f}", flush=True)
+    result["sweeps"] = sweeps
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(result, indent=1))
 

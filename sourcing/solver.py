@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sourcing.data import IMPORTS, InputData
+from sourcing.data import IMPORTS, ORIGIN, InputData
 from sourcing.errors import InfeasibleError, SolverError
 from sourcing.lp import Compiled, TriviallyInfeasibleError, build_lp
 from sourcing.model import USD_PER_KG_TO_USD_PER_T, RiskOptions
@@ -357,3 +357,43 @@ def recourse(data: InputData, plan: pd.DataFrame) -> pd.DataFrame:
     penalty = elements["shortage_cost"].reindex(out["element"]).to_numpy() * USD_PER_KG_TO_USD_PER_T
     out["shortage_cost"] = penalty * out["shortage"]
     return out
+
+
+def sweep_cap(data: InputData, options: RiskOptions | None, cap: str | tuple[str, str], shares,
+              *, time_limit: float | None = None):
+    """Yield ``(share, Result)`` for each value of one cap, as ``solve(data.with_caps({cap: share}))``
+    would, but compiling the LP once and re-solving warm in the same HiGHS object.
+
+    ``cap`` is an origin (or group: every element it offers) or an ``(origin, element)`` pair, as in
+    :meth:`InputData.with_caps`. The cap rows hold ``x - share X[e] <= 0``, so a new share changes one
+    coefficient per row (``changeCoeff``) and HiGHS restarts from the last basis. A share of 1 (no
+    cap, so no row) is solved cold. Where the optimum is not unique, a warm re-solve may return
+    another optimal plan than a cold one (same objective).
+    """
+    options = options or RiskOptions()
+    shares = [float(s) for s in shares]
+    capped = [s for s in shares if s < 1.0]
+    if not capped:
+        for share in shares:
+            yield share, solve(data.with_caps({cap: share}), options, time_limit=time_limit)
+        return
+    origin, element = cap if isinstance(cap, tuple) else (cap, None)
+    base = data.with_caps({cap: capped[0]})
+    compiled = build_lp(base, options)
+    limits, _ = base.limits()
+    maxes = limits[limits["kind"] == "max"].reset_index(drop=True)
+    plain = (maxes["origin"] == origin) & (maxes["basis"] == IMPORTS) & (maxes["scope"] == ORIGIN)
+    swept = np.flatnonzero((plain & ((maxes["element"] == element) | (element is None))).to_numpy())
+    rows = compiled.rows["concentration"][swept]
+    element_pos = pd.Index(base.elements["element"]).get_indexer(maxes["element"].to_numpy()[swept])
+    cols = compiled.columns["total_volume"][element_pos]
+    highs = new_highs()
+    pass_model(highs, compiled)
+    for share in shares:
+        if share >= 1.0:
+            yield share, solve(data.with_caps({cap: share}), options, time_limit=time_limit)
+            continue
+        for row, col in zip(rows, cols):
+            highs.changeCoeff(int(row), int(col), -share)
+        raw = run_highs(highs, time_limit)
+        yield share, extract(base.with_caps({cap: share}), options, compiled, raw)

@@ -95,3 +95,17 @@ def test_solving_the_pyomo_model_gives_the_same_result():
         assert direct.objective == via_pyomo.objective
         for name in ("plan", "caps", "elements", "scenarios", "shortages"):
             assert getattr(direct, name).equals(getattr(via_pyomo, name)), name
+
+
+def test_sweep_cap_warm_equals_cold():
+    from sourcing.solver import sweep_cap
+
+    data = load_inputs(bundled_inputs())
+    shares = [0.5, 0.4, 1.0, 0.3, 0.55]
+    for share, warm in sweep_cap(data, None, ("China", "NdPr"), shares):
+        cold = solve(data.with_caps({("China", "NdPr"): share}))
+        assert warm.objective == pytest.approx(cold.objective, rel=1e-9)
+        assert np.allclose(warm.plan["volume"], cold.plan["volume"], atol=1e-6)
+        assert warm.caps[["origin", "element", "max_share", "binding"]].equals(
+            cold.caps[["origin", "element", "max_share", "binding"]])
+        assert np.allclose(warm.caps["marginal_cost_per_pp"], cold.caps["marginal_cost_per_pp"], rtol=1e-6)
