@@ -147,6 +147,10 @@ SPECS: dict[str, FileSpec] = {
 }
 
 
+_CAPS_FREE = ("offer_content", "availability_arrays", "offer_availability")
+"""Derived tables that do not depend on caps: :meth:`InputData.with_caps` keeps them."""
+
+
 def _computed_once(method):
     """Memoize a derived table of an :class:`InputData` (frozen, so it never goes stale; a copy made
     with ``dataclasses.replace``, as :meth:`InputData.with_caps` does, starts with an empty memo).
@@ -394,7 +398,9 @@ class InputData:
                        "basis": IMPORTS, "scope": ORIGIN}
                 caps = pd.concat([caps, pd.DataFrame([new])], ignore_index=True)
         caps = caps.sort_values(["origin", "element", "basis", "scope"], ignore_index=True)
-        return replace(self, caps=caps)
+        out = replace(self, caps=caps)
+        out._memo.update({k: v for k, v in self._memo.items() if k in _CAPS_FREE})
+        return out
 
 
 def load_inputs(folder: str | Path) -> InputData:

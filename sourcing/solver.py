@@ -343,18 +343,20 @@ def recourse(data: InputData, plan: pd.DataFrame) -> pd.DataFrame:
     element_of = pd.Index(elements.index).get_indexer(data.offers["element"])
     lost = pd.Series((1.0 - availability) * plan["volume"].to_numpy()[offer])
     lost = lost.groupby(k * len(elements) + element_of[offer]).sum()  # cell of grid, scenario-major
-    lost = lost.reindex(np.arange(len(grid)), fill_value=0.0)
+    lost_cell = np.zeros(len(grid))
+    lost_cell[lost.index.to_numpy()] = lost.to_numpy()
     out = grid.to_frame(index=False)
-    demand = elements["demand"].reindex(out["element"]).to_numpy()
-    stock = elements["stock"].reindex(out["element"]).to_numpy()
-    arrived = contracted.reindex(out["element"]).to_numpy() - lost.to_numpy()
+    n_scen = len(scen)
+    demand = np.tile(elements["demand"].to_numpy(), n_scen)  # grid cells run over elements fastest
+    stock = np.tile(elements["stock"].to_numpy(), n_scen)
+    arrived = np.tile(contracted.to_numpy(), n_scen) - lost_cell
     gap = np.maximum(0.0, demand - arrived)
     gap = np.where(gap <= GAP_TOLERANCE * np.maximum(1.0, demand), 0.0, gap)
     out["demand"] = demand
     out["arrived"] = np.where(np.abs(arrived) < ZERO, 0.0, arrived)
     out["stock_release"] = np.minimum(stock, gap)
     out["shortage"] = np.where(gap - out["stock_release"] < ZERO, 0.0, gap - out["stock_release"])
-    penalty = elements["shortage_cost"].reindex(out["element"]).to_numpy() * USD_PER_KG_TO_USD_PER_T
+    penalty = np.tile(elements["shortage_cost"].to_numpy(), n_scen) * USD_PER_KG_TO_USD_PER_T
     out["shortage_cost"] = penalty * out["shortage"]
     return out
 
@@ -396,4 +398,20 @@ def sweep_cap(data: InputData, options: RiskOptions | None, cap: str | tuple[str
         for row, col in zip(rows, cols):
             highs.changeCoeff(int(row), int(col), -share)
         raw = run_highs(highs, time_limit)
-        yield share, extract(base.with_caps({cap: share}), options, compiled, raw)
+        point = base.with_caps({cap: share})
+        # the limits are base's with the new share in the swept cap's rows (same rows, same terms)
+        point._memo["limits"] = (_with_share(limits, origin, element, share), base.limits()[1])
+        yield share, extract(point, options, compiled, raw)
+
+
+def _with_share(limits: pd.DataFrame, origin: str, element: str | None, share: float) -> pd.DataFrame:
+    """``limits`` after ``with_caps({origin or (origin, element): share})`` with share < 1, for
+    limits that already hold that cap below 1: the plain caps.csv rows it names take max_share =
+    share, and their max limits the new share."""
+    rows = ((limits["origin"] == origin) & (limits["basis"] == IMPORTS) & (limits["scope"] == ORIGIN)).to_numpy()
+    if element is not None:
+        rows = rows & (limits["element"] == element).to_numpy()
+    out = limits.copy()
+    out.loc[rows, "max_share"] = share
+    out.loc[rows & (out["kind"] == "max").to_numpy(), "share"] = share
+    return out

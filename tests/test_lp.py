@@ -109,3 +109,15 @@ def test_sweep_cap_warm_equals_cold():
         assert warm.caps[["origin", "element", "max_share", "binding"]].equals(
             cold.caps[["origin", "element", "max_share", "binding"]])
         assert np.allclose(warm.caps["marginal_cost_per_pp"], cold.caps["marginal_cost_per_pp"], rtol=1e-6)
+
+
+def test_sweep_limits_shortcut_equals_fresh_limits():
+    from sourcing.solver import _with_share
+
+    data = load_inputs(shares_folder())
+    for cap, element in (("A", None), (("A", "Nd"), "Nd"), ("AB", None)):
+        origin = cap[0] if isinstance(cap, tuple) else cap
+        base = data.with_caps({cap: 0.6})
+        for share in (0.3, 0.75):
+            fresh = data.with_caps({cap: share}).limits()[0]
+            assert _with_share(base.limits()[0], origin, element, share).equals(fresh)
