@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -337,16 +337,16 @@ def recourse(data: InputData, plan: pd.DataFrame) -> pd.DataFrame:
     """
     elements = data.elements.set_index("element")
     scen = data.scenarios["scenario"]
-    grid = pd.MultiIndex.from_product([scen, elements.index], names=["scenario", "element"])
+    n_scen, n_elem = len(scen), len(elements)
     contracted = plan.groupby("element")["volume"].sum().reindex(elements.index, fill_value=0.0)
     k, offer, availability = data.availability_arrays()
     element_of = pd.Index(elements.index).get_indexer(data.offers["element"])
     lost = pd.Series((1.0 - availability) * plan["volume"].to_numpy()[offer])
-    lost = lost.groupby(k * len(elements) + element_of[offer]).sum()  # cell of grid, scenario-major
-    lost_cell = np.zeros(len(grid))
+    lost = lost.groupby(k * n_elem + element_of[offer]).sum()  # cell of the table, scenario-major
+    lost_cell = np.zeros(n_scen * n_elem)
     lost_cell[lost.index.to_numpy()] = lost.to_numpy()
-    out = grid.to_frame(index=False)
-    n_scen = len(scen)
+    out = pd.DataFrame({"scenario": np.repeat(scen.to_numpy(), n_elem),  # every scenario x element
+                        "element": np.tile(elements.index.to_numpy(), n_scen)})
     demand = np.tile(elements["demand"].to_numpy(), n_scen)  # grid cells run over elements fastest
     stock = np.tile(elements["stock"].to_numpy(), n_scen)
     arrived = np.tile(contracted.to_numpy(), n_scen) - lost_cell
@@ -398,10 +398,25 @@ def sweep_cap(data: InputData, options: RiskOptions | None, cap: str | tuple[str
         for row, col in zip(rows, cols):
             highs.changeCoeff(int(row), int(col), -share)
         raw = run_highs(highs, time_limit)
-        point = base.with_caps({cap: share})
-        # the limits are base's with the new share in the swept cap's rows (same rows, same terms)
-        point._memo["limits"] = (_with_share(limits, origin, element, share), base.limits()[1])
-        yield share, extract(point, options, compiled, raw)
+        yield share, extract(_sweep_point(base, origin, element, share), options, compiled, raw)
+
+
+def _sweep_point(base: InputData, origin: str, element: str | None, share: float) -> InputData:
+    """``base.with_caps({origin or (origin, element): share})`` for share < 1 where base already holds
+    that cap below 1: the same caps rows with the new max_share, and the same limits and terms with
+    the new share (with its derived tables carried over rather than recomputed)."""
+    caps = base.caps
+    rows = ((caps["origin"] == origin) & (caps["basis"] == IMPORTS) & (caps["scope"] == ORIGIN)).to_numpy()
+    if element is not None:
+        rows = rows & (caps["element"] == element).to_numpy()
+    caps = caps.copy()
+    caps.loc[rows, "max_share"] = share
+    point = replace(base, caps=caps)
+    point._memo.update(base._memo)
+    limits, terms = base.limits()
+    point._memo["limits"] = (_with_share(limits, origin, element, share), terms)
+    point._memo.pop("offer_caps", None)
+    return point
 
 
 def _with_share(limits: pd.DataFrame, origin: str, element: str | None, share: float) -> pd.DataFrame:

@@ -121,3 +121,19 @@ def test_sweep_limits_shortcut_equals_fresh_limits():
         for share in (0.3, 0.75):
             fresh = data.with_caps({cap: share}).limits()[0]
             assert _with_share(base.limits()[0], origin, element, share).equals(fresh)
+
+
+def test_sweep_point_equals_with_caps():
+    from sourcing.solver import _sweep_point
+
+    data = load_inputs(shares_folder())
+    for cap in ("A", ("A", "Nd"), "AB", ("C", "Ce")):
+        origin, element = cap if isinstance(cap, tuple) else (cap, None)
+        base = data.with_caps({cap: 0.6})
+        for share in (0.3, 0.75):
+            fresh = data.with_caps({cap: share})
+            point = _sweep_point(base, origin, element, share)
+            assert point.caps.equals(fresh.caps)
+            for got, want in zip(point.limits(), fresh.limits()):
+                assert got.equals(want)
+            assert point.offer_caps().equals(fresh.offer_caps())
