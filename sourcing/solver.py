@@ -415,7 +415,11 @@ def _sweep_point(base: InputData, origin: str, element: str | None, share: float
     point._memo.update(base._memo)
     limits, terms = base.limits()
     point._memo["limits"] = (_with_share(limits, origin, element, share), terms)
-    point._memo.pop("offer_caps", None)
+    offers = base.offers
+    own = (offers["origin"] == origin).to_numpy()  # a group's cap is no offer's own cap
+    if element is not None:
+        own = own & (offers["element"] == element).to_numpy()
+    point._memo["offer_caps"] = base.offer_caps().where(~own, share)
     return point
 
 
