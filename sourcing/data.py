@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -373,7 +375,7 @@ class _Reader:
         order = {spec.name: i for i, spec in enumerate(SPECS.values())}
         out = []
         for name, row, col, msg in self.problems:
-            line = 1 if row < 0 else self._lines[name].line(row)
+            line = 1 if row == -1 else (-1 - row if row < -1 else self._lines[name].line(row))
             out.append((order[name], line, col, Problem(str(self.folder / name), line, col, msg)))
         out.sort(key=lambda t: t[:3])
         seen: set[Problem] = set()
@@ -401,17 +403,27 @@ class _Reader:
             return None
         ok = self._check_header(spec, header)
         try:
-            raw = pd.read_csv(
-                io.StringIO(text),
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                skip_blank_lines=False,
-                header=0,
-            )
-        except pd.errors.ParserError as exc:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                raw = pd.read_csv(
+                    io.StringIO(text),
+                    dtype=str,
+                    keep_default_na=False,
+                    na_filter=False,
+                    skip_blank_lines=False,
+                    header=0,
+                    index_col=False,
+                )
+        except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
             self._lines[spec.name] = _LineMap(text, 0)
-            self.add(spec, [-1], None, f"not a valid CSV file: {exc}".strip())
+            found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+            if found:
+                want, line, saw = map(int, found.groups())
+                message = f"{saw} fields where the header has {want}; quote values that contain commas"
+                self.problems.append((spec.name, -1 - line, want + 1, message))
+            else:
+                self.add(spec, [-1], None, f"a row has more fields than the header ({len(header)}); "
+                         "quote values that contain commas")
             return None
         self._lines[spec.name] = _LineMap(text, len(raw))
         if not ok:
