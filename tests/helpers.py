@@ -70,8 +70,13 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
     pen = dict(zip(elements, demand["shortage_cost"].astype(float)))
     stock_df = _read(folder, "stockpile")
     stock = {e: 0.0 for e in elements}
+    max_stock, holding = dict(stock), dict(stock)
     if stock_df is not None:
-        stock.update(zip(stock_df["element"].str.strip(), stock_df["stock"].astype(float)))
+        for r in stock_df.to_dict(orient="records"):
+            e = r["element"].strip()
+            stock[e] = float(r["stock"])
+            max_stock[e] = float(r["max_stock"]) if r.get("max_stock", "") != "" else stock[e]
+            holding[e] = float(r["holding_cost"]) if r.get("holding_cost", "") != "" else 0.0
 
     # effective caps: origin '*' rows, overridden by exact rows; then CLI-style overrides
     share = {}
@@ -110,13 +115,18 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
 
     n, E, K = len(offers), len(elements), len(scen)
     use_cvar = risk_weight > 0 and cvar_weight > 0
-    nvar = n + 2 * E * K + (1 + K if use_cvar else 0)
+    nvar = n + 2 * E * K + (1 + K if use_cvar else 0) + E
     iu = lambda e, k: n + e * K + k  # noqa: E731
     iw = lambda e, k: n + E * K + e * K + k  # noqa: E731
     ieta = n + 2 * E * K
     iz = lambda k: ieta + 1 + k  # noqa: E731
+    i_s = lambda e: nvar - E + e  # noqa: E731  stock level s[e] in [stock, max_stock]
     c = np.zeros(nvar)
     c[:n] = 1000 * cost
+    offset = 0.0
+    for ei, e in enumerate(elements):
+        c[i_s(ei)] = 1000 * holding[e]
+        offset -= 1000 * holding[e] * stock[e]
     mean_w = risk_weight * ((1 - cvar_weight) if use_cvar else 1.0)
     for ei, e in enumerate(elements):
         for k, (_, p) in enumerate(scen):
@@ -152,6 +162,13 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
             row[iu(ei, k)] = -1
             A.append(row)
             b.append(-d[e])
+    for ei, _ in enumerate(elements):  # (5) w[e,k] <= s[e]
+        for k in range(K):
+            row = np.zeros(nvar)
+            row[iw(ei, k)] = 1
+            row[i_s(ei)] = -1
+            A.append(row)
+            b.append(0.0)
     if use_cvar:  # z_k >= L_k - eta
         for k in range(K):
             row = np.zeros(nvar)
@@ -163,14 +180,16 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
             b.append(0.0)
     bounds = [(minimum[j], capacity[j]) for j in range(n)]
     bounds += [(0, None)] * (E * K)
-    bounds += [(0, stock[e]) for e in elements for _ in range(K)]  # (5)
+    bounds += [(0, None)] * (E * K)
     if use_cvar:
         bounds += [(None, None)] + [(0, None)] * K
+    bounds += [(stock[e], max_stock[e]) for e in elements]
     res = linprog(c, A_ub=np.array(A), b_ub=np.array(b), bounds=bounds, method="highs")
     if res.status != 0:
         return {"status": "infeasible" if res.status == 2 else f"status {res.status}"}
-    return {"status": "optimal", "objective": float(res.fun),
-            "volume": dict(zip(offers, res.x[:n]))}
+    return {"status": "optimal", "objective": float(res.fun) + offset,
+            "volume": dict(zip(offers, res.x[:n])),
+            "stock_level": {e: float(res.x[i_s(ei)]) for ei, e in enumerate(elements)}}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,8 +232,12 @@ def check_invariants(data, result, rel: float = REL) -> None:
     # (4)-(5) scenario balance from the shortages table
     s = result.shortages
     assert (s["arrived"] + s["stock_release"] + s["shortage"] >= s["demand"] - tol).all()
-    stock = data.elements.set_index("element")["stock"]
-    assert (s["stock_release"] <= s["element"].map(stock) + tol).all()
+    e = data.elements.set_index("element")
+    level = result.elements.set_index("element")["optimal_stock"]
+    assert (level >= e["stock"] - tol).all() and (level <= e["max_stock"] + tol).all()
+    assert (s["stock_release"] <= s["element"].map(level) + tol).all()
+    holding = float((1000 * e["holding_cost"] * (level - e["stock"])).sum())
+    assert close(result.stockpile_cost, holding, rel, scale=max(1.0, result.objective))
     assert (s[["stock_release", "shortage"]] >= 0).all().all()
     # arrived recomputed from the plan and the availabilities
     avail = data.offer_availability()
@@ -237,4 +260,4 @@ def check_invariants(data, result, rel: float = REL) -> None:
     assert close(result.cvar, cvar, rel, scale=max(1.0, result.objective))
     assert result.cvar >= expected - rel * max(1.0, abs(expected))
     risk = (1 - o.cvar_weight) * expected + o.cvar_weight * cvar if o.risk_weight > 0 else 0.0
-    assert close(result.objective, result.procurement_cost + o.risk_weight * risk, rel, scale=1.0)
+    assert close(result.objective, result.procurement_cost + result.stockpile_cost + o.risk_weight * risk, rel, scale=1.0)

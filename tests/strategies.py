@@ -11,7 +11,8 @@ money = st.floats(min_value=0.5, max_value=500, allow_nan=False, allow_infinity=
 
 
 @st.composite
-def instances(draw, max_elements: int = 3, max_origins: int = 4, max_scenarios: int = 3) -> dict:
+def instances(draw, max_elements: int = 3, max_origins: int = 4, max_scenarios: int = 3,
+              with_stock_decision: bool = True) -> dict:
     """Tables for ``helpers.write_folder``. A feasible plan x* exists by construction: each element's
     demand is split over its offers by shares q; capacities exceed x*, caps are at least q, and
     commitments are at most x*."""
@@ -45,7 +46,14 @@ def instances(draw, max_elements: int = 3, max_origins: int = 4, max_scenarios: 
             element = draw(st.sampled_from(["*"] + elements))
             disruptions.append({"scenario": f"s{k}", "origin": o, "element": element,
                                 "availability": round(draw(st.floats(0, 0.95)), 3)})
-    stock = [{"element": e, "stock": round(draw(st.floats(0, 500)), 1)} for e in elements if draw(st.booleans())]
+    stock = []
+    for e in elements:
+        if draw(st.booleans()):
+            row = {"element": e, "stock": round(draw(st.floats(0, 500)), 1)}
+            if with_stock_decision and draw(st.booleans()):
+                row["max_stock"] = row["stock"] + round(draw(st.floats(0, 2000)), 1)
+                row["holding_cost"] = round(draw(st.floats(0, 50)), 2)
+            stock.append(row)
     return {
         "supply": supply, "demand": demand, "caps": caps or None,
         "scenarios": scenarios or None, "disruptions": disruptions or None, "stockpile": stock or None,

@@ -64,6 +64,8 @@ def test_scaling_all_costs_scales_the_objective(tables, risk_weight, cvar_weight
     scaled_tables = dict(tables)
     scaled_tables["supply"] = [{**r, "unit_cost": r["unit_cost"] * k} for r in tables["supply"]]
     scaled_tables["demand"] = [{**r, "shortage_cost": r["shortage_cost"] * k} for r in tables["demand"]]
+    if tables["stockpile"]:
+        scaled_tables["stockpile"] = [{**r, "holding_cost": r.get("holding_cost", 0) * k} for r in tables["stockpile"]]
     scaled = solve(load_inputs(temp_folder(**scaled_tables)), RiskOptions(risk_weight, cvar_weight))
     assert close(scaled.objective, k * base.objective, rel=1e-6)
 
