@@ -52,9 +52,12 @@ def _read(folder: Path, name: str) -> pd.DataFrame | None:
 
 
 def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float = 0.0, cvar_level: float = 0.95,
-                    caps: dict | None = None) -> dict:
+                    caps: dict | None = None, fixed_volume: dict | None = None) -> dict:
     """Solve the contract's LP (1)-(5) (+ CVaR) as written there, one column per origin in every
     scenario row, with scipy's HiGHS. Only plain caps (origin or origin:element, imports basis).
+
+    With ``fixed_volume`` {(origin, element): t}, the volumes are fixed (others 0) and (2)-(3)
+    dropped: the plan is priced, as ``sourcing evaluate`` does.
 
     Returns the objective and the volume of every (origin, element).
     """
@@ -136,7 +139,7 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
         for k, (_, p) in enumerate(scen):
             c[iz(k)] = risk_weight * cvar_weight * p / (1 - cvar_level)
     A, b = [], []
-    for e in elements:  # (2) cover
+    for e in elements if fixed_volume is None else []:  # (2) cover
         row = np.zeros(nvar)
         for j, (_, e2) in enumerate(offers):
             if e2 == e:
@@ -144,7 +147,7 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
         A.append(row)
         b.append(-d[e])
     for j, (o, e) in enumerate(offers):  # (3)
-        if share[o, e] < 1:
+        if share[o, e] < 1 and fixed_volume is None:
             row = np.zeros(nvar)
             for j2, (_, e2) in enumerate(offers):
                 if e2 == e:
@@ -179,12 +182,14 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
             A.append(row)
             b.append(0.0)
     bounds = [(minimum[j], capacity[j]) for j in range(n)]
+    if fixed_volume is not None:
+        bounds = [(fixed_volume.get(k, 0.0),) * 2 for k in offers]
     bounds += [(0, None)] * (E * K)
     bounds += [(0, None)] * (E * K)
     if use_cvar:
         bounds += [(None, None)] + [(0, None)] * K
     bounds += [(stock[e], max_stock[e]) for e in elements]
-    res = linprog(c, A_ub=np.array(A), b_ub=np.array(b), bounds=bounds, method="highs")
+    res = linprog(c, A_ub=np.array(A).reshape(len(A), nvar), b_ub=np.array(b), bounds=bounds, method="highs")
     if res.status != 0:
         return {"status": "infeasible" if res.status == 2 else f"status {res.status}"}
     return {"status": "optimal", "objective": float(res.fun) + offset,
