@@ -81,24 +81,7 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
             max_stock[e] = float(r["max_stock"]) if r.get("max_stock", "") != "" else stock[e]
             holding[e] = float(r["holding_cost"]) if r.get("holding_cost", "") != "" else 0.0
 
-    # effective caps: origin '*' rows, overridden by exact rows; then CLI-style overrides
-    share = {}
-    cap_df = _read(folder, "caps")
-    star, exact = {}, {}
-    if cap_df is not None:
-        for r in cap_df.itertuples():
-            (star if r.element.strip() == "*" else exact)[(r.origin.strip(), r.element.strip())] = float(r.max_share)
-    for (o, _), s in list(star.items()):
-        star[o] = s
-    for key, s in (caps or {}).items():
-        if isinstance(key, tuple):
-            exact[key] = s
-        else:
-            star[key] = s
-            for k in [k for k in exact if k[0] == key]:
-                exact[k] = s
-    for o, e in offers:
-        share[o, e] = exact.get((o, e), star.get(o, 1.0))
+    limits = reference_limits(folder, offers, caps or {})
 
     scen_df = _read(folder, "scenarios")
     scen = []
@@ -146,15 +129,20 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
                 row[j] = -1
         A.append(row)
         b.append(-d[e])
-    for j, (o, e) in enumerate(offers):  # (3)
-        if share[o, e] < 1 and fixed_volume is None:
-            row = np.zeros(nvar)
-            for j2, (_, e2) in enumerate(offers):
-                if e2 == e:
-                    row[j2] -= share[o, e]
-            row[j] += 1
-            A.append(row)
-            b.append(0.0)
+    for lim in limits if fixed_volume is None else []:  # (3), (3b)
+        row = np.zeros(nvar)
+        sign = 1.0 if lim["kind"] == "max" else -1.0
+        for j, w in lim["weights"].items():
+            row[j] += sign * w
+        if lim["basis"] == "imports":
+            for j, (_, e2) in enumerate(offers):
+                if e2 == lim["element"]:
+                    row[j] -= sign * lim["share"]
+            rhs = 0.0
+        else:
+            rhs = sign * lim["share"] * d[lim["element"]]
+        A.append(row)
+        b.append(rhs)
     for ei, e in enumerate(elements):  # (4)
         for k, (name, _) in enumerate(scen):
             row = np.zeros(nvar)
@@ -197,6 +185,82 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
             "stock_level": {e: float(res.x[i_s(ei)]) for ei, e in enumerate(elements)}}
 
 
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
+
+
+def reference_limits(folder: Path, offers: list[tuple[str, str]], overrides: dict) -> list[dict]:
+    """Every share limit from caps.csv, groups.csv and content.csv, read afresh: a list of
+    {element, kind, basis, share, weights {offer index: f}} (CLI-style overrides apply to plain rows)."""
+    cap_df = _read(folder, "caps")
+    rows = []
+    if cap_df is not None:
+        for r in cap_df.to_dict(orient="records"):
+            rows.append({
+                "target": r["origin"].strip(), "element": r["element"].strip(),
+                "max": None if _blank(r.get("max_share")) else float(r["max_share"]),
+                "min": 0.0 if _blank(r.get("min_share")) else float(r["min_share"]),
+                "basis": (r.get("basis") or "imports").strip() or "imports",
+                "scope": (r.get("scope") or "origin").strip() or "origin",
+            })
+    for key, share in sorted(overrides.items(), key=lambda kv: isinstance(kv[0], tuple)):
+        target, element = key if isinstance(key, tuple) else (key, "*")
+        plain = [r for r in rows if r["target"] == target and r["basis"] == "imports" and r["scope"] == "origin"]
+        for r in plain:
+            if element == "*" or r["element"] == element:
+                r["max"] = share
+        if not any(r["element"] == element for r in plain):
+            rows.append({"target": target, "element": element, "max": share, "min": 0.0,
+                         "basis": "imports", "scope": "origin"})
+    groups: dict[str, set] = {}
+    g_df = _read(folder, "groups")
+    if g_df is not None:
+        for r in g_df.itertuples():
+            groups.setdefault(r.group.strip(), set()).add(r.origin.strip())
+    listed: dict[tuple, dict] = {}  # (origin, element) -> {upstream: fraction}
+    c_df = _read(folder, "content")
+    if c_df is not None:
+        for r in sorted(c_df.itertuples(), key=lambda r: r.element.strip() != "*"):  # exact rows last: override
+            for o, e in offers:
+                if o == r.origin.strip() and r.element.strip() in ("*", e):
+                    listed.setdefault((o, e), {})[r.upstream.strip()] = float(r.fraction)
+
+    def content(j: int, country: str) -> float:
+        o, e = offers[j]
+        parts = listed.get((o, e), {})
+        if country in parts:
+            return parts[country]
+        if country == o:
+            return max(0.0, 1.0 - sum(parts.values()))
+        return 0.0
+
+    exact = {(r["target"], r["element"], r["basis"], r["scope"]) for r in rows if r["element"] != "*"}
+    out = []
+    for r in rows:
+        members = groups.get(r["target"], {r["target"]})
+        weight = {}
+        for j, (o, _e) in enumerate(offers):
+            w = float(o in members) if r["scope"] == "origin" else sum(content(j, c) for c in members)
+            if w > 0:
+                weight[j] = w
+        covered = sorted({offers[j][1] for j in weight})
+        if r["element"] == "*":
+            elements = [e for e in covered if (r["target"], e, r["basis"], r["scope"]) not in exact]
+        else:
+            elements = [r["element"]] if r["element"] in covered or r["basis"] == "demand" else []
+        kinds = []
+        if r["max"] is not None and (r["max"] < 1 or r["basis"] == "demand"):
+            kinds.append(("max", r["max"]))
+        if r["min"] > 0:
+            kinds.append(("min", r["min"]))
+        for e in elements:
+            w_e = {j: w for j, w in weight.items() if offers[j][1] == e}
+            for kind, share in kinds:
+                out.append({"target": r["target"], "element": e, "kind": kind, "basis": r["basis"],
+                            "scope": r["scope"], "share": share, "weights": w_e})
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # invariants, recomputed from the result tables
 
@@ -207,8 +271,9 @@ def cvar_brute(loss, p, level: float) -> float:
     return min(eta + p @ np.maximum(loss - eta, 0) / (1 - level) for eta in loss)
 
 
-def check_invariants(data, result, rel: float = REL) -> None:
-    """Every figure of ``result`` recomputed from its own tables and the input data."""
+def check_invariants(data, result, rel: float = REL, folder: Path | None = None) -> None:
+    """Every figure of ``result`` recomputed from its own tables and the input data (and, given the
+    input ``folder``, every share limit recomputed from the CSV files by ``reference_limits``)."""
     plan = result.plan
     scale = max(1.0, float(data.elements["demand"].max()), float(data.offers["capacity"].max()))
     tol = rel * scale
@@ -234,6 +299,21 @@ def check_invariants(data, result, rel: float = REL) -> None:
         assert (caps.loc[slack, "marginal_cost_per_pp"].abs() <= 1e-6 * max(1.0, abs(result.objective))).all()
         assert (caps["marginal_cost_per_pp"] >= 0).all()
         assert (caps.loc[caps["marginal_cost_per_pp"] > 1e-6 * abs(result.objective), "binding"]).all()
+    if folder is not None:
+        offers = list(zip(plan["origin"], plan["element"]))
+        volume = plan["volume"].to_numpy()
+        reported = {(r.origin, r.element, r.kind, r.basis, r.scope): r for r in caps.itertuples()}
+        ref = reference_limits(folder, offers, {})
+        assert len(ref) == len(caps)
+        for lim in ref:
+            reached = sum(w * volume[j] for j, w in lim["weights"].items())
+            base = total.get(lim["element"], 0.0) if lim["basis"] == "imports" else demand[lim["element"]]
+            if lim["kind"] == "max":
+                assert reached <= lim["share"] * base + tol
+            else:
+                assert reached >= lim["share"] * base - tol
+            row = reported[lim["target"], lim["element"], lim["kind"], lim["basis"], lim["scope"]]
+            assert np.isclose(row.share, reached / base if base > 0 else 0.0, atol=1e-7)
     # (4)-(5) scenario balance from the shortages table
     s = result.shortages
     assert (s["arrived"] + s["stock_release"] + s["shortage"] >= s["demand"] - tol).all()

@@ -63,3 +63,39 @@ def instances(draw, max_elements: int = 3, max_origins: int = 4, max_scenarios: 
 risk = st.sampled_from([0.0, 0.5, 1.0, 3.0])
 cvar_weight = st.sampled_from([0.0, 0.0, 0.3, 1.0])
 cvar_level = st.sampled_from([0.0, 0.5, 0.9, 0.95])
+
+
+@st.composite
+def policy_instances(draw) -> dict:
+    """``instances`` plus groups, upstream content, floors and demand-basis limits. Not feasible by
+    construction: tests compare against the reference LP, infeasibility included."""
+    tables = draw(instances(max_elements=2, max_origins=4, max_scenarios=2))
+    origins = sorted({r["origin"] for r in tables["supply"]})
+    elements = sorted({r["element"] for r in tables["supply"]})
+    groups = []
+    if len(origins) >= 2 and draw(st.booleans()):
+        members = draw(st.lists(st.sampled_from(origins), min_size=1, max_size=len(origins), unique=True))
+        groups = [{"group": "allies", "origin": o} for o in members]
+    content = []
+    for r in tables["supply"]:
+        if draw(st.integers(0, 3)) == 0:
+            upstream = draw(st.sampled_from([o for o in origins if o != r["origin"]] + ["Myanmar"]))
+            content.append({"origin": r["origin"], "element": draw(st.sampled_from(["*", r["element"]])),
+                            "upstream": upstream, "fraction": round(draw(st.floats(0.0, 1.0)), 3)})
+    content = list({(c["origin"], c["element"], c["upstream"]): c for c in content}.values())
+    # keep each offer's fractions within 1 (exact rows override '*' rows per upstream)
+    for c in content:
+        c["fraction"] = round(c["fraction"] / 2, 3)
+    caps = list(tables["caps"] or [])
+    targets = origins + (["allies"] if groups else []) + sorted({c["upstream"] for c in content})
+    for _ in range(draw(st.integers(0, 3))):
+        scope = draw(st.sampled_from(["origin", "content"]))
+        target = draw(st.sampled_from(targets if scope == "content" else origins + (["allies"] if groups else [])))
+        lo = round(draw(st.floats(0.0, 0.5)), 3) if draw(st.booleans()) else 0.0
+        hi = round(draw(st.floats(max(lo, 0.2), 1.0)), 3) if (draw(st.booleans()) or lo == 0) else None
+        caps.append({"origin": target, "element": draw(st.sampled_from(["*"] + elements)),
+                     "max_share": hi, "min_share": lo, "basis": draw(st.sampled_from(["imports", "demand"])),
+                     "scope": scope})
+    caps = list({(c["origin"], c["element"], c.get("basis", "imports"), c.get("scope", "origin")): c
+                 for c in caps}.values())
+    return {**tables, "caps": caps or None, "groups": groups or None, "content": content or None}
