@@ -77,6 +77,11 @@ output_option = click.option(
     help="Write to this file (atomically) instead of stdout.",
 )
 
+time_limit_option = click.option(
+    "--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+    help="Seconds HiGHS may take per solve (exit 5 when hit).",
+)
+
 
 def risk_options(func: Callable) -> Callable:
     func = click.option("--cvar-level", type=float, default=0.95, show_default=True,
@@ -106,23 +111,60 @@ def main() -> None:
               help="Override caps.csv for this run; ORIGIN=SHARE caps every element; repeatable. 1 removes.")
 @format_option
 @output_option
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Seconds HiGHS may take (exit 5 when hit).")
+@time_limit_option
+@click.option("--value-of-information", "voi", is_flag=True,
+              help="Also report the value of the stochastic solution (EEV - RP) and of perfect information "
+                   "(RP - WS); needs --cvar-weight 0.")
 def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float,
-          caps: dict, fmt: str, output: Path | None, time_limit: float | None) -> None:
+          caps: dict, fmt: str, output: Path | None, time_limit: float | None, voi: bool) -> None:
     """Solve for the optimal plan and report its cost, risk and binding caps."""
+    if voi and cvar_weight > 0:
+        raise click.UsageError("--value-of-information is defined for the risk-neutral objective: "
+                               "use --cvar-weight 0 (the default)")
 
     def action() -> str:
+        from dataclasses import replace
+
         from sourcing.data import load_inputs
         from sourcing.model import RiskOptions
         from sourcing.report import FORMATS
         from sourcing.solver import solve as solve_plan
+        from sourcing.solver import value_of_information
 
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         data = load_inputs(inputs or bundled_inputs())
         if caps:
             data = data.with_caps(caps)
-        return FORMATS[fmt](solve_plan(data, options, time_limit=time_limit))
+        result = solve_plan(data, options, time_limit=time_limit)
+        if voi:
+            result = replace(result, value_of_information=value_of_information(data, options, time_limit=time_limit))
+        return FORMATS[fmt](result)
+
+    _run(action, output)
+
+
+@main.command()
+@click.option("--plan", "plan_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with origin, element, volume (t/yr); offers not listed get 0.")
+@inputs_option
+@risk_options
+@format_option
+@output_option
+@time_limit_option
+def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float,
+             fmt: str, output: Path | None, time_limit: float | None) -> None:
+    """Price a given plan under the scenarios, beside the optimum, with the limits it breaks."""
+
+    def action() -> str:
+        from sourcing.data import load_inputs, load_plan
+        from sourcing.model import RiskOptions
+        from sourcing.report import FORMATS
+        from sourcing.solver import evaluate as evaluate_plan
+
+        options = RiskOptions(risk_weight, cvar_weight, cvar_level)
+        data = load_inputs(inputs or bundled_inputs())
+        volume = load_plan(plan_file, data)
+        return FORMATS[fmt](evaluate_plan(data, volume, options, time_limit=time_limit))
 
     _run(action, output)
 

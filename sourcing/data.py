@@ -11,6 +11,7 @@ import csv
 import difflib
 import io
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import wraps
@@ -140,7 +141,12 @@ SPECS: dict[str, FileSpec] = {
     ),
     "stockpile": FileSpec(
         "stockpile.csv",
-        (Column("element", "name"), Column("stock", "number")),
+        (
+            Column("element", "name"),
+            Column("stock", "number"),
+            Column("max_stock", "number", required=False, default=np.nan),
+            Column("holding_cost", "number", required=False, default=0.0),
+        ),
         ("element",),
         False,
     ),
@@ -176,7 +182,9 @@ class InputData:
         offers: one row per origin x element offer: ``origin``, ``element``, ``unit_cost`` (USD/kg),
             ``capacity`` (t/yr), ``min_volume`` (t/yr).
         elements: one row per element: ``element``, ``demand`` (t/yr), ``shortage_cost`` (USD/kg),
-            ``stock`` (t releasable in a disruption year; 0 without ``stockpile.csv``).
+            ``stock`` (t releasable in a disruption year; 0 without ``stockpile.csv``),
+            ``max_stock`` (t; the stock level may be raised up to it; = ``stock`` by default),
+            ``holding_cost`` (USD/kg/yr of stock held beyond ``stock``).
         caps: the cap rows as given (``origin`` (an origin, a group or an upstream country),
             ``element`` or ``*``, ``max_share`` (NaN: none), ``min_share``, ``basis``, ``scope``),
             after any override from :meth:`with_caps`.
@@ -422,6 +430,46 @@ def load_inputs(folder: str | Path) -> InputData:
     return _assemble(frames, folder)
 
 
+PLAN_SPEC = FileSpec(
+    "plan.csv",
+    (Column("origin", "name"), Column("element", "name"), Column("volume", "number")),
+    ("origin", "element"),
+    True,
+)
+
+
+def load_plan(path: str | Path, data: InputData) -> pd.Series:
+    """Read a plan (``origin``, ``element``, ``volume`` t/yr) for ``data``: volume per offer.
+
+    Offers missing from the file get 0. Every (origin, element) must be an offer of ``supply.csv``.
+
+    Raises:
+        InputError: listing every problem as ``file:line:column: message``.
+    """
+    path = Path(path)
+    spec = replace(PLAN_SPEC, name=path.name)
+    reader = _Reader(path.parent, specs={spec.name: spec})
+    frame = reader.read(spec)
+    if frame is not None:
+        origins, elements = set(data.offers["origin"]), set(data.elements["element"])
+        keys = set(zip(data.offers["origin"], data.offers["element"]))
+        for row in frame.itertuples():
+            if row.origin not in origins:
+                reader.add(spec, [row.Index], "origin",
+                           f"origin {row.origin!r} is not in the inputs' supply.csv{_suggest(row.origin, origins)}")
+            elif row.element not in elements:
+                reader.add(spec, [row.Index], "element",
+                           f"element {row.element!r} is not in the inputs' demand.csv{_suggest(row.element, elements)}")
+            elif (row.origin, row.element) not in keys:
+                reader.add(spec, [row.Index], "element",
+                           f"{row.origin} does not offer {row.element} in supply.csv; remove the row or add the offer")
+    if reader.problems:
+        raise InputError(reader.finish())
+    index = pd.MultiIndex.from_frame(data.offers[["origin", "element"]])
+    volume = frame.set_index(["origin", "element"])["volume"].reindex(index, fill_value=0.0)
+    return pd.Series(volume.to_numpy(float), index=data.offers.index, name="volume")
+
+
 # --------------------------------------------------------------------------------------------
 # reading one file
 
@@ -429,8 +477,9 @@ def load_inputs(folder: str | Path) -> InputData:
 class _Reader:
     """Reads files against their spec and collects problems, located by row position."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, specs: dict[str, FileSpec] | None = None) -> None:
         self.folder = folder
+        self.order = {spec.name: i for i, spec in enumerate((specs or SPECS).values())}
         self.problems: list[tuple[str, int, int, str]] = []  # file, row (-1: header), col, msg
         self._lines: dict[str, _LineMap] = {}
         self._headers: dict[str, list[str]] = {}
@@ -448,10 +497,10 @@ class _Reader:
         return self._lines[spec.name].line(row)
 
     def finish(self) -> list[Problem]:
-        order = {spec.name: i for i, spec in enumerate(SPECS.values())}
+        order = self.order
         out = []
         for name, row, col, msg in self.problems:
-            line = 1 if row < 0 else self._lines[name].line(row)
+            line = 1 if row == -1 else (-1 - row if row < -1 else self._lines[name].line(row))
             out.append((order[name], line, col, Problem(str(self.folder / name), line, col, msg)))
         out.sort(key=lambda t: t[:3])
         seen: set[Problem] = set()
@@ -479,17 +528,27 @@ class _Reader:
             return None
         ok = self._check_header(spec, header)
         try:
-            raw = pd.read_csv(
-                io.StringIO(text),
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                skip_blank_lines=False,
-                header=0,
-            )
-        except pd.errors.ParserError as exc:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                raw = pd.read_csv(
+                    io.StringIO(text),
+                    dtype=str,
+                    keep_default_na=False,
+                    na_filter=False,
+                    skip_blank_lines=False,
+                    header=0,
+                    index_col=False,
+                )
+        except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
             self._lines[spec.name] = _LineMap(text, 0)
-            self.add(spec, [-1], None, f"not a valid CSV file: {exc}".strip())
+            found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+            if found:
+                want, line, saw = map(int, found.groups())
+                message = f"{saw} fields where the header has {want}; quote values that contain commas"
+                self.problems.append((spec.name, -1 - line, want + 1, message))
+            else:
+                self.add(spec, [-1], None, f"a row has more fields than the header ({len(header)}); "
+                         "quote values that contain commas")
             return None
         self._lines[spec.name] = _LineMap(text, len(raw))
         if not ok:
@@ -690,6 +749,14 @@ def _check_references(reader: _Reader, frames: dict[str, pd.DataFrame | None]) -
                        f"content fractions of {origin} {element} sum to {value:.6g} (> 1); "
                        "they are parts of one offer's material")
 
+    stockpile = frames["stockpile"]
+    if stockpile is not None:
+        low = stockpile["max_stock"] < stockpile["stock"]
+        for row in stockpile.index[low]:
+            held, most = stockpile.at[row, "stock"], stockpile.at[row, "max_stock"]
+            reader.add(SPECS["stockpile"], [row], "max_stock",
+                       f"max_stock {most:g} t is below stock {held:g} t; the stock level can only be raised")
+
     over = supply["min_volume"] > supply["capacity"]
     for row in supply.index[over]:
         reader.add(
@@ -726,9 +793,12 @@ def _assemble(frames: dict[str, pd.DataFrame | None], folder: Path | None) -> In
         return got[[c.name for c in spec.columns]]
 
     offers = frame("supply").sort_values(["element", "origin"], ignore_index=True)
-    stock = frame("stockpile").set_index("element")["stock"]
+    stockpile = frame("stockpile").set_index("element")
     elements = frame("demand").sort_values("element", ignore_index=True)
-    elements["stock"] = elements["element"].map(stock).fillna(0.0).astype(float)
+    elements["stock"] = elements["element"].map(stockpile["stock"]).fillna(0.0).astype(float)
+    max_stock = elements["element"].map(stockpile["max_stock"]).astype(float)
+    elements["max_stock"] = max_stock.fillna(elements["stock"])
+    elements["holding_cost"] = elements["element"].map(stockpile["holding_cost"]).fillna(0.0).astype(float)
     caps = frame("caps").sort_values(["origin", "element", "basis", "scope"], ignore_index=True)
     scenarios = frame("scenarios").sort_values("scenario", ignore_index=True)
     remainder = 1.0 - float(scenarios["probability"].sum())

@@ -9,10 +9,11 @@ more than HiGHS takes to solve these LPs (see ``benchmarks/README.md``). Whoever
 changes both, and that test says where they differ.
 
 Column order, as the compiler numbers them (components in order of first appearance, objective
-first, all indices of a component at once): ``volume``; ``shortage`` when the risk term holds it;
-``cvar_threshold``, ``cvar_excess`` with CVaR; then ``total_volume``, ``stock_release``,
-``shortage``, ``cvar_excess``, ``cvar_threshold`` as the rows meet them. Row order: the constraint
-components in declaration order, each in index order.
+first, all indices of a component at once): ``volume``; ``stock_level`` where a holding cost is
+given; ``shortage`` when the risk term holds it; ``cvar_threshold``, ``cvar_excess`` with CVaR; then
+the others as the rows meet them. Fixed stock levels (``max_stock == stock``) are left out, their
+value moved to the row bounds and the objective's offset. Row order: the constraint components in
+declaration order, each in index order.
 """
 
 from __future__ import annotations
@@ -80,9 +81,13 @@ def build_lp(data: InputData, options: RiskOptions) -> Compiled:
     inf = np.inf
 
     # variables: name -> (size, lower, upper)
+    max_stock = elements["max_stock"].to_numpy(float)
+    holding = elements["holding_cost"].to_numpy(float) * USD_PER_KG_TO_USD_PER_T
+    fixed_stock = max_stock <= stock  # stock_level fixed at stock: the compiler moves it to the rhs
     variables = {
         "volume": (n, offers["min_volume"].to_numpy(float), offers["capacity"].to_numpy(float)),
         "total_volume": (E, np.zeros(E), np.full(E, inf)),
+        "stock_level": (E, stock, max_stock),
         "stock_release": (E * K, np.zeros(E * K), np.full(E * K, inf)),
         "shortage": (E * K, np.zeros(E * K), np.full(E * K, inf)),
     }
@@ -90,23 +95,26 @@ def build_lp(data: InputData, options: RiskOptions) -> Compiled:
         variables["cvar_threshold"] = (1, np.full(1, -inf), np.full(1, inf))
         variables["cvar_excess"] = (K, np.zeros(K), np.full(K, inf))
 
-    # objective: procurement_cost + risk_weight * risk; the dict's order is the order in which the
-    # compiler meets the components (with CVaR and risk_weight 1, Pyomo appends procurement_cost
-    # to the risk sum, so it comes last)
+    # objective: procurement_cost + stockpile_cost + risk_weight * risk; the dict's order is the
+    # order in which the compiler meets the components
     volume_cost = USD_PER_KG_TO_USD_PER_T * offers["unit_cost"].to_numpy(float)
     objective: dict[str, np.ndarray] = {"volume": volume_cost}
+    held = holding != 0  # stockpile_cost sums holding[e] (s[e] - stock[e]) over these
+    offset = 0.0
+    if held.any():
+        objective["stock_level"] = np.where(held, holding, 0.0)
+        for h, level in zip(holding[held], stock[held]):
+            offset += h * -level
     lam, omega = options.risk_weight, options.cvar_weight
     if lam != 0:
         mean = np.outer(penalty, probability).ravel()  # p[k] * 1000 pen[e], element-major
         if use_cvar:
-            objective = {}
-            objective["shortage"] = lam * ((1.0 - omega) * mean)
-            objective["cvar_threshold"] = np.full(1, lam * omega)
-            objective["cvar_excess"] = lam * (omega * ((1.0 / (1.0 - options.cvar_level)) * probability))
-            if lam == 1:
-                objective["volume"] = volume_cost
-            else:
-                objective = {"volume": volume_cost, **objective}
+            risk = {
+                "shortage": lam * ((1.0 - omega) * mean),
+                "cvar_threshold": np.full(1, lam * omega),
+                "cvar_excess": lam * (omega * ((1.0 / (1.0 - options.cvar_level)) * probability)),
+            }
+            objective.update(risk)
         else:
             objective["shortage"] = lam * mean
 
@@ -146,8 +154,9 @@ def build_lp(data: InputData, options: RiskOptions) -> Compiled:
     f.add(ek, "stock_release", ek, np.ones(E * K))
     f.add(ek, "shortage", ek, np.ones(E * K))
     families.append(f)
-    f = _Family("stock_limit", E * K, np.full(E * K, -inf), np.repeat(stock, K))  # (5) w[e,k] <= stock[e]
+    f = _Family("stock_limit", E * K, np.full(E * K, -inf), np.zeros(E * K))  # (5) w[e,k] - s[e] <= 0
     f.add(ek, "stock_release", ek, np.ones(E * K))
+    f.add(ek, "stock_level", ek // K, -np.ones(E * K))
     families.append(f)
     if use_cvar:  # (6) z[k] - sum_e 1000 pen[e] u[e,k] + eta >= 0
         f = _Family("cvar_excess_def", K, np.zeros(K), np.full(K, inf))
@@ -199,9 +208,24 @@ def build_lp(data: InputData, options: RiskOptions) -> Compiled:
     col_lower = np.concatenate([variables[name][1] for name in order])
     col_upper = np.concatenate([variables[name][2] for name in order])
 
-    # columns in no row and not in the objective are left out, as the compiler does
+    # columns in no row and not in the objective are left out, as the compiler does; so are fixed
+    # ones, whose value moves to the row bounds and the objective's offset
     A = A.tocsc()
     used = (np.diff(A.indptr) > 0) | (cost != 0)
+    fixed = np.zeros(ncol, dtype=bool)
+    fixed_value = np.zeros(ncol)
+    if "stock_level" in start:
+        at = start["stock_level"] + np.flatnonzero(fixed_stock)
+        fixed[at] = used[at]
+        fixed_value[at] = stock[fixed_stock]
+    if fixed.any():
+        cols = np.flatnonzero(fixed)
+        for j in cols:
+            offset += cost[j] * fixed_value[j]
+        moved = A[:, cols] @ fixed_value[cols]
+        row_lower = np.where(np.isfinite(row_lower), row_lower - moved, row_lower)
+        row_upper = np.where(np.isfinite(row_upper), row_upper - moved, row_upper)
+        used &= ~fixed
     keep_rows = ~constant
     column_pos = np.where(used, np.cumsum(used) - 1, -1)
     row_pos = np.where(keep_rows, np.cumsum(keep_rows) - 1, -1)
@@ -217,5 +241,6 @@ def build_lp(data: InputData, options: RiskOptions) -> Compiled:
         else:
             columns[name] = np.full(size, -1)
         fallback[name] = np.minimum(np.maximum(0.0, lo), hi)
+    fallback["stock_level"] = np.where(fixed_stock, stock, fallback["stock_level"])
     rows = {fam.name: row_pos[row_start[fam.name]: row_start[fam.name] + fam.size] for fam in families}
-    return Compiled(cost, 0.0, A, col_lower, col_upper, row_lower, row_upper, columns, rows, fallback)
+    return Compiled(cost, offset, A, col_lower, col_upper, row_lower, row_upper, columns, rows, fallback)

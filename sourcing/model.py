@@ -3,8 +3,8 @@
 Sets are UPPERCASE, indices lowercase, and every component carries the name used in the CSV headers,
 result columns and README. The math letters of the README live in the ``doc=`` strings:
 
-    x[o,e] = volume, X[e] = total_volume, w[e,k] = stock_release, u[e,k] = shortage,
-    L[k] = loss, eta = cvar_threshold, z[k] = cvar_excess.
+    x[o,e] = volume, X[e] = total_volume, s[e] = stock_level, w[e,k] = stock_release,
+    u[e,k] = shortage, L[k] = loss, eta = cvar_threshold, z[k] = cvar_excess.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from sourcing.data import IMPORTS, InputData
 from sourcing.errors import OptionError
@@ -55,12 +56,29 @@ class RiskOptions:
         return self.risk_weight > 0 and self.cvar_weight > 0
 
 
-def build_model(data: InputData, options: RiskOptions | None = None) -> pyo.ConcreteModel:
+@dataclass(frozen=True)
+class FirstStage:
+    """First-stage decisions to hold fixed: ``volume`` per offer (aligned to ``InputData.offers``)
+    and optionally ``stock_level`` per element (aligned to ``InputData.elements``)."""
+
+    volume: pd.Series
+    stock_level: pd.Series | None = None
+
+
+def build_model(data: InputData, options: RiskOptions | None = None, *,
+                fixed: FirstStage | None = None) -> pyo.ConcreteModel:
     """The contract's LP (1)-(5), with the CVaR term when ``options.cvar_weight > 0``.
 
     The model is written sparsely but is equivalent to the contract: the total contracted volume of
     each element is a variable ``total_volume`` (2a), so a cap row (3) holds two terms and a scenario
     row (4) holds the total minus the lost part of the disrupted offers only.
+
+    The stock level s[e] is a decision between ``stock`` and ``max_stock`` at ``holding_cost`` per
+    kg beyond ``stock``; where ``max_stock == stock`` it is fixed, and the model is v1's exactly.
+
+    With ``fixed``, the volumes (and stock levels, if given) are fixed and the first-stage limits
+    (2), (3) and (3b) are deactivated: what remains prices a given plan, with stock release and
+    shortage chosen optimally in every scenario (``sourcing evaluate``).
     """
     import pyomo.environ as pyo  # here, not at the top: solving never needs it (see sourcing.lp)
 
@@ -87,6 +105,8 @@ def build_model(data: InputData, options: RiskOptions | None = None) -> pyo.Conc
     demand = elements["demand"].to_dict()
     penalty = (elements["shortage_cost"] * USD_PER_KG_TO_USD_PER_T).to_dict()
     stock = elements["stock"].to_dict()
+    max_stock = elements["max_stock"].to_dict()
+    holding = (elements["holding_cost"] * USD_PER_KG_TO_USD_PER_T).to_dict()
     probability = scenarios["probability"].to_dict()
 
     m = pyo.ConcreteModel(name="sourcing")
@@ -101,6 +121,13 @@ def build_model(data: InputData, options: RiskOptions | None = None) -> pyo.Conc
         doc="x[o,e]: tonnes contracted; (1) min_volume[o,e] <= x[o,e] <= capacity[o,e]",
     )
     m.total_volume = pyo.Var(m.ELEMENTS, domain=pyo.NonNegativeReals, doc="X[e]: tonnes contracted in all")
+    m.stock_level = pyo.Var(
+        m.ELEMENTS, domain=pyo.NonNegativeReals, bounds=lambda m, e: (stock[e], max_stock[e]),
+        doc="s[e]: stock held, t; stock[e] <= s[e] <= max_stock[e]",
+    )
+    for e in m.ELEMENTS:
+        if max_stock[e] <= stock[e]:
+            m.stock_level[e].fix(stock[e])
     m.stock_release = pyo.Var(m.ELEMENTS, m.SCENARIOS, domain=pyo.NonNegativeReals, doc="w[e,k]: stock released, t")
     m.shortage = pyo.Var(m.ELEMENTS, m.SCENARIOS, domain=pyo.NonNegativeReals, doc="u[e,k]: demand unmet, t")
 
@@ -136,9 +163,13 @@ def build_model(data: InputData, options: RiskOptions | None = None) -> pyo.Conc
         arrived = m.total_volume[e] - sum(f * m.volume[o] for o, f in lost[e, k])
         return arrived + m.stock_release[e, k] + m.shortage[e, k] >= demand[e]
 
-    @m.Constraint(m.ELEMENTS, m.SCENARIOS, doc="(5) stock: w[e,k] <= stock[e]")
+    @m.Constraint(m.ELEMENTS, m.SCENARIOS, doc="(5) stock: w[e,k] - s[e] <= 0")
     def stock_limit(m, e, k):
-        return m.stock_release[e, k] <= stock[e]
+        return m.stock_release[e, k] - m.stock_level[e] <= 0
+
+    @m.Expression(doc="sum_e 1000 holding_cost[e] (s[e] - stock[e]), USD")
+    def stockpile_cost(m):
+        return sum(holding[e] * (m.stock_level[e] - stock[e]) for e in m.ELEMENTS if holding[e])
 
     @m.Expression(doc="sum_{o,e} 1000 unit_cost[o,e] x[o,e], USD")
     def procurement_cost(m):
@@ -157,13 +188,27 @@ def build_model(data: InputData, options: RiskOptions | None = None) -> pyo.Conc
         _add_cvar(m, probability, options.cvar_level)
         risk = risk + options.cvar_weight * m.cvar
 
-    @m.Objective(sense=pyo.minimize, doc="procurement cost + risk_weight * risk term, USD")
+    @m.Objective(sense=pyo.minimize, doc="procurement cost + stockpile cost + risk_weight * risk term, USD")
     def total_cost(m):
         if options.risk_weight == 0:
-            return m.procurement_cost
-        return m.procurement_cost + options.risk_weight * risk
+            return m.procurement_cost + m.stockpile_cost
+        return m.procurement_cost + m.stockpile_cost + options.risk_weight * risk
 
+    if fixed is not None:
+        _fix_first_stage(m, fixed, offer_keys, list(elements.index))
     return m
+
+
+def _fix_first_stage(m: pyo.ConcreteModel, fixed: FirstStage, offer_keys: list, elements: list) -> None:
+    for key, value in zip(offer_keys, fixed.volume):
+        m.volume[key].setlb(None)
+        m.volume[key].setub(None)
+        m.volume[key].fix(float(value))
+    if fixed.stock_level is not None:
+        for e, value in zip(elements, fixed.stock_level):
+            m.stock_level[e].fix(float(value))
+    for con in (m.cover, m.concentration, m.floor):
+        con.deactivate()
 
 
 def _add_cvar(m: pyo.ConcreteModel, probability: dict[str, float], level: float) -> None:

@@ -1,4 +1,4 @@
-"""Format a :class:`Result` for people (table) and scripts (JSON, CSV); write files atomically."""
+"""Format results for people (table) and scripts (JSON, CSV); write files atomically."""
 
 from __future__ import annotations
 
@@ -9,32 +9,42 @@ from pathlib import Path
 
 import pandas as pd
 
-from sourcing.result import Result
+from sourcing.result import Evaluation, Result
 
 MUSD = 1e6
 
 
-def to_json(result: Result) -> str:
+def to_json(result: Result | Evaluation) -> str:
     return json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
 
 
-def to_csv(result: Result) -> str:
-    """One row per offer: the plan, with its cap's share, binding flag and marginal cost."""
-    caps = result.caps[["origin", "element", "binding", "marginal_cost_per_pp"]]
-    plan = result.plan.merge(caps, on=["origin", "element"], how="left")
+def to_csv(result: Result | Evaluation) -> str:
+    """One row per offer: the plan, with its cap's share, binding flag and marginal cost (for an
+    evaluation, also the optimum's volume and share)."""
+    if isinstance(result, Evaluation):
+        plan = _plan_with_caps(result.result)
+        if result.optimum is not None:
+            plan["optimum_volume"] = result.optimum.plan["volume"].to_numpy()
+            plan["optimum_share"] = result.optimum.plan["share"].to_numpy()
+        return plan.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    return _plan_with_caps(result).to_csv(index=False, lineterminator="\n", float_format="%.10g")
+
+
+def _plan_with_caps(result: Result) -> pd.DataFrame:
+    caps = result.caps
+    plain = caps[(caps["kind"] == "max") & (caps["basis"] == "imports") & (caps["scope"] == "origin")]
+    plain = plain[["origin", "element", "binding", "marginal_cost_per_pp"]].drop_duplicates(["origin", "element"])
+    plan = result.plan.merge(plain, on=["origin", "element"], how="left")
     plan["binding"] = plan["binding"].astype("boolean").fillna(False).astype(bool)
     plan["marginal_cost_per_pp"] = plan["marginal_cost_per_pp"].fillna(0.0)
-    return plan.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    return plan
 
 
-def to_table(result: Result) -> str:
+def to_table(result: Result | Evaluation) -> str:
     """What a planner reads first: the plan, the totals, the binding caps, the scenarios."""
-    o = result.options
-    head = f"Sourcing plan: risk weight {o.risk_weight:g}"
-    if o.cvar_weight > 0:
-        head += f", CVaR weight {o.cvar_weight:g} at level {o.cvar_level:g}"
-    out = [head, ""]
-
+    if isinstance(result, Evaluation):
+        return evaluation_table(result)
+    out = [_heading("Sourcing plan", result), ""]
     plan = result.plan
     shown = pd.DataFrame({
         "element": plan["element"],
@@ -53,46 +63,124 @@ def to_table(result: Result) -> str:
         "element": e["element"],
         "demand_t": e["demand"].map("{:,.1f}".format),
         "contracted_t": e["total_volume"].map("{:,.1f}".format),
-        "stock_t": e["stock"].map("{:,.1f}".format),
+        "stock_t": e["optimal_stock"].map("{:,.1f}".format),
         "marginal_cost_usd_kg": e["marginal_cost"].map("{:,.2f}".format),
+        "stock_value_usd_kg": e["stock_value"].map("{:,.2f}".format),
     })
-    out += ["Elements (marginal cost: rise of the objective per extra kg of demand)", _frame(elem), ""]
-
-    width = 26
-    rows = [
-        ("procurement cost", result.procurement_cost),
-        ("expected shortage cost", result.expected_shortage_cost),
-        (f"CVaR of shortage cost, {o.cvar_level:.0%}", result.cvar),
-        ("objective", result.objective),
-    ]
-    out.append("Totals (USD M/yr)")
-    out += [f"  {name:<{width + 10}}{value / MUSD:>14,.3f}" for name, value in rows]
-    out.append("")
-
-    caps = result.caps
-    binding = caps[caps["binding"]]
-    if len(binding):
-        b = pd.DataFrame({
-            "origin": binding["origin"],
-            "element": binding["element"],
-            "max_share": binding["max_share"].map("{:.1%}".format),
-            "share": binding["share"].map("{:.1%}".format),
-            "marginal_cost_per_pp_musd": (binding["marginal_cost_per_pp"] / MUSD).map("{:,.4f}".format),
+    out += ["Elements (marginal cost: rise of the objective per extra kg of demand; stock value: its fall per"
+            " extra kg of stock)", _frame(elem), ""]
+    if (e["max_stock"] > e["stock"]).any():
+        decided = e[e["max_stock"] > e["stock"]]
+        stock = pd.DataFrame({
+            "element": decided["element"],
+            "stock_t": decided["stock"].map("{:,.1f}".format),
+            "optimal_stock_t": decided["optimal_stock"].map("{:,.1f}".format),
+            "max_stock_t": decided["max_stock"].map("{:,.1f}".format),
+            "holding_cost_usd_kg": decided["holding_cost"].map("{:,.2f}".format),
         })
-        out += ["Binding caps (marginal cost: rise of the objective if the cap tightens by 1 percentage point)",
-                _frame(b), ""]
-    else:
-        out += [f"Binding caps: none of {len(caps)} caps binds", ""]
+        out += ["Stockpile (the stock level is a decision between stock and max_stock)", _frame(stock), ""]
 
+    out += ["Totals (USD M/yr)", _frame(_totals({"value": result}), indent="  ")]
+    if result.value_of_information:
+        v = result.value_of_information
+        out += ["", "Value of planning for disruption (USD M/yr)",
+                _frame(pd.DataFrame({
+                    "measure": ["value of the stochastic solution (EEV - RP)",
+                                "expected value of perfect information (RP - WS)",
+                                "mean-value plan under the scenarios (EEV)", "wait-and-see (WS)"],
+                    "musd": [f"{v[k] / MUSD:,.3f}" for k in (
+                        "value_of_stochastic_solution", "expected_value_of_perfect_information",
+                        "expected_result_of_mean_value_solution", "wait_and_see")],
+                }))]
+    out.append("")
+    out += _binding(result.caps)
+    out += ["Scenarios (shortage left after stock release, t; its cost, USD M)", _frame(_scenarios(result))]
+    return "\n".join(out) + "\n"
+
+
+def evaluation_table(ev: Evaluation) -> str:
+    """The given plan beside the optimum: money, shares, violations, shortages."""
+    mine, best = ev.result, ev.optimum
+    out = [_heading("Evaluation of a given plan", mine), ""]
+    columns = {"your_mix": mine} | ({"optimum": best} if best is not None else {})
+    out += ["Your mix beside the optimum (USD M/yr)", _frame(_totals(columns)), ""]
+    if best is None:
+        out += ["No optimum exists for these inputs:"] + [f"  - {c}" for c in ev.optimum_causes] + [""]
+    plan = mine.plan
+    shares = pd.DataFrame({
+        "element": plan["element"], "origin": plan["origin"],
+        "your_volume_t": plan["volume"].map("{:,.1f}".format),
+        "your_share": plan["share"].map("{:.1%}".format),
+    })
+    if best is not None:
+        shares["optimum_volume_t"] = best.plan["volume"].map("{:,.1f}".format).to_numpy()
+        shares["optimum_share"] = best.plan["share"].map("{:.1%}".format).to_numpy()
+    out += ["Volumes and shares by element and origin", _frame(shares), ""]
+    v = ev.violations
+    if len(v):
+        share_kind = v["kind"].str.endswith("_share")
+        fmt = lambda x, s: f"{x:.1%}" if s else f"{x:,.1f} t"  # noqa: E731
+        shown = pd.DataFrame({
+            "origin": v["origin"], "element": v["element"], "kind": v["kind"],
+            "limit": [fmt(x, s) for x, s in zip(v["limit"], share_kind)],
+            "value": [fmt(x, s) for x, s in zip(v["value"], share_kind)],
+        })
+        out += [f"Violations ({len(v)}: limits the plan breaks)", _frame(shown), ""]
+    else:
+        out += ["Violations: none (the plan meets capacities, commitments, demand and every cap)", ""]
+    out += ["Scenarios, your mix (shortage left after stock release, t; its cost, USD M)", _frame(_scenarios(mine))]
+    if best is not None:
+        out += ["", "Scenarios, optimum", _frame(_scenarios(best))]
+    return "\n".join(out) + "\n"
+
+
+def _heading(title: str, result: Result) -> str:
+    o = result.options
+    head = f"{title}: risk weight {o.risk_weight:g}"
+    if o.cvar_weight > 0:
+        head += f", CVaR weight {o.cvar_weight:g} at level {o.cvar_level:g}"
+    return head
+
+
+def _totals(columns: dict[str, Result]) -> pd.DataFrame:
+    first = next(iter(columns.values()))
+    level = first.options.cvar_level
+    names = ["procurement cost", "stockpile cost", "expected shortage cost",
+             f"CVaR of shortage cost, {level:.0%}", "objective"]
+    table = pd.DataFrame({"": names})
+    for label, r in columns.items():
+        values = [r.procurement_cost, r.stockpile_cost, r.expected_shortage_cost, r.cvar, r.objective]
+        table[label] = [f"{v / MUSD:,.3f}" for v in values]
+    return table
+
+
+def _binding(caps: pd.DataFrame) -> list[str]:
+    binding = caps[caps["binding"]]
+    if not len(binding):
+        return [f"Binding caps: none of {len(caps)} limits binds", ""]
+    b = pd.DataFrame({
+        "origin": binding["origin"],
+        "element": binding["element"],
+        "kind": binding["kind"],
+        "limit": binding["limit"].map("{:.1%}".format),
+        "share": binding["share"].map("{:.1%}".format),
+        "marginal_cost_per_pp_musd": (binding["marginal_cost_per_pp"] / MUSD).map("{:,.4f}".format),
+    })
+    if (binding["basis"] != "imports").any() or (binding["scope"] != "origin").any():
+        b.insert(3, "basis", binding["basis"])
+        b.insert(4, "scope", binding["scope"])
+    return ["Binding caps (marginal cost: rise of the objective if the cap tightens, or the floor rises, by 1 "
+            "percentage point)", _frame(b), ""]
+
+
+def _scenarios(result: Result) -> pd.DataFrame:
     short = result.shortages.pivot(index="scenario", columns="element", values="shortage")
     scen = result.scenarios.set_index("scenario")
     table = pd.DataFrame({"probability": scen["probability"].map("{:.3f}".format)})
     for element in short.columns:
         table[f"{element}_t"] = short.loc[scen.index, element].map("{:,.1f}".format)
     table["shortage_cost_musd"] = (scen["shortage_cost"] / MUSD).map("{:,.3f}".format)
-    table = table.reset_index()
-    out += ["Scenarios (shortage left after stock release, t; its cost, USD M)", _frame(table)]
-    return "\n".join(out) + "\n"
+    return table.reset_index()
 
 
 def _frame(frame: pd.DataFrame, indent: str = "  ") -> str:

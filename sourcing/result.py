@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,13 +29,16 @@ class Result:
             ``share``, ``binding``, ``marginal_cost_per_pp`` (USD: first-order rise of the
             objective if max_share falls by 0.01), ``slack`` (t).
         elements: one row per element: ``element``, ``demand``, ``shortage_cost``, ``stock``,
-            ``total_volume``, ``marginal_cost`` (USD/kg: dual of cover (2)), ``stock_value``
-            (USD/kg: fall of the objective per extra kg of stock).
+            ``max_stock``, ``holding_cost``, ``total_volume``, ``optimal_stock`` (the stock level
+            chosen), ``marginal_cost`` (USD/kg: d objective / d demand), ``stock_value`` (USD/kg:
+            fall of the objective per extra kg of stock available in disruptions).
         scenarios: one row per scenario: ``scenario``, ``probability``, ``description``,
             ``shortage_cost`` (L[k]).
         shortages: one row per scenario x element: ``demand``, ``arrived``, ``stock_release``,
             ``shortage`` (t), ``shortage_cost`` (USD).
+        stockpile_cost: sum_e 1000 holding_cost (optimal_stock - stock), USD.
         iterations: simplex iterations HiGHS took.
+        value_of_information: VSS, EVPI and their parts, when asked for.
     """
 
     status: str
@@ -49,7 +52,9 @@ class Result:
     elements: pd.DataFrame
     scenarios: pd.DataFrame
     shortages: pd.DataFrame
+    stockpile_cost: float = 0.0
     iterations: int = 0
+    value_of_information: dict[str, float] | None = None
 
     def __repr__(self) -> str:
         binding = int(self.caps["binding"].sum()) if len(self.caps) else 0
@@ -73,11 +78,15 @@ class Result:
                 "stock_release": dict(zip(rows["element"], map(float, rows["stock_release"]))),
                 "shortage_cost": float(row.shortage_cost),
             })
-        return {
+        e = self.elements
+        stockpile = pd.DataFrame({"element": e["element"], "stock": e["stock"], "optimal_stock": e["optimal_stock"],
+                                  "max_stock": e["max_stock"], "holding_cost": e["holding_cost"]})
+        doc = {
             "status": self.status,
             "objective": float(self.objective),
             "procurement_cost": float(self.procurement_cost),
             "expected_shortage_cost": float(self.expected_shortage_cost),
+            "stockpile_cost": float(self.stockpile_cost),
             "cvar": float(self.cvar),
             "risk_weight": self.options.risk_weight,
             "cvar_weight": self.options.cvar_weight,
@@ -85,8 +94,39 @@ class Result:
             "plan": _records(self.plan),
             "caps": _records(self.caps),
             "elements": _records(self.elements),
+            "stockpile": _records(stockpile),
             "scenarios": scenarios,
         }
+        if self.value_of_information is not None:
+            doc.update({k: float(v) for k, v in self.value_of_information.items()})
+        return doc
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A given plan priced under the scenarios, beside the optimum for the same inputs.
+
+    Attributes:
+        result: the plan's figures (``status`` ``"evaluated"``), with the same tables as a solve.
+        violations: where the plan breaks capacities, commitments, cover or share limits:
+            ``origin``, ``element``, ``kind``, ``limit``, ``value``.
+        optimum: the optimal plan for the same inputs and options (None if there is none).
+        optimum_causes: why there is no optimum, when there is none.
+    """
+
+    result: Result
+    violations: pd.DataFrame
+    optimum: Result | None
+    optimum_causes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        doc = self.result.to_dict()
+        doc["violations"] = _records(self.violations)
+        if self.optimum is not None:
+            doc["optimum"] = self.optimum.to_dict()
+        else:
+            doc["optimum"] = {"status": "infeasible", "causes": list(self.optimum_causes)}
+        return doc
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -16,15 +16,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sourcing.data import IMPORTS, ORIGIN, InputData
-from sourcing.errors import InfeasibleError, SolverError
+from sourcing.data import ALL, IMPORTS, ORIGIN, InputData
+from sourcing.errors import InfeasibleError, OptionError, SolverError
 from sourcing.lp import Compiled, TriviallyInfeasibleError, build_lp
-from sourcing.model import USD_PER_KG_TO_USD_PER_T, RiskOptions
-from sourcing.result import Result, cvar_of
+from sourcing.model import USD_PER_KG_TO_USD_PER_T, FirstStage, RiskOptions, build_model
+from sourcing.result import Evaluation, Result, cvar_of
 
 if TYPE_CHECKING:
     import pyomo.environ as pyo
 
+MEAN = "mean"
+"""The one scenario of the mean-value problem."""
 ZERO = 1e-9
 """Solver values smaller than this in magnitude are reported as 0."""
 GAP_TOLERANCE = 1e-6
@@ -175,6 +177,17 @@ def solve(data: InputData, options: RiskOptions | None = None, *, time_limit: fl
         SolverError: HiGHS failed or hit ``time_limit`` (seconds).
     """
     options = options or RiskOptions()
+    return _solve(data, options, model, time_limit, stats=stats)
+
+
+def _solve_model(data: InputData, options: RiskOptions, model: pyo.ConcreteModel, time_limit: float | None,
+                 fixed: FirstStage | None = None) -> Result:
+    return _solve(data, options, model, time_limit, fixed=fixed)
+
+
+def _solve(data: InputData, options: RiskOptions, model: pyo.ConcreteModel | None, time_limit: float | None,
+           fixed: FirstStage | None = None, stats: dict | None = None) -> Result:
+    """Build (or compile ``model``), pass, solve, extract; phase times into ``stats``."""
     clock = [time.perf_counter()]
     try:
         if model is None:
@@ -196,12 +209,103 @@ def solve(data: InputData, options: RiskOptions | None = None, *, time_limit: fl
     clock.append(time.perf_counter())
     raw = run_highs(highs, time_limit)
     clock.append(time.perf_counter())
-    result = extract(data, options, compiled, raw)
+    result = extract(data, options, compiled, raw, fixed=fixed)
     clock.append(time.perf_counter())
     if stats is not None:
         stats.update(zip(("build", "handoff", "solve", "extract"), np.diff(clock).tolist()))
         stats.update(rows=compiled.matrix.shape[0], columns=compiled.matrix.shape[1], nnz=int(compiled.matrix.nnz))
     return result
+
+
+def evaluate(data: InputData, volume: pd.Series, options: RiskOptions | None = None, *,
+             stock_level: pd.Series | None = None, time_limit: float | None = None,
+             with_optimum: bool = True) -> Evaluation:
+    """Price a given plan: volumes fixed (per offer, aligned to ``data.offers``), stock release and
+    shortage chosen optimally in each scenario (and the stock level too, unless ``stock_level`` is
+    given). Demand the plan leaves uncovered is shortage in every scenario, the baseline too.
+    Capacities, commitments, cover and share limits the plan breaks are reported as violations.
+    """
+    options = options or RiskOptions()
+    fixed = FirstStage(pd.Series(np.asarray(volume, dtype=float), index=data.offers.index), stock_level)
+    result = _solve_model(data, options, build_model(data, options, fixed=fixed), time_limit, fixed=fixed)
+    optimum, causes = None, []
+    if with_optimum:
+        try:
+            optimum = solve(data, options, time_limit=time_limit)
+        except InfeasibleError as exc:
+            causes = exc.causes
+    return Evaluation(result, violations(result), optimum, causes)
+
+
+def violations(result: Result) -> pd.DataFrame:
+    """Where a plan breaks (1)-(3): ``origin``, ``element``, ``kind`` (capacity, min_volume, demand,
+    max_share, min_share), ``limit`` and ``value`` (tonnes, or shares for share limits)."""
+    rel = 1e-9
+    rows = []
+    for r in result.plan.itertuples(index=False):
+        if r.volume > r.capacity * (1 + rel) + rel:
+            rows.append((r.origin, r.element, "capacity", r.capacity, r.volume))
+        if r.volume < r.min_volume * (1 - rel) - rel:
+            rows.append((r.origin, r.element, "min_volume", r.min_volume, r.volume))
+    for r in result.elements.itertuples(index=False):
+        if r.total_volume < r.demand * (1 - rel) - rel:
+            rows.append((ALL, r.element, "demand", r.demand, r.total_volume))
+    for r in result.caps.itertuples(index=False):
+        broken = r.share > r.limit + rel if r.kind == "max" else r.share < r.limit - rel
+        if broken:
+            rows.append((r.origin, r.element, f"{r.kind}_share", r.limit, r.share))
+    return pd.DataFrame(rows, columns=["origin", "element", "kind", "limit", "value"])
+
+
+def value_of_information(data: InputData, options: RiskOptions | None = None, *,
+                         time_limit: float | None = None) -> dict[str, float]:
+    """VSS = EEV - RP and EVPI = RP - WS for the risk-neutral objective (cvar_weight 0).
+
+    RP is the optimum; EEV the objective of the full model with the first-stage decisions (volumes,
+    and stock levels) fixed to the optimum of the mean-value problem (one scenario of probability 1
+    with availability sum_k p[k] a[o,e,k]); WS = sum_k p[k] V[k], V[k] the optimum with scenario k
+    alone at probability 1.
+    """
+    options = options or RiskOptions()
+    if options.cvar_weight > 0:
+        raise OptionError("--value-of-information is defined for the risk-neutral objective: use --cvar-weight 0")
+    rp = solve(data, options, time_limit=time_limit)
+    mean = solve(mean_value_data(data), options, time_limit=time_limit)
+    fixed = FirstStage(mean.plan["volume"], mean.elements["optimal_stock"])
+    eev = _solve_model(data, options, build_model(data, options, fixed=fixed), time_limit, fixed=fixed).objective
+    ws = 0.0
+    for k, p in zip(data.scenarios["scenario"], data.scenarios["probability"]):
+        ws += p * solve(scenario_data(data, k), options, time_limit=time_limit).objective
+    return {
+        "value_of_stochastic_solution": eev - rp.objective,
+        "expected_value_of_perfect_information": rp.objective - ws,
+        "recourse_problem": rp.objective,
+        "expected_result_of_mean_value_solution": eev,
+        "mean_value_problem": mean.objective,
+        "wait_and_see": ws,
+    }
+
+
+def mean_value_data(data: InputData) -> InputData:
+    """``data`` with one scenario, ``mean`` (probability 1), in which each offer delivers its
+    expected availability sum_k p[k] a[o,e,k]."""
+    avail = data.offer_availability()
+    prob = avail["scenario"].map(data.scenarios.set_index("scenario")["probability"])
+    lost = ((1.0 - avail["availability"]) * prob).groupby(avail["offer"]).sum()
+    offers = data.offers.loc[lost.index]
+    disruptions = pd.DataFrame({"scenario": MEAN, "origin": offers["origin"].to_numpy(),
+                                "element": offers["element"].to_numpy(),
+                                "availability": (1.0 - lost).to_numpy()})
+    scenarios = pd.DataFrame({"scenario": [MEAN], "probability": [1.0],
+                              "description": ["mean-value problem: expected availabilities"]})
+    return replace(data, scenarios=scenarios, disruptions=disruptions)
+
+
+def scenario_data(data: InputData, scenario: str) -> InputData:
+    """``data`` with ``scenario`` alone, at probability 1."""
+    scenarios = data.scenarios[data.scenarios["scenario"] == scenario].assign(probability=1.0)
+    disruptions = data.disruptions[data.disruptions["scenario"] == scenario]
+    return replace(data, scenarios=scenarios.reset_index(drop=True), disruptions=disruptions.reset_index(drop=True))
 
 
 def check_status(data: InputData, raw: RawSolution) -> None:
@@ -226,17 +330,37 @@ def _values(compiled: Compiled, raw: RawSolution, name: str) -> np.ndarray:
     return np.where(np.abs(vals) < ZERO, 0.0, vals)
 
 
-def _duals(compiled: Compiled, raw: RawSolution, name: str) -> np.ndarray:
-    pos = compiled.rows.get(name, np.empty(0, dtype=int))
-    duals = np.where(pos >= 0, raw.row_dual[np.maximum(pos, 0)] if len(raw.row_dual) else 0.0, 0.0)
+def _duals(compiled: Compiled, raw: RawSolution, name: str, n: int) -> np.ndarray:
+    """Row duals of constraint ``name`` in index order (0 for rows not in the model, or inactive)."""
+    pos = compiled.rows.get(name)
+    if pos is None or not len(raw.row_dual):
+        return np.zeros(n)
+    duals = np.where(pos >= 0, raw.row_dual[np.maximum(pos, 0)], 0.0)
     return np.where(np.abs(duals) < ZERO, 0.0, duals)
 
 
-def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawSolution) -> Result:
-    """Turn an optimal HiGHS solution into a :class:`Result`; raises on any other status."""
+def _limit_duals(limits: pd.DataFrame, compiled: Compiled, raw: RawSolution) -> np.ndarray:
+    """The dual of every limit row, aligned to ``limits`` (max rows are `concentration`, min `floor`)."""
+    dual = np.zeros(len(limits))
+    is_max = (limits["kind"] == "max").to_numpy()
+    dual[is_max] = _duals(compiled, raw, "concentration", int(is_max.sum()))
+    dual[~is_max] = _duals(compiled, raw, "floor", int((~is_max).sum()))
+    return dual
+
+
+def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawSolution,
+            fixed: FirstStage | None = None) -> Result:
+    """Turn an optimal HiGHS solution into a :class:`Result`; raises on any other status.
+
+    With ``fixed`` (an evaluation), volumes are the given ones and the status is ``evaluated``.
+    """
     check_status(data, raw)
     offers = data.offers
-    volume = np.clip(_values(compiled, raw, "volume"), offers["min_volume"], offers["capacity"])
+    if fixed is None:
+        volume = np.clip(_values(compiled, raw, "volume"), offers["min_volume"].to_numpy(),
+                         offers["capacity"].to_numpy())
+    else:
+        volume = fixed.volume.to_numpy(float)
     plan = offers[["origin", "element", "unit_cost", "capacity", "min_volume"]].copy()
     plan["volume"] = volume
     total = plan.groupby("element", sort=False)["volume"].transform("sum")
@@ -249,17 +373,25 @@ def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawS
     elements = data.elements.copy()
     totals = plan.groupby("element")["volume"].sum()
     elements["total_volume"] = elements["element"].map(totals).fillna(0.0)
+    level = np.clip(_values(compiled, raw, "stock_level"), elements["stock"].to_numpy(),
+                    elements["max_stock"].to_numpy())
+    elements["optimal_stock"] = level
     n_elem, n_scen = len(elements), len(data.scenarios)
+    limits, _ = data.limits()
+    limit_duals = _limit_duals(limits, compiled, raw)
     # d(objective)/d(demand[e]): demand is the rhs of (2), of every (4), and of demand-basis limits
-    scenario_duals = _duals(compiled, raw, "scenario_balance").reshape(n_elem, n_scen).sum(axis=1)
-    elements["marginal_cost"] = (_duals(compiled, raw, "cover") + scenario_duals + _demand_limit_duals(
-        data, compiled, raw)) / USD_PER_KG_TO_USD_PER_T
-    stock_duals = _duals(compiled, raw, "stock_limit").reshape(n_elem, n_scen)
+    scenario_duals = _duals(compiled, raw, "scenario_balance", n_elem * n_scen).reshape(n_elem, n_scen).sum(axis=1)
+    per_limit = pd.Series(np.where(limits["basis"] == IMPORTS, 0.0, limit_duals * limits["share"]))
+    by_element = per_limit.groupby(limits["element"].to_numpy()).sum()
+    demand_limit_duals = elements["element"].map(by_element).fillna(0.0).to_numpy()
+    cover = _duals(compiled, raw, "cover", n_elem)
+    elements["marginal_cost"] = (cover + scenario_duals + demand_limit_duals) / USD_PER_KG_TO_USD_PER_T
+    stock_duals = _duals(compiled, raw, "stock_limit", n_elem * n_scen).reshape(n_elem, n_scen)
     elements["stock_value"] = -stock_duals.sum(axis=1) / USD_PER_KG_TO_USD_PER_T
 
-    caps = limit_report(data, plan, compiled, raw)
+    caps = limit_report(data, plan, limits, limit_duals)
 
-    shortages = recourse(data, plan)
+    shortages = recourse(data, plan, pd.Series(level, index=elements["element"].to_numpy()))
     losses = shortages.groupby("scenario", sort=False)["shortage_cost"].sum()
     scenarios = data.scenarios.copy()
     scenarios["shortage_cost"] = scenarios["scenario"].map(losses).fillna(0.0)
@@ -267,8 +399,9 @@ def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawS
     loss = scenarios["shortage_cost"].to_numpy()
     expected = float(p @ loss)
     procurement = float(plan["procurement_cost"].sum())
+    stockpile = float((USD_PER_KG_TO_USD_PER_T * elements["holding_cost"] * (level - elements["stock"])).sum())
     return Result(
-        status="optimal",
+        status="optimal" if fixed is None else "evaluated",
         objective=raw.objective,
         procurement_cost=procurement,
         expected_shortage_cost=expected,
@@ -279,30 +412,19 @@ def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawS
         elements=elements.reset_index(drop=True),
         scenarios=scenarios.reset_index(drop=True),
         shortages=shortages,
+        stockpile_cost=stockpile,
         iterations=raw.iterations,
     )
 
 
-def _demand_limit_duals(data: InputData, compiled: Compiled, raw: RawSolution) -> np.ndarray:
-    """Per element, sum of share x dual over limits on the demand basis (their rhs is share x demand)."""
-    limits, _ = data.limits()
-    dual = np.zeros(len(limits))
-    is_max = (limits["kind"] == "max").to_numpy()
-    dual[is_max] = _duals(compiled, raw, "concentration")
-    dual[~is_max] = _duals(compiled, raw, "floor")
-    weighted = pd.Series(np.where(limits["basis"] == IMPORTS, 0.0, dual * limits["share"]))
-    per = weighted.groupby(limits["element"].to_numpy()).sum()
-    return data.elements["element"].map(per).fillna(0.0).to_numpy()
-
-
-def limit_report(data: InputData, plan: pd.DataFrame, compiled: Compiled, raw: RawSolution) -> pd.DataFrame:
+def limit_report(data: InputData, plan: pd.DataFrame, limits: pd.DataFrame, dual: np.ndarray) -> pd.DataFrame:
     """One row per limit: the share reached, whether it binds, and its marginal cost per point.
 
     For a limit row  sum_o f[o] x[o,e] - s B <= 0  (or >= 0 for a floor) with B = X[e] or
     demand[e], HiGHS's row dual y is d(objective)/d(rhs), so d(objective)/ds = y B. Tightening a
     cap by 0.01 (or raising a floor by 0.01) moves the objective by 0.01 |y| B.
     """
-    limits, terms = data.limits()
+    _, terms = data.limits()
     volume = plan["volume"].to_numpy()
     reached = (terms["weight"].to_numpy() * volume[terms["offer"].to_numpy()])
     reached = pd.Series(reached).groupby(terms["limit"].to_numpy()).sum().reindex(limits["limit"], fill_value=0.0)
@@ -315,9 +437,6 @@ def limit_report(data: InputData, plan: pd.DataFrame, compiled: Compiled, raw: R
     is_max = (limits["kind"] == "max").to_numpy()
     slack = np.where(is_max, limits["share"] * basis - reached, reached - limits["share"] * basis)
     tol = BINDING_TOLERANCE * np.maximum(1.0, basis)
-    dual = np.zeros(len(limits))
-    dual[is_max] = _duals(compiled, raw, "concentration")
-    dual[~is_max] = _duals(compiled, raw, "floor")
     out = limits[["origin", "element", "kind", "basis", "scope", "max_share", "min_share"]].copy()
     out.insert(2, "limit", limits["share"])
     out["share"] = share
@@ -327,7 +446,7 @@ def limit_report(data: InputData, plan: pd.DataFrame, compiled: Compiled, raw: R
     return out.reset_index(drop=True)
 
 
-def recourse(data: InputData, plan: pd.DataFrame) -> pd.DataFrame:
+def recourse(data: InputData, plan: pd.DataFrame, stock_level: pd.Series | None = None) -> pd.DataFrame:
     """The best response to each scenario for the volumes in ``plan``, in closed form.
 
     Per element and scenario: what arrives is sum_o a[o,e,k] x[o,e]; stock covers the gap up to
@@ -347,8 +466,9 @@ def recourse(data: InputData, plan: pd.DataFrame) -> pd.DataFrame:
     lost_cell[lost.index.to_numpy()] = lost.to_numpy()
     out = pd.DataFrame({"scenario": np.repeat(scen.to_numpy(), n_elem),  # every scenario x element
                         "element": np.tile(elements.index.to_numpy(), n_scen)})
-    demand = np.tile(elements["demand"].to_numpy(), n_scen)  # grid cells run over elements fastest
-    stock = np.tile(elements["stock"].to_numpy(), n_scen)
+    demand = np.tile(elements["demand"].to_numpy(), n_scen)  # cells run over elements fastest
+    levels = elements["stock"] if stock_level is None else stock_level.reindex(elements.index)
+    stock = np.tile(levels.to_numpy(), n_scen)
     arrived = np.tile(contracted.to_numpy(), n_scen) - lost_cell
     gap = np.maximum(0.0, demand - arrived)
     gap = np.where(gap <= GAP_TOLERANCE * np.maximum(1.0, demand), 0.0, gap)

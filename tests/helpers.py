@@ -52,9 +52,12 @@ def _read(folder: Path, name: str) -> pd.DataFrame | None:
 
 
 def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float = 0.0, cvar_level: float = 0.95,
-                    caps: dict | None = None) -> dict:
+                    caps: dict | None = None, fixed_volume: dict | None = None) -> dict:
     """Solve the contract's LP (1)-(5) (+ CVaR) as written there, one column per origin in every
     scenario row, with scipy's HiGHS. Only plain caps (origin or origin:element, imports basis).
+
+    With ``fixed_volume`` {(origin, element): t}, the volumes are fixed (others 0) and (2)-(3)
+    dropped: the plan is priced, as ``sourcing evaluate`` does.
 
     Returns the objective and the volume of every (origin, element).
     """
@@ -70,27 +73,15 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
     pen = dict(zip(elements, demand["shortage_cost"].astype(float)))
     stock_df = _read(folder, "stockpile")
     stock = {e: 0.0 for e in elements}
+    max_stock, holding = dict(stock), dict(stock)
     if stock_df is not None:
-        stock.update(zip(stock_df["element"].str.strip(), stock_df["stock"].astype(float)))
+        for r in stock_df.to_dict(orient="records"):
+            e = r["element"].strip()
+            stock[e] = float(r["stock"])
+            max_stock[e] = float(r["max_stock"]) if r.get("max_stock", "") != "" else stock[e]
+            holding[e] = float(r["holding_cost"]) if r.get("holding_cost", "") != "" else 0.0
 
-    # effective caps: origin '*' rows, overridden by exact rows; then CLI-style overrides
-    share = {}
-    cap_df = _read(folder, "caps")
-    star, exact = {}, {}
-    if cap_df is not None:
-        for r in cap_df.itertuples():
-            (star if r.element.strip() == "*" else exact)[(r.origin.strip(), r.element.strip())] = float(r.max_share)
-    for (o, _), s in list(star.items()):
-        star[o] = s
-    for key, s in (caps or {}).items():
-        if isinstance(key, tuple):
-            exact[key] = s
-        else:
-            star[key] = s
-            for k in [k for k in exact if k[0] == key]:
-                exact[k] = s
-    for o, e in offers:
-        share[o, e] = exact.get((o, e), star.get(o, 1.0))
+    limits = reference_limits(folder, offers, caps or {})
 
     scen_df = _read(folder, "scenarios")
     scen = []
@@ -110,13 +101,18 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
 
     n, E, K = len(offers), len(elements), len(scen)
     use_cvar = risk_weight > 0 and cvar_weight > 0
-    nvar = n + 2 * E * K + (1 + K if use_cvar else 0)
+    nvar = n + 2 * E * K + (1 + K if use_cvar else 0) + E
     iu = lambda e, k: n + e * K + k  # noqa: E731
     iw = lambda e, k: n + E * K + e * K + k  # noqa: E731
     ieta = n + 2 * E * K
     iz = lambda k: ieta + 1 + k  # noqa: E731
+    i_s = lambda e: nvar - E + e  # noqa: E731  stock level s[e] in [stock, max_stock]
     c = np.zeros(nvar)
     c[:n] = 1000 * cost
+    offset = 0.0
+    for ei, e in enumerate(elements):
+        c[i_s(ei)] = 1000 * holding[e]
+        offset -= 1000 * holding[e] * stock[e]
     mean_w = risk_weight * ((1 - cvar_weight) if use_cvar else 1.0)
     for ei, e in enumerate(elements):
         for k, (_, p) in enumerate(scen):
@@ -126,22 +122,27 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
         for k, (_, p) in enumerate(scen):
             c[iz(k)] = risk_weight * cvar_weight * p / (1 - cvar_level)
     A, b = [], []
-    for e in elements:  # (2) cover
+    for e in elements if fixed_volume is None else []:  # (2) cover
         row = np.zeros(nvar)
         for j, (_, e2) in enumerate(offers):
             if e2 == e:
                 row[j] = -1
         A.append(row)
         b.append(-d[e])
-    for j, (o, e) in enumerate(offers):  # (3)
-        if share[o, e] < 1:
-            row = np.zeros(nvar)
-            for j2, (_, e2) in enumerate(offers):
-                if e2 == e:
-                    row[j2] -= share[o, e]
-            row[j] += 1
-            A.append(row)
-            b.append(0.0)
+    for lim in limits if fixed_volume is None else []:  # (3), (3b)
+        row = np.zeros(nvar)
+        sign = 1.0 if lim["kind"] == "max" else -1.0
+        for j, w in lim["weights"].items():
+            row[j] += sign * w
+        if lim["basis"] == "imports":
+            for j, (_, e2) in enumerate(offers):
+                if e2 == lim["element"]:
+                    row[j] -= sign * lim["share"]
+            rhs = 0.0
+        else:
+            rhs = sign * lim["share"] * d[lim["element"]]
+        A.append(row)
+        b.append(rhs)
     for ei, e in enumerate(elements):  # (4)
         for k, (name, _) in enumerate(scen):
             row = np.zeros(nvar)
@@ -152,6 +153,13 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
             row[iu(ei, k)] = -1
             A.append(row)
             b.append(-d[e])
+    for ei, _ in enumerate(elements):  # (5) w[e,k] <= s[e]
+        for k in range(K):
+            row = np.zeros(nvar)
+            row[iw(ei, k)] = 1
+            row[i_s(ei)] = -1
+            A.append(row)
+            b.append(0.0)
     if use_cvar:  # z_k >= L_k - eta
         for k in range(K):
             row = np.zeros(nvar)
@@ -162,15 +170,95 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
             A.append(row)
             b.append(0.0)
     bounds = [(minimum[j], capacity[j]) for j in range(n)]
+    if fixed_volume is not None:
+        bounds = [(fixed_volume.get(k, 0.0),) * 2 for k in offers]
     bounds += [(0, None)] * (E * K)
-    bounds += [(0, stock[e]) for e in elements for _ in range(K)]  # (5)
+    bounds += [(0, None)] * (E * K)
     if use_cvar:
         bounds += [(None, None)] + [(0, None)] * K
-    res = linprog(c, A_ub=np.array(A), b_ub=np.array(b), bounds=bounds, method="highs")
+    bounds += [(stock[e], max_stock[e]) for e in elements]
+    res = linprog(c, A_ub=np.array(A).reshape(len(A), nvar), b_ub=np.array(b), bounds=bounds, method="highs")
     if res.status != 0:
         return {"status": "infeasible" if res.status == 2 else f"status {res.status}"}
-    return {"status": "optimal", "objective": float(res.fun),
-            "volume": dict(zip(offers, res.x[:n]))}
+    return {"status": "optimal", "objective": float(res.fun) + offset,
+            "volume": dict(zip(offers, res.x[:n])),
+            "stock_level": {e: float(res.x[i_s(ei)]) for ei, e in enumerate(elements)}}
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
+
+
+def reference_limits(folder: Path, offers: list[tuple[str, str]], overrides: dict) -> list[dict]:
+    """Every share limit from caps.csv, groups.csv and content.csv, read afresh: a list of
+    {element, kind, basis, share, weights {offer index: f}} (CLI-style overrides apply to plain rows)."""
+    cap_df = _read(folder, "caps")
+    rows = []
+    if cap_df is not None:
+        for r in cap_df.to_dict(orient="records"):
+            rows.append({
+                "target": r["origin"].strip(), "element": r["element"].strip(),
+                "max": None if _blank(r.get("max_share")) else float(r["max_share"]),
+                "min": 0.0 if _blank(r.get("min_share")) else float(r["min_share"]),
+                "basis": (r.get("basis") or "imports").strip() or "imports",
+                "scope": (r.get("scope") or "origin").strip() or "origin",
+            })
+    for key, share in sorted(overrides.items(), key=lambda kv: isinstance(kv[0], tuple)):
+        target, element = key if isinstance(key, tuple) else (key, "*")
+        plain = [r for r in rows if r["target"] == target and r["basis"] == "imports" and r["scope"] == "origin"]
+        for r in plain:
+            if element == "*" or r["element"] == element:
+                r["max"] = share
+        if not any(r["element"] == element for r in plain):
+            rows.append({"target": target, "element": element, "max": share, "min": 0.0,
+                         "basis": "imports", "scope": "origin"})
+    groups: dict[str, set] = {}
+    g_df = _read(folder, "groups")
+    if g_df is not None:
+        for r in g_df.itertuples():
+            groups.setdefault(r.group.strip(), set()).add(r.origin.strip())
+    listed: dict[tuple, dict] = {}  # (origin, element) -> {upstream: fraction}
+    c_df = _read(folder, "content")
+    if c_df is not None:
+        for r in sorted(c_df.itertuples(), key=lambda r: r.element.strip() != "*"):  # exact rows last: override
+            for o, e in offers:
+                if o == r.origin.strip() and r.element.strip() in ("*", e):
+                    listed.setdefault((o, e), {})[r.upstream.strip()] = float(r.fraction)
+
+    def content(j: int, country: str) -> float:
+        o, e = offers[j]
+        parts = listed.get((o, e), {})
+        if country in parts:
+            return parts[country]
+        if country == o:
+            return max(0.0, 1.0 - sum(parts.values()))
+        return 0.0
+
+    exact = {(r["target"], r["element"], r["basis"], r["scope"]) for r in rows if r["element"] != "*"}
+    out = []
+    for r in rows:
+        members = groups.get(r["target"], {r["target"]})
+        weight = {}
+        for j, (o, _e) in enumerate(offers):
+            w = float(o in members) if r["scope"] == "origin" else sum(content(j, c) for c in members)
+            if w > 0:
+                weight[j] = w
+        covered = sorted({offers[j][1] for j in weight})
+        if r["element"] == "*":
+            elements = [e for e in covered if (r["target"], e, r["basis"], r["scope"]) not in exact]
+        else:
+            elements = [r["element"]] if r["element"] in covered or r["basis"] == "demand" else []
+        kinds = []
+        if r["max"] is not None and (r["max"] < 1 or r["basis"] == "demand"):
+            kinds.append(("max", r["max"]))
+        if r["min"] > 0:
+            kinds.append(("min", r["min"]))
+        for e in elements:
+            w_e = {j: w for j, w in weight.items() if offers[j][1] == e}
+            for kind, share in kinds:
+                out.append({"target": r["target"], "element": e, "kind": kind, "basis": r["basis"],
+                            "scope": r["scope"], "share": share, "weights": w_e})
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,8 +271,9 @@ def cvar_brute(loss, p, level: float) -> float:
     return min(eta + p @ np.maximum(loss - eta, 0) / (1 - level) for eta in loss)
 
 
-def check_invariants(data, result, rel: float = REL) -> None:
-    """Every figure of ``result`` recomputed from its own tables and the input data."""
+def check_invariants(data, result, rel: float = REL, folder: Path | None = None) -> None:
+    """Every figure of ``result`` recomputed from its own tables and the input data (and, given the
+    input ``folder``, every share limit recomputed from the CSV files by ``reference_limits``)."""
     plan = result.plan
     scale = max(1.0, float(data.elements["demand"].max()), float(data.offers["capacity"].max()))
     tol = rel * scale
@@ -210,11 +299,30 @@ def check_invariants(data, result, rel: float = REL) -> None:
         assert (caps.loc[slack, "marginal_cost_per_pp"].abs() <= 1e-6 * max(1.0, abs(result.objective))).all()
         assert (caps["marginal_cost_per_pp"] >= 0).all()
         assert (caps.loc[caps["marginal_cost_per_pp"] > 1e-6 * abs(result.objective), "binding"]).all()
+    if folder is not None:
+        offers = list(zip(plan["origin"], plan["element"]))
+        volume = plan["volume"].to_numpy()
+        reported = {(r.origin, r.element, r.kind, r.basis, r.scope): r for r in caps.itertuples()}
+        ref = reference_limits(folder, offers, {})
+        assert len(ref) == len(caps)
+        for lim in ref:
+            reached = sum(w * volume[j] for j, w in lim["weights"].items())
+            base = total.get(lim["element"], 0.0) if lim["basis"] == "imports" else demand[lim["element"]]
+            if lim["kind"] == "max":
+                assert reached <= lim["share"] * base + tol
+            else:
+                assert reached >= lim["share"] * base - tol
+            row = reported[lim["target"], lim["element"], lim["kind"], lim["basis"], lim["scope"]]
+            assert np.isclose(row.share, reached / base if base > 0 else 0.0, atol=1e-7)
     # (4)-(5) scenario balance from the shortages table
     s = result.shortages
     assert (s["arrived"] + s["stock_release"] + s["shortage"] >= s["demand"] - tol).all()
-    stock = data.elements.set_index("element")["stock"]
-    assert (s["stock_release"] <= s["element"].map(stock) + tol).all()
+    e = data.elements.set_index("element")
+    level = result.elements.set_index("element")["optimal_stock"]
+    assert (level >= e["stock"] - tol).all() and (level <= e["max_stock"] + tol).all()
+    assert (s["stock_release"] <= s["element"].map(level) + tol).all()
+    holding = float((1000 * e["holding_cost"] * (level - e["stock"])).sum())
+    assert close(result.stockpile_cost, holding, rel, scale=max(1.0, result.objective))
     assert (s[["stock_release", "shortage"]] >= 0).all().all()
     # arrived recomputed from the plan and the availabilities
     avail = data.offer_availability()
@@ -237,4 +345,4 @@ def check_invariants(data, result, rel: float = REL) -> None:
     assert close(result.cvar, cvar, rel, scale=max(1.0, result.objective))
     assert result.cvar >= expected - rel * max(1.0, abs(expected))
     risk = (1 - o.cvar_weight) * expected + o.cvar_weight * cvar if o.risk_weight > 0 else 0.0
-    assert close(result.objective, result.procurement_cost + o.risk_weight * risk, rel, scale=1.0)
+    assert close(result.objective, result.procurement_cost + result.stockpile_cost + o.risk_weight * risk, rel, scale=1.0)
