@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sourcing.errors import InputError, OptionError, Problem
+from sourcing.speed import paused_gc
 
 ALL = "*"
 """In an ``element`` column of ``caps.csv`` or ``disruptions.csv``: every element."""
@@ -421,7 +422,8 @@ def load_inputs(folder: str | Path) -> InputData:
     if not folder.is_dir():
         raise InputError([Problem(str(folder), 1, 1, "no such folder; pass --inputs DIR")])
     reader = _Reader(folder)
-    frames = {key: reader.read(spec) for key, spec in SPECS.items()}
+    with paused_gc():
+        frames = {key: reader.read(spec) for key, spec in SPECS.items()}
     if reader.problems:  # cross-file checks only make sense on files that parse
         raise InputError(reader.finish())
     _check_references(reader, frames)

@@ -21,6 +21,7 @@ from sourcing.errors import InfeasibleError, OptionError, SolverError
 from sourcing.lp import Compiled, TriviallyInfeasibleError, build_lp
 from sourcing.model import USD_PER_KG_TO_USD_PER_T, FirstStage, RiskOptions, build_model
 from sourcing.result import Evaluation, Result, cvar_of
+from sourcing.speed import paused_gc
 
 if TYPE_CHECKING:
     import pyomo.environ as pyo
@@ -49,7 +50,8 @@ def compile_model(model: pyo.ConcreteModel) -> Compiled:
     import pyomo.environ as pyo
     from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-    info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=pyo.minimize)
+    with paused_gc():
+        info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=pyo.minimize)
     # (a row that holds no variable and can never hold raises InfeasibleConstraintException)
     cols = info.columns
     n = len(cols)
@@ -188,6 +190,12 @@ def _solve_model(data: InputData, options: RiskOptions, model: pyo.ConcreteModel
 def _solve(data: InputData, options: RiskOptions, model: pyo.ConcreteModel | None, time_limit: float | None,
            fixed: FirstStage | None = None, stats: dict | None = None) -> Result:
     """Build (or compile ``model``), pass, solve, extract; phase times into ``stats``."""
+    with paused_gc():
+        return _solve_paused(data, options, model, time_limit, fixed, stats)
+
+
+def _solve_paused(data: InputData, options: RiskOptions, model: pyo.ConcreteModel | None, time_limit: float | None,
+                  fixed: FirstStage | None, stats: dict | None) -> Result:
     clock = [time.perf_counter()]
     try:
         if model is None:
