@@ -14,6 +14,7 @@ text (every offer of the element in every cover, cap and scenario row), for comp
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,14 +103,7 @@ def build(frames: dict, risk_weight: float = 1.0, formulation: str = "sparse") -
     d = frames["disruptions"]
     k_off, o_off, a_off = np.empty(0, int), np.empty(0, int), np.empty(0)
     if d is not None and len(d):
-        offer_id = key.reset_index(names="offer")
-        exact = d[d["element"] != "*"].merge(offer_id, on=["origin", "element"])
-        star = d[d["element"] == "*"].drop(columns="element").merge(offer_id, on="origin")
-        both = pd.concat([exact, star], ignore_index=True).drop_duplicates(["scenario", "offer"], keep="first")
-        both = both[both["availability"] < 1.0]
-        k_off = k_index.get_indexer(both["scenario"])
-        o_off = both["offer"].to_numpy()
-        a_off = both["availability"].to_numpy(float)
+        k_off, o_off, a_off = _availability(d, offers, elements, k_index)
 
     rows, cols, vals = [], [], []
     lo, hi = [], []
@@ -185,6 +179,41 @@ def build(frames: dict, risk_weight: float = 1.0, formulation: str = "sparse") -
                    caps_rows, layout)
 
 
+def _availability(d: pd.DataFrame, offers: pd.DataFrame, elements: pd.DataFrame, k_index: pd.Index):
+    """(scenario, offer, availability) below 1, '*' rows expanded to the origin's offers, an
+    (origin, element) row overriding the '*' row; with integer codes, no merges."""
+    n = len(offers)
+    origin_codes, origin_names = pd.factorize(offers["origin"])
+    e_index = pd.Index(elements["element"])
+    d_origin = pd.Index(origin_names).get_indexer(d["origin"])
+    d_k = k_index.get_indexer(d["scenario"])
+    avail = d["availability"].to_numpy(float)
+    star = (d["element"] == "*").to_numpy()
+    table = np.full((len(origin_names), len(e_index)), -1)
+    table[origin_codes, e_index.get_indexer(offers["element"])] = np.arange(n)
+    ex = np.flatnonzero(~star)
+    ex_offer = table[d_origin[ex], e_index.get_indexer(d["element"].to_numpy()[ex])]
+    ex, ex_offer = ex[ex_offer >= 0], ex_offer[ex_offer >= 0]
+    by_origin = np.argsort(origin_codes, kind="stable")
+    count = np.bincount(origin_codes, minlength=len(origin_names))
+    start = np.cumsum(count) - count
+    rows = np.flatnonzero(star)
+    reps = count[d_origin[rows]]
+    shift = np.repeat(start[d_origin[rows]] - (np.cumsum(reps) - reps), reps)
+    st_offer = by_origin[shift + np.arange(len(shift))]
+    st_key = np.repeat(d_k[rows].astype(np.int64) * n, reps) + st_offer
+    ex_key = np.sort(d_k[ex].astype(np.int64) * n + ex_offer)
+    if len(ex_key):
+        at = np.minimum(np.searchsorted(ex_key, st_key), len(ex_key) - 1)
+        keep = ex_key[at] != st_key
+    else:
+        keep = np.ones(len(st_key), dtype=bool)
+    key = np.concatenate([d_k[ex].astype(np.int64) * n + ex_offer, st_key[keep]])
+    value = np.concatenate([avail[ex], np.repeat(avail[rows], reps)[keep]])
+    below = value < 1.0
+    return key[below] // n, key[below] % n, value[below]
+
+
 def pass_to_highs(lp: FloorLP):
     import highspy
 
@@ -242,7 +271,18 @@ def extract(h, lp: FloorLP) -> dict:
 
 def solve(folder: str | Path, risk_weight: float = 1.0, formulation: str = "sparse",
           timings: dict | None = None) -> dict:
-    """Read, build, pass, solve, extract; phase times (s) go into ``timings`` when given."""
+    """Read, build, pass, solve, extract; phase times (s) go into ``timings`` when given. The
+    cyclic garbage collector is paused throughout, as sourcing pauses it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _solve(folder, risk_weight, formulation, timings)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _solve(folder, risk_weight: float, formulation: str, timings: dict | None) -> dict:
     t = [time.perf_counter()]
     frames = read(folder)
     t.append(time.perf_counter())
