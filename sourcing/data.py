@@ -316,12 +316,13 @@ class InputData:
     def offer_caps(self) -> pd.Series:
         """The effective ``max_share`` of every offer from its own origin's plain caps (imports
         basis, origin scope, not via a group); 1 where none applies. Aligned to ``offers``."""
-        limits, terms = self.limits()
-        plain = limits[(limits["kind"] == "max") & (limits["basis"] == IMPORTS) & (limits["scope"] == ORIGIN)]
-        t = terms.merge(plain, on="limit")
-        t = t[t["origin"] == self.offers["origin"].to_numpy()[t["offer"].to_numpy()]]
-        share = t.groupby("offer")["share"].min()
-        return share.reindex(self.offers.index, fill_value=1.0).rename("max_share")
+        limits, terms = self.limits()  # limits are numbered 0, 1, ... in row order
+        plain = ((limits["kind"] == "max") & (limits["basis"] == IMPORTS) & (limits["scope"] == ORIGIN)).to_numpy()
+        limit, offer = terms["limit"].to_numpy(), terms["offer"].to_numpy()
+        own = plain[limit] & (limits["origin"].to_numpy()[limit] == self.offers["origin"].to_numpy()[offer])
+        share = np.full(len(self.offers), np.inf)
+        np.minimum.at(share, offer[own], limits["share"].to_numpy(float)[limit[own]])
+        return pd.Series(np.where(np.isinf(share), 1.0, share), index=self.offers.index, name="max_share")
 
     @_computed_once
     def offer_availability(self) -> pd.DataFrame:

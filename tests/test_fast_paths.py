@@ -103,3 +103,19 @@ def test_limits_match_one_frame_per_limit(tmp_path):
         got, want = data.limits(), plain_limits(data)
         assert got[0].equals(want[0])
         assert got[1].equals(want[1]), (got[1].dtypes, want[1].dtypes)
+
+
+def plain_offer_caps(data):
+    limits, terms = data.limits()
+    plain = limits[(limits["kind"] == "max") & (limits["basis"] == "imports") & (limits["scope"] == "origin")]
+    t = terms.merge(plain, on="limit")
+    t = t[t["origin"] == data.offers["origin"].to_numpy()[t["offer"].to_numpy()]]
+    share = t.groupby("offer")["share"].min()
+    return share.reindex(data.offers.index, fill_value=1.0).rename("max_share")
+
+
+def test_offer_caps_match_merge(tmp_path):
+    bundled = load_inputs(bundled_inputs())
+    for data in (bundled, bundled.with_caps({"China": 1.0}), load_inputs(shares_folder()),
+                 load_inputs(generate(tmp_path / "g", Size(origins=25, elements=5, scenarios=15, seed=7)))):
+        assert data.offer_caps().equals(plain_offer_caps(data))
