@@ -77,7 +77,7 @@ def child(route: str, folder: str) -> dict:
         "import": imported - t0,
         **{p: timings.get(p, 0.0) for p in PHASES},
         "total": done - imported,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": peak_mb(),
         "objective": objective,
         "nnz": nnz,
     }
@@ -126,6 +126,18 @@ def sweep_child(route: str, folder: str) -> dict:
             objectives.append(result.objective)
             t = time.perf_counter()
     return {"route": route, "point": statistics.median(times[1:]), "first": times[0], "objectives": objectives}
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory, MB. VmHWM on Linux (ru_maxrss survives exec, so it
+    would report the parent's peak if that was higher)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_child(route: str, folder: Path, mode: str = "--child") -> dict:
