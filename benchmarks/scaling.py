@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,6 +34,11 @@ ORIGINS = [125, 250, 500, 1000, 2000, 4000]
 
 def measure(size: Size, out: Path, routes=("floor", "sourcing")) -> dict:
     t = time.perf_counter()
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from benchmarks.generate import Size, ensure; "
+            "ensure(Size(origins=int(sys.argv[2]), scenarios=int(sys.argv[3])), sys.argv[4])")
+    # in a child process, so that this one stays small (a child's peak memory starts from it)
+    subprocess.run([sys.executable, "-c", code, str(HERE.parent), str(size.origins), str(size.scenarios), str(out)],
+                   check=True)
     folder = ensure(size, out)
     generated = time.perf_counter() - t
     point = {"origins": size.origins, "scenarios": size.scenarios, "generate_s": generated}
