@@ -61,6 +61,7 @@ def plot(data: dict, path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
 
     fig, axes = plt.subplots(2, 2, figsize=(11, 8.5))
     for col, (series, axis, fixed) in enumerate((("by_scenarios", "scenarios", "500 origins"),
@@ -93,6 +94,9 @@ def plot(data: dict, path: Path) -> None:
         lines = ax.get_legend_handles_labels()
         extra = ax2.get_legend_handles_labels()
         ax.legend(lines[0] + extra[0], lines[1] + extra[1], fontsize=8)
+    for ax in axes.flat:
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())
     fig.suptitle(f"sourcing vs floor (numpy/scipy -> highspy), {data['when']}", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
