@@ -16,13 +16,18 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "InputData", "RiskOptions", "Result", "build_model", "bundled_inputs", "load_inputs", "solve",
+    "InputData", "RiskOptions", "Result", "Evaluation", "build_model", "bundled_inputs", "load_inputs",
+    "load_plan", "solve", "evaluate", "value_of_information",
     "SourcingError", "InputError", "InfeasibleError", "OptionError", "SolverError",
 ]
 
 _LAZY = {
     "InputData": "sourcing.data",
     "load_inputs": "sourcing.data",
+    "load_plan": "sourcing.data",
+    "Evaluation": "sourcing.result",
+    "evaluate": "sourcing.solver",
+    "value_of_information": "sourcing.solver",
     "RiskOptions": "sourcing.model",
     "build_model": "sourcing.model",
     "Result": "sourcing.result",
