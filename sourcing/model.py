@@ -52,12 +52,17 @@ class RiskOptions:
         return self.risk_weight > 0 and self.cvar_weight > 0
 
 
-def build_model(data: InputData, options: RiskOptions | None = None) -> pyo.ConcreteModel:
+def build_model(data: InputData, options: RiskOptions | None = None, *,
+                with_cvar: bool | None = None) -> pyo.ConcreteModel:
     """The contract's LP (1)-(5), with the CVaR term when ``options.cvar_weight > 0``.
 
     The model is written sparsely but is equivalent to the contract: the total contracted volume of
     each element is a variable ``total_volume`` (2a), so a cap row (3) holds two terms and a scenario
     row (4) holds the total minus the lost part of the disrupted offers only.
+
+    ``with_cvar=True`` adds the CVaR variables, rows (6) and the ``cvar`` expression even when
+    ``options`` give CVaR no weight (they then stay out of the objective and change nothing), so
+    that one model can be re-weighted in place (``sourcing.sweep``); None follows ``options``.
     """
     options = options or RiskOptions()
     offers = data.offers
@@ -148,8 +153,9 @@ def build_model(data: InputData, options: RiskOptions | None = None) -> pyo.Conc
         return sum(probability[k] * m.loss[k] for k in m.SCENARIOS)
 
     risk = (1.0 - options.cvar_weight) * m.expected_shortage_cost if options.uses_cvar else m.expected_shortage_cost
-    if options.uses_cvar:
+    if options.uses_cvar or with_cvar:
         _add_cvar(m, probability, options.cvar_level)
+    if options.uses_cvar:
         risk = risk + options.cvar_weight * m.cvar
 
     @m.Objective(sense=pyo.minimize, doc="procurement cost + risk_weight * risk term, USD")
