@@ -724,7 +724,7 @@ class _Table:
     def prefix(plan: SweepPlan) -> str:
         names = ["max_share", "risk_weight", "cvar_weight", "status", "objective", "procurement", "exp_shortage",
                  "cvar", "marginal_pp"] + [n for _, n in _Table._shown(plan)]
-        what = (f"{plan.label}'s cap" if isinstance(plan.target, tuple)
+        what = (f"the cap on {plan.target[0]}'s share of {plan.target[1]}" if isinstance(plan.target, tuple)
                 else f"the cap on {plan.label} (every element it offers)")
         lines = [
             f"Sweep of {what}: {plan.size} points; CVaR level {plan.cvar_level:g}",
@@ -778,7 +778,10 @@ class _Journal:
     def append(self, index: int, row: Row) -> None:
         w = self.writer
         data = ((w.sep if self.count else "") + w.item(self.plan, index, row) + w.suffix).encode("utf-8")
-        os.pwrite(self.fd, data, self.size - self.tail)
+        os.lseek(self.fd, self.size - self.tail, os.SEEK_SET)
+        written = os.write(self.fd, data)  # one call, unless the disk is full or the like
+        while written < len(data):
+            written += os.write(self.fd, data[written:])
         self.size += len(data) - self.tail
         self.count += 1
         if time.monotonic() - self.synced >= FSYNC_INTERVAL:

@@ -410,13 +410,19 @@ def test_dask_local_cluster_gives_the_serial_result(bundled):
     shares = parse_values("1:0.3:0.05", "--cap")
     kw = dict(risk_weights=(0.0, 1.0, 2.0), cvar_weights=(0.0, 0.5), chunk_size=5)
     serial = run_sweep(bundled, "China", shares, **kw)
+    cli = ["sweep", "--cap", "China=1:0.3:0.05", "--risk-weight", "0,1,2", "--format", "csv"]
+    serial_cli = CliRunner(env={"DASK_SCHEDULER_ADDRESS": None}).invoke(main, cli)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=40) as cluster:
+        by_env = CliRunner(env={"DASK_SCHEDULER_ADDRESS": cluster.scheduler_address}).invoke(main, cli)
+        assert "dask_chunk" in cluster.scheduler.task_prefixes  # the CLI did send its chunks there
         by_address = run_sweep(bundled, "China", shares, scheduler=cluster.scheduler_address, **kw)
         with distributed.Client(cluster) as client:
             by_client = run_sweep(bundled, "China", shares, scheduler=client, **kw)
     pd.testing.assert_frame_equal(by_address, serial, check_exact=True)
     pd.testing.assert_frame_equal(by_client, serial, check_exact=True)
+    assert by_env.exit_code == 0, by_env.output
+    assert by_env.stdout == serial_cli.stdout
 
 
 def test_scheduler_and_workers_exclude_each_other(bundled):
