@@ -7,6 +7,7 @@ The API, lazily imported so that ``sourcing --help`` stays fast::
     data = sourcing.load_inputs(sourcing.bundled_inputs())
     result = sourcing.solve(data.with_caps({"China": 0.5}), sourcing.RiskOptions(risk_weight=1))
     result.plan, result.caps, result.scenarios
+    frontier = sourcing.run_sweep(data, "China", [1.0, 0.9, 0.8], risk_weights=[0, 1, 2])
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 __all__ = [
     "InputData", "RiskOptions", "Result", "Evaluation", "build_model", "bundled_inputs", "load_inputs",
-    "load_plan", "solve", "evaluate", "value_of_information",
+    "load_plan", "run_sweep", "solve", "evaluate", "value_of_information",
     "SourcingError", "InputError", "InfeasibleError", "OptionError", "SolverError",
 ]
 
@@ -32,6 +33,7 @@ _LAZY = {
     "build_model": "sourcing.model",
     "Result": "sourcing.result",
     "solve": "sourcing.solver",
+    "run_sweep": "sourcing.sweep",
     "SourcingError": "sourcing.errors",
     "InputError": "sourcing.errors",
     "InfeasibleError": "sourcing.errors",

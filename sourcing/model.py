@@ -63,7 +63,7 @@ class FirstStage:
 
 
 def build_model(data: InputData, options: RiskOptions | None = None, *,
-                fixed: FirstStage | None = None) -> pyo.ConcreteModel:
+                fixed: FirstStage | None = None, with_cvar: bool | None = None) -> pyo.ConcreteModel:
     """The contract's LP (1)-(5), with the CVaR term when ``options.cvar_weight > 0``.
 
     The model is written sparsely but is equivalent to the contract: the total contracted volume of
@@ -76,6 +76,10 @@ def build_model(data: InputData, options: RiskOptions | None = None, *,
     With ``fixed``, the volumes (and stock levels, if given) are fixed and the first-stage limits
     (2), (3) and (3b) are deactivated: what remains prices a given plan, with stock release and
     shortage chosen optimally in every scenario (``sourcing evaluate``).
+
+    ``with_cvar=True`` adds the CVaR variables, rows (6) and the ``cvar`` expression even when
+    ``options`` give CVaR no weight (they then stay out of the objective and change nothing), so
+    that one model can be re-weighted in place (``sourcing.sweep``); None follows ``options``.
     """
     options = options or RiskOptions()
     offers = data.offers
@@ -179,8 +183,9 @@ def build_model(data: InputData, options: RiskOptions | None = None, *,
         return sum(probability[k] * m.loss[k] for k in m.SCENARIOS)
 
     risk = (1.0 - options.cvar_weight) * m.expected_shortage_cost if options.uses_cvar else m.expected_shortage_cost
-    if options.uses_cvar:
+    if options.uses_cvar or with_cvar:
         _add_cvar(m, probability, options.cvar_level)
+    if options.uses_cvar:
         risk = risk + options.cvar_weight * m.cvar
 
     @m.Objective(sense=pyo.minimize, doc="procurement cost + stockpile cost + risk_weight * risk term, USD")
