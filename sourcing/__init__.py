@@ -7,6 +7,7 @@ The API, lazily imported so that ``sourcing --help`` stays fast::
     data = sourcing.load_inputs(sourcing.bundled_inputs())
     result = sourcing.solve(data.with_caps({"China": 0.5}), sourcing.RiskOptions(risk_weight=1))
     result.plan, result.caps, result.scenarios
+    frontier = sourcing.run_sweep(data, "China", [1.0, 0.9, 0.8], risk_weights=[0, 1, 2])
 """
 
 from __future__ import annotations
@@ -16,17 +17,23 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "InputData", "RiskOptions", "Result", "build_model", "bundled_inputs", "load_inputs", "solve",
+    "InputData", "RiskOptions", "Result", "Evaluation", "build_model", "bundled_inputs", "load_inputs",
+    "load_plan", "run_sweep", "solve", "evaluate", "value_of_information",
     "SourcingError", "InputError", "InfeasibleError", "OptionError", "SolverError",
 ]
 
 _LAZY = {
     "InputData": "sourcing.data",
     "load_inputs": "sourcing.data",
+    "load_plan": "sourcing.data",
+    "Evaluation": "sourcing.result",
+    "evaluate": "sourcing.solver",
+    "value_of_information": "sourcing.solver",
     "RiskOptions": "sourcing.model",
     "build_model": "sourcing.model",
     "Result": "sourcing.result",
     "solve": "sourcing.solver",
+    "run_sweep": "sourcing.sweep",
     "SourcingError": "sourcing.errors",
     "InputError": "sourcing.errors",
     "InfeasibleError": "sourcing.errors",

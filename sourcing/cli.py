@@ -171,6 +171,77 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
 
 @main.command()
 @inputs_option
+@click.option("--cap", "caps", multiple=True, required=True, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
+              help="The cap to sweep. TARGET is ORIGIN (its cap on every element it offers) or ORIGIN:ELEMENT; "
+                   "START:STOP:STEP includes STOP when on the grid and may run downwards (1:0.3:0.05).")
+@click.option("--risk-weight", "risk_weights", default="1", show_default=True, metavar="V1,V2,...",
+              help="Risk weights lambda >= 0 to sweep (or START:STOP:STEP).")
+@click.option("--cvar-weight", "cvar_weights", default="0", show_default=True, metavar="V1,V2,...",
+              help="CVaR weights omega in [0, 1] to sweep (or START:STOP:STEP).")
+@click.option("--cvar-level", type=float, default=0.95, show_default=True,
+              help="beta in [0, 1): CVaR averages the worst 1 - beta of probability.")
+@format_option
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              help="Write to this file, point by point as they finish (a killed sweep leaves a readable file).")
+@click.option("--plot", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              metavar="PNG", help="Draw the cost of diversification, marginal cost and shares against the cap.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Local processes solving points (one HiGHS thread each).")
+@click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", default=None, metavar="ADDRESS",
+              help="Send chunks of points to this Dask distributed scheduler (env DASK_SCHEDULER_ADDRESS); "
+                   "needs pip install 'sourcing[distributed]'.")
+@click.option("--resume", is_flag=True, help="Keep the points already in --output (csv or json); solve the rest.")
+def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_weights: str, cvar_level: float,
+          fmt: str, output: Path | None, plot: Path | None, workers: int, scheduler: str | None,
+          resume: bool) -> None:
+    """Solve over a grid of one cap and risk weights: what diversification costs.
+
+    One row per point: max_share, risk_weight, cvar_weight, status, objective, procurement_cost,
+    expected_shortage_cost, cvar, marginal_cost_per_pp (of the swept cap) and every origin's share
+    of every element. Infeasible points are rows with status infeasible and empty figures.
+    """
+
+    def action() -> str:
+        from sourcing.data import load_inputs
+        from sourcing.errors import OptionError
+        from sourcing.sweep import execute, format_points, parse_cap, parse_values, plan_sweep, points_frame
+
+        if len(caps) != 1:
+            raise OptionError("--cap: give exactly one cap to sweep")
+        target, shares = parse_cap(caps[0])
+        plan = plan_sweep(
+            load_inputs(inputs or bundled_inputs()), target, shares,
+            risk_weights=parse_values(risk_weights, "--risk-weight", upper=None),
+            cvar_weights=parse_values(cvar_weights, "--cvar-weight"), cvar_level=cvar_level,
+        )
+        try:
+            rows = execute(plan, workers=workers, scheduler=scheduler or None, output=output, fmt=fmt,
+                           resume=resume, progress=sys.stderr.isatty())
+        except KeyboardInterrupt:
+            if output is not None:
+                click.echo(f"the points finished so far are in {output}; run the same command with --resume "
+                           "to finish", err=True)
+            raise
+        status = [row.status for row in rows.values()]
+        failed = len(status) - status.count("optimal")
+        click.echo(f"{len(status)} points: {status.count('optimal')} optimal"
+                   + (f", {failed} without a plan (status {', '.join(sorted(set(status) - {'optimal'}))})"
+                      if failed else ""), err=True)
+        if plot is not None:
+            from sourcing.plot import plot_frontier
+
+            plot_frontier(points_frame(plan, rows), plot)
+            click.echo(f"wrote {plot}", err=True)
+        if output is not None:
+            click.echo(f"wrote {output}", err=True)
+            return ""
+        return format_points(plan, rows, fmt)
+
+    _run(action, None)
+
+
+@main.command()
+@inputs_option
 def check(inputs: Path | None) -> None:
     """Validate the input folder; list every problem as file:line:column (exit 3)."""
 

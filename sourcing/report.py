@@ -122,6 +122,7 @@ def evaluation_table(ev: Evaluation) -> str:
         fmt = lambda x, s: f"{x:.1%}" if s else f"{x:,.1f} t"  # noqa: E731
         shown = pd.DataFrame({
             "origin": v["origin"], "element": v["element"], "kind": v["kind"],
+            "basis": v["basis"].replace("", "-"), "scope": v["scope"].replace("", "-"),
             "limit": [fmt(x, s) for x, s in zip(v["limit"], share_kind)],
             "value": [fmt(x, s) for x, s in zip(v["value"], share_kind)],
         })

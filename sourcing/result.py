@@ -109,7 +109,7 @@ class Evaluation:
     Attributes:
         result: the plan's figures (``status`` ``"evaluated"``), with the same tables as a solve.
         violations: where the plan breaks capacities, commitments, cover or share limits:
-            ``origin``, ``element``, ``kind``, ``limit``, ``value``.
+            ``origin``, ``element``, ``kind``, ``basis``, ``scope``, ``limit``, ``value``.
         optimum: the optimal plan for the same inputs and options (None if there is none).
         optimum_causes: why there is no optimum, when there is none.
     """

@@ -247,22 +247,23 @@ def evaluate(data: InputData, volume: pd.Series, options: RiskOptions | None = N
 
 def violations(result: Result) -> pd.DataFrame:
     """Where a plan breaks (1)-(3): ``origin``, ``element``, ``kind`` (capacity, min_volume, demand,
-    max_share, min_share), ``limit`` and ``value`` (tonnes, or shares for share limits)."""
+    max_share, min_share), ``basis`` and ``scope`` (of a share limit; empty otherwise), ``limit`` and
+    ``value`` (tonnes, or shares for share limits)."""
     rel = 1e-9
     rows = []
     for r in result.plan.itertuples(index=False):
         if r.volume > r.capacity * (1 + rel) + rel:
-            rows.append((r.origin, r.element, "capacity", r.capacity, r.volume))
+            rows.append((r.origin, r.element, "capacity", "", "", r.capacity, r.volume))
         if r.volume < r.min_volume * (1 - rel) - rel:
-            rows.append((r.origin, r.element, "min_volume", r.min_volume, r.volume))
+            rows.append((r.origin, r.element, "min_volume", "", "", r.min_volume, r.volume))
     for r in result.elements.itertuples(index=False):
         if r.total_volume < r.demand * (1 - rel) - rel:
-            rows.append((ALL, r.element, "demand", r.demand, r.total_volume))
+            rows.append((ALL, r.element, "demand", "", "", r.demand, r.total_volume))
     for r in result.caps.itertuples(index=False):
         broken = r.share > r.limit + rel if r.kind == "max" else r.share < r.limit - rel
         if broken:
-            rows.append((r.origin, r.element, f"{r.kind}_share", r.limit, r.share))
-    return pd.DataFrame(rows, columns=["origin", "element", "kind", "limit", "value"])
+            rows.append((r.origin, r.element, f"{r.kind}_share", r.basis, r.scope, r.limit, r.share))
+    return pd.DataFrame(rows, columns=["origin", "element", "kind", "basis", "scope", "limit", "value"])
 
 
 def value_of_information(data: InputData, options: RiskOptions | None = None, *,

@@ -52,7 +52,8 @@ def _read(folder: Path, name: str) -> pd.DataFrame | None:
 
 
 def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float = 0.0, cvar_level: float = 0.95,
-                    caps: dict | None = None, fixed_volume: dict | None = None) -> dict:
+                    caps: dict | None = None, fixed_volume: dict | None = None,
+                    fixed_stock: dict | None = None) -> dict:
     """Solve the contract's LP (1)-(5) (+ CVaR) as written there, one column per origin in every
     scenario row, with scipy's HiGHS. Only plain caps (origin or origin:element, imports basis).
 
@@ -177,6 +178,8 @@ def reference_solve(folder: Path, risk_weight: float = 1.0, cvar_weight: float =
     if use_cvar:
         bounds += [(None, None)] + [(0, None)] * K
     bounds += [(stock[e], max_stock[e]) for e in elements]
+    if fixed_stock is not None:
+        bounds[-E:] = [(fixed_stock[e], fixed_stock[e]) for e in elements]
     res = linprog(c, A_ub=np.array(A).reshape(len(A), nvar), b_ub=np.array(b), bounds=bounds, method="highs")
     if res.status != 0:
         return {"status": "infeasible" if res.status == 2 else f"status {res.status}"}

@@ -92,7 +92,11 @@ def test_a_demand_basis_cap_of_one_never_binds_when_supply_covers_demand_exactly
     b = solve(load_inputs(temp_folder(**capped)), RiskOptions(0))
     assert close(a.objective, b.objective)
     rows = b.caps[b.caps["basis"] == "demand"]
-    assert len(rows) and (rows["marginal_cost_per_pp"] == 0).all()
+    assert len(rows) and (rows["share"] <= 1 + 1e-9).all()
+    # where the origin does not supply the whole demand the row is slack, so it has no marginal cost
+    # (where it does, tightening it would cost: a positive marginal cost is then right)
+    slack = rows["share"] < 1 - 1e-6
+    assert (rows.loc[slack, "marginal_cost_per_pp"] == 0).all()
 
 
 @given(strat.instances(), strat.risk)

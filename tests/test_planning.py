@@ -197,6 +197,37 @@ def test_value_of_information_is_never_negative(tables, risk_weight):
     assert v["expected_value_of_perfect_information"] >= -1e-7 * scale
 
 
+@given(strat.instances(max_elements=2, max_scenarios=2), strat.risk)
+def test_value_of_information_matches_the_reference_lp(tables, risk_weight):
+    """RP and WS are the reference LP's optima (on the full folder, and on one folder per scenario
+    holding it alone at probability 1); EEV is the reference LP with the mean-value plan's volumes
+    and stock levels fixed (the mean-value plan itself may be one of several optima)."""
+    import shutil
+
+    from sourcing.solver import mean_value_data
+
+    folder = temp_folder(**tables)
+    data = load_inputs(folder)
+    options = RiskOptions(risk_weight)
+    v = value_of_information(data, options)
+    assert close(v["recourse_problem"], reference_solve(folder, risk_weight)["objective"])
+    ws = 0.0
+    for k, p in zip(data.scenarios["scenario"], data.scenarios["probability"]):
+        alone = temp_folder(**{**tables, "scenarios": None, "disruptions": None})
+        shutil.copy(folder / "supply.csv", alone / "supply.csv")
+        if k != "baseline":
+            (alone / "scenarios.csv").write_text(f"scenario,probability\n{k},1\n")
+            dis = pd.DataFrame(tables["disruptions"] or [], columns=["scenario", "origin", "element", "availability"])
+            dis[dis["scenario"] == k].to_csv(alone / "disruptions.csv", index=False)
+        ws += p * reference_solve(alone, risk_weight)["objective"]
+    assert close(v["wait_and_see"], ws)
+    mean = solve(mean_value_data(data), options)
+    fixed = dict(zip(zip(mean.plan["origin"], mean.plan["element"]), mean.plan["volume"]))
+    stock = dict(zip(mean.elements["element"], mean.elements["optimal_stock"]))
+    eev = reference_solve(folder, risk_weight, fixed_volume=fixed, fixed_stock=stock)["objective"]
+    assert close(v["expected_result_of_mean_value_solution"], eev)
+
+
 def test_value_of_information_cli():
     result = run("solve", "--value-of-information", "--format", "json")
     assert result.exit_code == 0

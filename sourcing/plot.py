@@ -1,0 +1,135 @@
+"""The picture of a sweep: what diversification costs as the cap tightens.
+
+Top row: the objective, then procurement cost and expected shortage cost, then the marginal cost
+of tightening the cap by one percentage point, against the cap, one line (colour) per risk setting.
+Bottom row: one panel per element, the share of each origin (colour) against the cap, one line
+style per risk setting. Caps where no plan exists are shaded grey. The cap axis runs from loose
+(left) to tight (right). matplotlib is imported only when a picture is drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+MUSD = 1e6
+STYLES = ("-", "--", ":", "-.")
+PANELS_PER_ROW = 5
+
+
+def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title: str | None = None, dpi: int = 120):
+    """Draw the frontier of ``points`` (a frame from :func:`sourcing.sweep.run_sweep`, or its CSV
+    read back with pandas) and save it to ``path`` (PNG) if given. Returns the Figure."""
+    import matplotlib
+
+    if path is not None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    target = str(points["target"].iloc[0]) if "target" in points and len(points) else "the cap"
+    origin, _, element = target.partition(":")
+    cap_name = f"cap on {origin}'s share of {element} imports" if element else f"cap on {origin}'s share of imports"
+    share_cols = [c for c in points.columns if c.startswith("share:")]
+    elements = list(dict.fromkeys(c.split(":", 2)[1] for c in share_cols))
+    origins = sorted({c.split(":", 2)[2] for c in share_cols})
+    colours = {o: plt.cm.tab10(i % 10) for i, o in enumerate(origins)}
+
+    series = list(dict.fromkeys(zip(points["risk_weight"], points["cvar_weight"])))
+    several_cvar = points["cvar_weight"].nunique() > 1 or (points["cvar_weight"] > 0).any()
+
+    def name(rw: float, cw: float) -> str:
+        return f"risk weight {rw:g}" + (f", CVaR weight {cw:g}" if several_cvar else "")
+
+    ncols = 3
+    nrows = 1 + max(1, math.ceil(len(elements) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.9 * nrows), layout="constrained", squeeze=False)
+    top = list(axes[0])
+    slots = list(axes[1:].flat)
+    bottom, spare = slots[:len(elements)], slots[len(elements):]
+
+    line_colour = {s: plt.cm.viridis(0.85 * i / max(1, len(series) - 1)) for i, s in enumerate(series)}
+    for s in series:
+        sel = points[(points["risk_weight"] == s[0]) & (points["cvar_weight"] == s[1])]
+        sel = sel.sort_values("max_share")
+        x = 100 * sel["max_share"].to_numpy()
+        ok = (sel["status"] == "optimal").to_numpy()
+
+        def y(col: str, scale: float = MUSD, sel: pd.DataFrame = sel, ok: np.ndarray = ok) -> np.ndarray:
+            return np.where(ok, sel[col].to_numpy(float) / scale, np.nan)
+
+        c = line_colour[s]
+        top[0].plot(x, y("objective"), color=c, lw=2, label=name(*s))
+        top[1].plot(x, y("procurement_cost"), color=c, lw=2, label=f"procurement, {name(*s)}")
+        top[1].plot(x, y("expected_shortage_cost"), color=c, lw=2, ls="--", label=f"expected shortage, {name(*s)}")
+        top[1].plot(x, y("stockpile_cost"), color=c, lw=1.5, ls=":", label=f"stockpile, {name(*s)}")
+        top[2].step(x, y("marginal_cost_per_pp"), where="pre", color=c, lw=2, label=name(*s))
+        style = STYLES[series.index(s) % len(STYLES)]
+        for ax, el in zip(bottom, elements):
+            for o in origins:
+                col = f"share:{el}:{o}"
+                if col in sel:
+                    ax.plot(x, y(col, 0.01), color=colours[o], ls=style, lw=1.8)
+
+    top[0].set_title("Objective: procurement + risk_weight x risk")
+    top[0].set_ylabel("USD M / yr")
+    top[1].set_title("Procurement (solid), expected shortage (dashed), stockpile (dotted)")
+    top[1].set_ylabel("USD M / yr")
+    top[2].set_title("Marginal cost: rise of the objective per point tighter", fontsize=11)
+    top[2].set_ylabel("USD M per percentage point")
+    top[0].legend(fontsize=8, loc="best")
+    for ax, el in zip(bottom, elements):
+        ax.set_title(f"{el}: share of each origin")
+        ax.set_ylabel("% of imports")
+        ax.set_ylim(-3, 103)
+    infeasible = _infeasible_spans(points)
+    for ax in top + bottom:
+        ax.set_xlabel(f"{cap_name} (max_share, %)")
+        ax.invert_xaxis()
+        ax.grid(True, alpha=0.3)
+        for lo, hi in infeasible:
+            ax.axvspan(100 * lo, 100 * hi, color="0.85", zorder=0)
+    if infeasible:
+        for ax in top:
+            lo, hi = infeasible[0]
+            ax.text(100 * (lo + hi) / 2, 0.5, "no plan\n(infeasible)", transform=ax.get_xaxis_transform(),
+                    ha="center", va="center", fontsize=8, color="0.4")
+    handles = [plt.Line2D([], [], color=colours[o], lw=2, label=o) for o in origins]
+    if len(series) > 1:
+        handles += [plt.Line2D([], [], color="0.3", ls=STYLES[i % len(STYLES)], label=name(*s))
+                    for i, s in enumerate(series)]
+    if spare:
+        for ax in spare:
+            ax.axis("off")
+        spare[0].legend(handles=handles, loc="center", fontsize=10, title="share panels", frameon=False)
+    elif bottom:
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 8), fontsize=9)
+    level = points["cvar_level"].iloc[0] if "cvar_level" in points and len(points) else None
+    fig.suptitle(title or f"What diversification costs: {cap_name}"
+                 + (f" (CVaR level {level:g})" if level is not None and several_cvar else ""), fontsize=14)
+    if path is not None:
+        fig.savefig(path, dpi=dpi)
+        plt.close(fig)
+    return fig
+
+
+def _infeasible_spans(points: pd.DataFrame) -> list[tuple[float, float]]:
+    """Ranges of the cap where no risk setting has a plan, widened to midway to the next value."""
+    by_cap = points.groupby("max_share")["status"].apply(lambda s: (s != "optimal").all()).sort_index()
+    caps = by_cap.index.to_numpy(float)
+    bad = by_cap.to_numpy(bool)
+    spans, i = [], 0
+    while i < len(caps):
+        if not bad[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(caps) and bad[j + 1]:
+            j += 1
+        lo = caps[i] if i == 0 else (caps[i - 1] + caps[i]) / 2
+        hi = caps[j] if j == len(caps) - 1 else (caps[j] + caps[j + 1]) / 2
+        spans.append((lo, hi))
+        i = j + 1
+    return spans
