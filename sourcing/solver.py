@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sourcing.data import ALL, IMPORTS, ORIGIN, InputData
+from sourcing.data import ALL, IMPORTS, InputData
 from sourcing.errors import InfeasibleError, OptionError, SolverError
 from sourcing.lp import Compiled, TriviallyInfeasibleError, build_lp
 from sourcing.model import USD_PER_KG_TO_USD_PER_T, FirstStage, RiskOptions, build_model
@@ -489,77 +489,3 @@ def recourse(data: InputData, plan: pd.DataFrame, stock_level: pd.Series | None 
     out["shortage_cost"] = penalty * out["shortage"]
     return out
 
-
-def sweep_cap(data: InputData, options: RiskOptions | None, cap: str | tuple[str, str], shares,
-              *, time_limit: float | None = None):
-    """Yield ``(share, Result)`` for each value of one cap, as ``solve(data.with_caps({cap: share}))``
-    would, but compiling the LP once and re-solving warm in the same HiGHS object.
-
-    ``cap`` is an origin (or group: every element it offers) or an ``(origin, element)`` pair, as in
-    :meth:`InputData.with_caps`. The cap rows hold ``x - share X[e] <= 0``, so a new share changes one
-    coefficient per row (``changeCoeff``) and HiGHS restarts from the last basis. A share of 1 (no
-    cap, so no row) is solved cold. Where the optimum is not unique, a warm re-solve may return
-    another optimal plan than a cold one (same objective).
-    """
-    options = options or RiskOptions()
-    shares = [float(s) for s in shares]
-    capped = [s for s in shares if s < 1.0]
-    if not capped:
-        for share in shares:
-            yield share, solve(data.with_caps({cap: share}), options, time_limit=time_limit)
-        return
-    origin, element = cap if isinstance(cap, tuple) else (cap, None)
-    base = data.with_caps({cap: capped[0]})
-    compiled = build_lp(base, options)
-    limits, _ = base.limits()
-    maxes = limits[limits["kind"] == "max"].reset_index(drop=True)
-    plain = (maxes["origin"] == origin) & (maxes["basis"] == IMPORTS) & (maxes["scope"] == ORIGIN)
-    swept = np.flatnonzero((plain & ((maxes["element"] == element) | (element is None))).to_numpy())
-    rows = compiled.rows["concentration"][swept]
-    element_pos = pd.Index(base.elements["element"]).get_indexer(maxes["element"].to_numpy()[swept])
-    cols = compiled.columns["total_volume"][element_pos]
-    highs = new_highs()
-    pass_model(highs, compiled)
-    for share in shares:
-        if share >= 1.0:
-            yield share, solve(data.with_caps({cap: share}), options, time_limit=time_limit)
-            continue
-        for row, col in zip(rows, cols):
-            highs.changeCoeff(int(row), int(col), -share)
-        raw = run_highs(highs, time_limit)
-        yield share, extract(_sweep_point(base, origin, element, share), options, compiled, raw)
-
-
-def _sweep_point(base: InputData, origin: str, element: str | None, share: float) -> InputData:
-    """``base.with_caps({origin or (origin, element): share})`` for share < 1 where base already holds
-    that cap below 1: the same caps rows with the new max_share, and the same limits and terms with
-    the new share (with its derived tables carried over rather than recomputed)."""
-    caps = base.caps
-    rows = ((caps["origin"] == origin) & (caps["basis"] == IMPORTS) & (caps["scope"] == ORIGIN)).to_numpy()
-    if element is not None:
-        rows = rows & (caps["element"] == element).to_numpy()
-    caps = caps.copy()
-    caps.loc[rows, "max_share"] = share
-    point = replace(base, caps=caps)
-    point._memo.update(base._memo)
-    limits, terms = base.limits()
-    point._memo["limits"] = (_with_share(limits, origin, element, share), terms)
-    offers = base.offers
-    own = (offers["origin"] == origin).to_numpy()  # a group's cap is no offer's own cap
-    if element is not None:
-        own = own & (offers["element"] == element).to_numpy()
-    point._memo["offer_caps"] = base.offer_caps().where(~own, share)
-    return point
-
-
-def _with_share(limits: pd.DataFrame, origin: str, element: str | None, share: float) -> pd.DataFrame:
-    """``limits`` after ``with_caps({origin or (origin, element): share})`` with share < 1, for
-    limits that already hold that cap below 1: the plain caps.csv rows it names take max_share =
-    share, and their max limits the new share."""
-    rows = ((limits["origin"] == origin) & (limits["basis"] == IMPORTS) & (limits["scope"] == ORIGIN)).to_numpy()
-    if element is not None:
-        rows = rows & (limits["element"] == element).to_numpy()
-    out = limits.copy()
-    out.loc[rows, "max_share"] = share
-    out.loc[rows & (out["kind"] == "max").to_numpy(), "share"] = share
-    return out
