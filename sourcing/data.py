@@ -13,13 +13,15 @@ import io
 import re
 import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import wraps
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sourcing.errors import InputError, OptionError, Problem
+from sourcing.speed import paused_gc
 
 ALL = "*"
 """In an ``element`` column of ``caps.csv`` or ``disruptions.csv``: every element."""
@@ -152,6 +154,24 @@ SPECS: dict[str, FileSpec] = {
 }
 
 
+_CAPS_FREE = ("offer_content", "availability_arrays", "offer_availability")
+"""Derived tables that do not depend on caps: :meth:`InputData.with_caps` keeps them."""
+
+
+def _computed_once(method):
+    """Memoize a derived table of an :class:`InputData` (frozen, so it never goes stale; a copy made
+    with ``dataclasses.replace``, as :meth:`InputData.with_caps` does, starts with an empty memo).
+    The frames returned are shared: treat them as read-only."""
+
+    @wraps(method)
+    def wrapper(self):
+        if method.__name__ not in self._memo:
+            self._memo[method.__name__] = method(self)
+        return self._memo[method.__name__]
+
+    return wrapper
+
+
 @dataclass(frozen=True)
 class InputData:
     """A validated input folder. Treat every frame as read-only.
@@ -186,6 +206,7 @@ class InputData:
     groups: pd.DataFrame
     content: pd.DataFrame
     folder: Path | None = None
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def origins(self) -> list[str]:
@@ -197,6 +218,7 @@ class InputData:
         group = self.groups[self.groups["group"] == target]["origin"].tolist()
         return sorted(group) if group else [target]
 
+    @_computed_once
     def offer_content(self) -> pd.DataFrame:
         """Upstream content of every offer: ``offer``, ``upstream``, ``fraction`` (> 0).
 
@@ -220,6 +242,7 @@ class InputData:
         both = both[both["fraction"] > 0]
         return both.sort_values(["offer", "upstream"], ignore_index=True)
 
+    @_computed_once
     def limits(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Every share limit in force, and its terms.
 
@@ -235,18 +258,27 @@ class InputData:
         offers = self.offers
         caps = self.caps
         content = self.offer_content() if (caps["scope"] == CONTENT).any() else None
-        limit_rows, term_frames = [], []
+        element_code, element_names = pd.factorize(offers["element"])  # offers are sorted by element
+        element_code_of = {name: code for code, name in enumerate(element_names)}
+        offers_of = {o: np.asarray(i) for o, i in offers.groupby("origin", sort=False).indices.items()}
+        members_of = {g: sorted(o) for g, o in self.groups.groupby("group", sort=False)["origin"]}
+        no_offer = np.empty(0, dtype=np.int64)
+        limit_rows, term_limit, term_offer, term_weight = [], [], [], []
         exact_keys = set(
             caps.loc[caps["element"] != ALL, ["origin", "element", "basis", "scope"]].itertuples(index=False, name=None)
         )
         for cap in caps.itertuples(index=False):
-            members = self.members(cap.origin)
+            members = members_of.get(cap.origin, [cap.origin])
             if cap.scope == ORIGIN:
-                weight = offers["origin"].isin(members).astype(float).to_numpy()
+                idx = np.sort(np.concatenate([offers_of.get(o, no_offer) for o in members]))
+                weight = np.ones(len(idx))
             else:
                 got = content[content["upstream"].isin(members)].groupby("offer")["fraction"].sum()
-                weight = got.reindex(offers.index, fill_value=0.0).to_numpy()
-            covered = offers.loc[weight > 0, "element"].unique()
+                full = got.reindex(offers.index, fill_value=0.0).to_numpy()
+                idx = np.flatnonzero(full > 0)
+                weight = full[idx]
+            codes = element_code[idx]
+            covered = element_names[np.unique(codes)]
             if cap.element == ALL:
                 elements = [e for e in covered if (cap.origin, e, cap.basis, cap.scope) not in exact_keys]
             else:
@@ -255,52 +287,97 @@ class InputData:
             kinds = [("max", cap.max_share)] if has_max else []
             kinds += [("min", cap.min_share)] if cap.min_share > 0 else []
             for element in elements:
-                mask = (offers["element"] == element).to_numpy() & (weight > 0)
+                mask = codes == element_code_of.get(element, -1)
                 for kind, share in kinds:
                     ident = len(limit_rows)
                     max_share = 1.0 if np.isnan(cap.max_share) else float(cap.max_share)
                     limit_rows.append((ident, cap.origin, element, kind, cap.basis, cap.scope, float(share),
                                        max_share, float(cap.min_share)))
-                    term_frames.append(pd.DataFrame({"limit": ident, "offer": offers.index[mask],
-                                                     "weight": weight[mask]}))
+                    term_limit.append(np.full(int(mask.sum()), ident, dtype=np.int64))
+                    term_offer.append(idx[mask])
+                    term_weight.append(weight[mask])
         cols = ["limit", "origin", "element", "kind", "basis", "scope", "share", "max_share", "min_share"]
         limits = pd.DataFrame(limit_rows, columns=cols)
         order = limits.sort_values(["element", "origin", "basis", "scope", "kind"], kind="stable")["limit"]
-        renumber = dict(zip(order, range(len(order))))
-        limits = limits.assign(limit=limits["limit"].map(renumber)).sort_values("limit", ignore_index=True)
-        if term_frames:
-            terms = pd.concat(term_frames, ignore_index=True)
-        else:
-            terms = pd.DataFrame({"limit": pd.Series(dtype=int), "offer": pd.Series(dtype=int),
-                                  "weight": pd.Series(dtype=float)})
-        terms = terms.assign(limit=terms["limit"].map(renumber).astype(int))
-        terms = terms.sort_values(["limit", "offer"], ignore_index=True)
+        renumber = np.empty(len(order), dtype=np.int64)
+        renumber[order.to_numpy(dtype=np.int64)] = np.arange(len(order))
+        limits = limits.assign(limit=limits["limit"].map(dict(zip(order, range(len(order))))))
+        limits = limits.sort_values("limit", ignore_index=True)
+        join = (lambda parts, dtype: np.concatenate(parts).astype(dtype)) if term_limit else (
+            lambda parts, dtype: np.empty(0, dtype=dtype))
+        limit_of = renumber[join(term_limit, np.int64)]
+        offer_of = join(term_offer, np.int64)
+        rank = np.lexsort((offer_of, limit_of))
+        terms = pd.DataFrame({"limit": limit_of[rank], "offer": offer_of[rank],
+                              "weight": join(term_weight, float)[rank]})
         return limits, terms
 
+    @_computed_once
     def offer_caps(self) -> pd.Series:
         """The effective ``max_share`` of every offer from its own origin's plain caps (imports
         basis, origin scope, not via a group); 1 where none applies. Aligned to ``offers``."""
-        limits, terms = self.limits()
-        plain = limits[(limits["kind"] == "max") & (limits["basis"] == IMPORTS) & (limits["scope"] == ORIGIN)]
-        t = terms.merge(plain, on="limit")
-        t = t[t["origin"] == self.offers["origin"].to_numpy()[t["offer"].to_numpy()]]
-        share = t.groupby("offer")["share"].min()
-        return share.reindex(self.offers.index, fill_value=1.0).rename("max_share")
+        limits, terms = self.limits()  # limits are numbered 0, 1, ... in row order
+        plain = ((limits["kind"] == "max") & (limits["basis"] == IMPORTS) & (limits["scope"] == ORIGIN)).to_numpy()
+        limit, offer = terms["limit"].to_numpy(), terms["offer"].to_numpy()
+        own = plain[limit] & (limits["origin"].to_numpy()[limit] == self.offers["origin"].to_numpy()[offer])
+        share = np.full(len(self.offers), np.inf)
+        np.minimum.at(share, offer[own], limits["share"].to_numpy(float)[limit[own]])
+        return pd.Series(np.where(np.isinf(share), 1.0, share), index=self.offers.index, name="max_share")
 
+    @_computed_once
     def offer_availability(self) -> pd.DataFrame:
         """Availability below 1 per (scenario, offer): ``scenario``, ``offer`` (row of ``offers``),
         ``origin``, ``element``, ``availability``. Offers missing here arrive in full."""
-        d = self.disruptions
-        offers = self.offers[["origin", "element"]].reset_index(names="offer")
-        star = d[d["element"] == ALL].drop(columns="element").merge(offers, on="origin")
-        exact = d[d["element"] != ALL].merge(offers, on=["origin", "element"])
-        both = pd.concat([exact, star], ignore_index=True)
-        both = both.drop_duplicates(subset=["scenario", "offer"], keep="first")
-        both = both[both["availability"] < 1.0]
-        order = {s: i for i, s in enumerate(self.scenarios["scenario"])}
-        both = both.assign(_k=both["scenario"].map(order)).sort_values(["_k", "offer"])
-        cols = ["scenario", "offer", "origin", "element", "availability"]
-        return both[cols].reset_index(drop=True)
+        k, offer, availability = self.availability_arrays()
+        return pd.DataFrame({
+            "scenario": self.scenarios["scenario"].to_numpy()[k],
+            "offer": offer,
+            "origin": self.offers["origin"].to_numpy()[offer],
+            "element": self.offers["element"].to_numpy()[offer],
+            "availability": availability,
+        })
+
+    @_computed_once
+    def availability_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`offer_availability` as arrays, in its row order: scenario (row of ``scenarios``),
+        offer (row of ``offers``), availability. An (origin, element) row of disruptions.csv
+        overrides the origin's ``*`` row; each ``*`` row stands for every offer of its origin."""
+        d, offers = self.disruptions, self.offers
+        n = len(offers)
+        origin_codes, origin_names = pd.factorize(offers["origin"])
+        element_index = pd.Index(self.elements["element"])
+        origin_of = pd.Index(origin_names).get_indexer(d["origin"])
+        k_of = pd.Index(self.scenarios["scenario"]).get_indexer(d["scenario"])
+        avail = d["availability"].to_numpy(float)
+        star = (d["element"] == ALL).to_numpy()
+        # exact rows: the offer of (origin, element), where there is one
+        table = np.full((len(origin_names) + 1, len(element_index) + 1), -1, dtype=np.int64)
+        table[origin_codes, element_index.get_indexer(offers["element"])] = np.arange(n)
+        exact = np.flatnonzero(~star)
+        exact_offer = table[origin_of[exact], element_index.get_indexer(d["element"].to_numpy()[exact])]
+        exact = exact[exact_offer >= 0]
+        exact_offer = exact_offer[exact_offer >= 0]
+        # '*' rows: every offer of the origin
+        by_origin = np.argsort(origin_codes, kind="stable")
+        count = np.bincount(origin_codes, minlength=len(origin_names))
+        first = np.concatenate([[0], np.cumsum(count)[:-1]])
+        rows = np.flatnonzero(star)
+        reps = count[origin_of[rows]]
+        row_of = np.repeat(rows, reps)
+        within = np.arange(len(row_of)) - np.repeat(np.cumsum(reps) - reps, reps)
+        star_offer = by_origin[first[origin_of[row_of]] + within]
+        star_key = k_of[row_of].astype(np.int64) * n + star_offer
+        exact_key = k_of[exact].astype(np.int64) * n + exact_offer
+        overridden = np.sort(exact_key)
+        at = np.minimum(np.searchsorted(overridden, star_key), max(len(overridden) - 1, 0))
+        keep = overridden[at] != star_key if len(overridden) else np.ones(len(star_key), dtype=bool)
+        key = np.concatenate([exact_key, star_key[keep]])
+        value = np.concatenate([avail[exact], avail[row_of[keep]]])
+        below = value < 1.0
+        key, value = key[below], value[below]
+        order = np.argsort(key)
+        key, value = key[order], value[order]
+        return key // max(n, 1), key % max(n, 1), value
 
     def with_caps(self, overrides: Mapping[str | tuple[str, str], float]) -> InputData:
         """A copy with caps overridden, as ``sourcing solve --cap`` does.
@@ -331,7 +408,9 @@ class InputData:
                        "basis": IMPORTS, "scope": ORIGIN}
                 caps = pd.concat([caps, pd.DataFrame([new])], ignore_index=True)
         caps = caps.sort_values(["origin", "element", "basis", "scope"], ignore_index=True)
-        return replace(self, caps=caps)
+        out = replace(self, caps=caps)
+        out._memo.update({k: v for k, v in self._memo.items() if k in _CAPS_FREE})
+        return out
 
 
 def load_inputs(folder: str | Path) -> InputData:
@@ -344,7 +423,8 @@ def load_inputs(folder: str | Path) -> InputData:
     if not folder.is_dir():
         raise InputError([Problem(str(folder), 1, 1, "no such folder; pass --inputs DIR")])
     reader = _Reader(folder)
-    frames = {key: reader.read(spec) for key, spec in SPECS.items()}
+    with paused_gc():
+        frames = {key: reader.read(spec) for key, spec in SPECS.items()}
     if reader.problems:  # cross-file checks only make sense on files that parse
         raise InputError(reader.finish())
     _check_references(reader, frames)
@@ -477,7 +557,8 @@ class _Reader:
         if not ok:
             return None
         raw.columns = header
-        raw = raw.apply(lambda s: s.str.strip())
+        if _may_be_padded(text):
+            raw = raw.apply(lambda s: s.str.strip())
         raw = raw[(raw != "").any(axis=1)]
         return self._typed(spec, raw)
 
@@ -555,6 +636,19 @@ class _Reader:
                 else:
                     first[key] = row
         return out
+
+
+_PADDED = re.compile(r'(?:^|[,\n\r])[^\S\n\r]|[^\S\n\r](?:[,\n\r]|$)')
+"""White space next to a delimiter or a line break: where an unquoted value might need stripping."""
+
+
+def _may_be_padded(text: str) -> bool:
+    """Whether some value in ``text`` may start or end with white space (False: stripping changes
+    nothing). Quoted values (which may hold line breaks) and non-ASCII text are always stripped;
+    large files of names and numbers hold no white space at all, which is checked first."""
+    if '"' in text or not text.isascii():
+        return True
+    return any(c in text for c in " \t\x0b\x0c\x1c\x1d\x1e\x1f") and _PADDED.search(text) is not None
 
 
 class _LineMap:

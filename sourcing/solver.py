@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field, replace
+import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
-from pyomo.common.errors import InfeasibleConstraintException
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from sourcing.data import ALL, IMPORTS, InputData
 from sourcing.errors import InfeasibleError, OptionError, SolverError
-from sourcing.feasibility import explain_infeasibility
+from sourcing.lp import Compiled, TriviallyInfeasibleError, build_lp
 from sourcing.model import USD_PER_KG_TO_USD_PER_T, FirstStage, RiskOptions, build_model
 from sourcing.result import Evaluation, Result, cvar_of
+from sourcing.speed import paused_gc
+
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
 MEAN = "mean"
 """The one scenario of the mean-value problem."""
@@ -31,27 +34,6 @@ GAP_TOLERANCE = 1e-6
 """A scenario gap below this fraction of demand is solver round-off, not a shortage."""
 BINDING_TOLERANCE = 1e-6
 """A cap binds when its slack is at most this fraction of the element's total (at least 1 t x this)."""
-
-
-@dataclass
-class Compiled:
-    """The model as HiGHS sees it, with where each Pyomo component landed.
-
-    ``columns[name]`` holds, for each index of Var ``name`` in the component's order, its column
-    (-1 where the compiler left it out: fixed, or in no row and not in the objective);
-    ``rows[name]`` the same for constraints.
-    """
-
-    cost: np.ndarray
-    offset: float
-    matrix: object  # scipy.sparse.csc_array
-    col_lower: np.ndarray
-    col_upper: np.ndarray
-    row_lower: np.ndarray
-    row_upper: np.ndarray
-    columns: dict[str, np.ndarray]
-    rows: dict[str, np.ndarray]
-    fallback: dict[str, np.ndarray] = field(default_factory=dict)  # value of left-out columns
 
 
 @dataclass
@@ -65,7 +47,11 @@ class RawSolution:
 
 def compile_model(model: pyo.ConcreteModel) -> Compiled:
     """Compile ``model`` to the matrices HiGHS takes (rows in mixed form: <=, >= or ==)."""
-    info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=pyo.minimize)
+    import pyomo.environ as pyo
+    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+    with paused_gc():
+        info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=pyo.minimize)
     # (a row that holds no variable and can never hold raises InfeasibleConstraintException)
     cols = info.columns
     n = len(cols)
@@ -178,28 +164,65 @@ def run_highs(highs, time_limit: float | None = None) -> RawSolution:
     )
 
 
-def solve(data: InputData, options: RiskOptions | None = None, *, time_limit: float | None = None) -> Result:
+def solve(data: InputData, options: RiskOptions | None = None, *, time_limit: float | None = None,
+          model: pyo.ConcreteModel | None = None, stats: dict | None = None) -> Result:
     """Build, solve and extract the optimal plan for ``data``.
+
+    The LP handed to HiGHS is :func:`sourcing.lp.build_lp`'s, the compiled form of
+    ``build_model(data, options)`` built without creating the Pyomo objects. ``model``: solve this
+    Pyomo model instead (``build_model(data, options)``, possibly extended), through Pyomo's
+    standard-form compiler. ``stats``: a dict that receives the time in seconds of each phase (``build``,
+    ``handoff``, ``solve``, ``extract``) and the LP's ``rows``, ``columns`` and ``nnz``.
 
     Raises:
         InfeasibleError: no plan meets every constraint; the message names the conflict.
         SolverError: HiGHS failed or hit ``time_limit`` (seconds).
     """
     options = options or RiskOptions()
-    return _solve_model(data, options, build_model(data, options), time_limit)
+    return _solve(data, options, model, time_limit, stats=stats)
 
 
 def _solve_model(data: InputData, options: RiskOptions, model: pyo.ConcreteModel, time_limit: float | None,
                  fixed: FirstStage | None = None) -> Result:
+    return _solve(data, options, model, time_limit, fixed=fixed)
+
+
+def _solve(data: InputData, options: RiskOptions, model: pyo.ConcreteModel | None, time_limit: float | None,
+           fixed: FirstStage | None = None, stats: dict | None = None) -> Result:
+    """Build (or compile ``model``), pass, solve, extract; phase times into ``stats``."""
+    with paused_gc():
+        return _solve_paused(data, options, model, time_limit, fixed, stats)
+
+
+def _solve_paused(data: InputData, options: RiskOptions, model: pyo.ConcreteModel | None, time_limit: float | None,
+                  fixed: FirstStage | None, stats: dict | None) -> Result:
+    clock = [time.perf_counter()]
     try:
-        compiled = compile_model(model)
-    except InfeasibleConstraintException:
+        if model is None:
+            compiled = build_lp(data, options)
+            clock.append(time.perf_counter())
+        else:
+            from pyomo.common.errors import InfeasibleConstraintException
+
+            clock.append(time.perf_counter())
+            try:
+                compiled = compile_model(model)
+            except InfeasibleConstraintException as exc:
+                raise TriviallyInfeasibleError(str(exc)) from exc
+    except TriviallyInfeasibleError:
         check_status(data, RawSolution("infeasible", np.nan, np.empty(0), np.empty(0), 0))
         raise
     highs = new_highs()
     pass_model(highs, compiled)
+    clock.append(time.perf_counter())
     raw = run_highs(highs, time_limit)
-    return extract(data, options, compiled, raw, fixed=fixed)
+    clock.append(time.perf_counter())
+    result = extract(data, options, compiled, raw, fixed=fixed)
+    clock.append(time.perf_counter())
+    if stats is not None:
+        stats.update(zip(("build", "handoff", "solve", "extract"), np.diff(clock).tolist()))
+        stats.update(rows=compiled.matrix.shape[0], columns=compiled.matrix.shape[1], nnz=int(compiled.matrix.nnz))
+    return result
 
 
 def evaluate(data: InputData, volume: pd.Series, options: RiskOptions | None = None, *,
@@ -299,6 +322,8 @@ def check_status(data: InputData, raw: RawSolution) -> None:
     if raw.status == "optimal":
         return
     if raw.status == "infeasible":
+        from sourcing.feasibility import explain_infeasibility  # scipy.optimize: only on this path
+
         causes = explain_infeasibility(data) or [
             "HiGHS found the model infeasible but no single cap, capacity or commitment explains it; "
             "run `sourcing check` and review caps.csv and supply.csv"
@@ -440,22 +465,27 @@ def recourse(data: InputData, plan: pd.DataFrame, stock_level: pd.Series | None 
     """
     elements = data.elements.set_index("element")
     scen = data.scenarios["scenario"]
-    grid = pd.MultiIndex.from_product([scen, elements.index], names=["scenario", "element"])
+    n_scen, n_elem = len(scen), len(elements)
     contracted = plan.groupby("element")["volume"].sum().reindex(elements.index, fill_value=0.0)
-    avail = data.offer_availability()
-    lost = (1.0 - avail["availability"]) * plan["volume"].to_numpy()[avail["offer"].to_numpy()]
-    lost = lost.groupby([avail["scenario"], avail["element"]]).sum().reindex(grid, fill_value=0.0)
-    out = grid.to_frame(index=False)
-    demand = elements["demand"].reindex(out["element"]).to_numpy()
-    levels = elements["stock"] if stock_level is None else stock_level
-    stock = levels.reindex(out["element"]).to_numpy()
-    arrived = contracted.reindex(out["element"]).to_numpy() - lost.to_numpy()
+    k, offer, availability = data.availability_arrays()
+    element_of = pd.Index(elements.index).get_indexer(data.offers["element"])
+    lost = pd.Series((1.0 - availability) * plan["volume"].to_numpy()[offer])
+    lost = lost.groupby(k * n_elem + element_of[offer]).sum()  # cell of the table, scenario-major
+    lost_cell = np.zeros(n_scen * n_elem)
+    lost_cell[lost.index.to_numpy()] = lost.to_numpy()
+    out = pd.DataFrame({"scenario": np.repeat(scen.to_numpy(), n_elem),  # every scenario x element
+                        "element": np.tile(elements.index.to_numpy(), n_scen)})
+    demand = np.tile(elements["demand"].to_numpy(), n_scen)  # cells run over elements fastest
+    levels = elements["stock"] if stock_level is None else stock_level.reindex(elements.index)
+    stock = np.tile(levels.to_numpy(), n_scen)
+    arrived = np.tile(contracted.to_numpy(), n_scen) - lost_cell
     gap = np.maximum(0.0, demand - arrived)
     gap = np.where(gap <= GAP_TOLERANCE * np.maximum(1.0, demand), 0.0, gap)
     out["demand"] = demand
     out["arrived"] = np.where(np.abs(arrived) < ZERO, 0.0, arrived)
     out["stock_release"] = np.minimum(stock, gap)
     out["shortage"] = np.where(gap - out["stock_release"] < ZERO, 0.0, gap - out["stock_release"])
-    penalty = elements["shortage_cost"].reindex(out["element"]).to_numpy() * USD_PER_KG_TO_USD_PER_T
+    penalty = np.tile(elements["shortage_cost"].to_numpy(), n_scen) * USD_PER_KG_TO_USD_PER_T
     out["shortage_cost"] = penalty * out["shortage"]
     return out
+

@@ -1,0 +1,36 @@
+"""The benchmark's generator and floor agree with ``sourcing solve`` (no timings here)."""
+
+import pytest
+
+from benchmarks import floor
+from benchmarks.generate import SIZES, Size, generate
+from sourcing import load_inputs, solve
+from tests.helpers import check_invariants, close
+
+
+@pytest.mark.parametrize("size", [SIZES["tiny"], Size(origins=40, elements=5, scenarios=30, seed=3)])
+def test_floor_and_dense_floor_match_sourcing(tmp_path, size):
+    folder = generate(tmp_path / "in", size)
+    data = load_inputs(folder)  # the generator writes valid contract inputs
+    result = solve(data)
+    check_invariants(data, result)
+    stats = {}
+    solve(data, stats=stats)
+    sparse = floor.solve(folder)
+    dense = floor.solve(folder, formulation="dense")
+    assert close(sparse["objective"], result.objective)
+    assert close(dense["objective"], result.objective)
+    assert sparse["nnz"] == stats["nnz"] and sparse["shape"] == (stats["rows"], stats["columns"])
+    assert dense["nnz"] > sparse["nnz"]
+    plan = result.plan.set_index(["origin", "element"])["volume"]
+    other = sparse["plan"].set_index(["origin", "element"])["volume"]
+    assert ((plan - other.reindex(plan.index)).abs() <= 1e-6 * max(1.0, plan.max())).all()
+
+
+def test_generator_is_seeded(tmp_path):
+    a = generate(tmp_path / "a", SIZES["tiny"])
+    b = generate(tmp_path / "b", SIZES["tiny"])
+    c = generate(tmp_path / "c", Size(origins=12, elements=3, scenarios=6, seed=1))
+    for name in ("supply", "caps", "disruptions", "scenarios"):
+        assert (a / f"{name}.csv").read_text() == (b / f"{name}.csv").read_text()
+    assert (a / "supply.csv").read_text() != (c / "supply.csv").read_text()
