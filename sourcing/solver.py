@@ -455,6 +455,16 @@ def limit_report(data: InputData, plan: pd.DataFrame, limits: pd.DataFrame, dual
     return out.reset_index(drop=True)
 
 
+def best_response(demand: np.ndarray, arrived: np.ndarray, stock: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stock release and shortage, the optimal w and u of (4)-(5), where ``arrived`` tonnes arrive
+    against ``demand`` with ``stock`` to draw on (arrays that broadcast). A gap below
+    GAP_TOLERANCE x demand is solver round-off, not a shortage."""
+    gap = np.maximum(0.0, demand - arrived)
+    gap = np.where(gap <= GAP_TOLERANCE * np.maximum(1.0, demand), 0.0, gap)
+    release = np.minimum(stock, gap)
+    return release, np.where(gap - release < ZERO, 0.0, gap - release)
+
+
 def recourse(data: InputData, plan: pd.DataFrame, stock_level: pd.Series | None = None) -> pd.DataFrame:
     """The best response to each scenario for the volumes in ``plan``, in closed form.
 
@@ -479,12 +489,9 @@ def recourse(data: InputData, plan: pd.DataFrame, stock_level: pd.Series | None 
     levels = elements["stock"] if stock_level is None else stock_level.reindex(elements.index)
     stock = np.tile(levels.to_numpy(), n_scen)
     arrived = np.tile(contracted.to_numpy(), n_scen) - lost_cell
-    gap = np.maximum(0.0, demand - arrived)
-    gap = np.where(gap <= GAP_TOLERANCE * np.maximum(1.0, demand), 0.0, gap)
     out["demand"] = demand
     out["arrived"] = np.where(np.abs(arrived) < ZERO, 0.0, arrived)
-    out["stock_release"] = np.minimum(stock, gap)
-    out["shortage"] = np.where(gap - out["stock_release"] < ZERO, 0.0, gap - out["stock_release"])
+    out["stock_release"], out["shortage"] = best_response(demand, arrived, stock)
     penalty = np.tile(elements["shortage_cost"].to_numpy(), n_scen) * USD_PER_KG_TO_USD_PER_T
     out["shortage_cost"] = penalty * out["shortage"]
     return out

@@ -434,7 +434,7 @@ class Resolver:
     def _row(self, raw) -> Row:
         """The figures :func:`sourcing.solver.extract` would report, from the raw solution."""
         from sourcing.result import cvar_of
-        from sourcing.solver import GAP_TOLERANCE, ZERO
+        from sourcing.solver import ZERO, best_response
 
         if raw.status != "optimal":
             return _failed(raw.status.lower().replace(" ", "_"), self.n_offers)
@@ -444,12 +444,9 @@ class Resolver:
         shares = np.where(of > 0, vol / np.where(of > 0, of, 1.0), 0.0)
         procurement = float(np.sum(self.unit_cost * vol))
         arrived = total[None, :] - (self.lost @ vol).reshape(n_sc, n_el)
-        gap = np.maximum(0.0, self.demand[None, :] - arrived)
-        gap = np.where(gap <= GAP_TOLERANCE * np.maximum(1.0, self.demand)[None, :], 0.0, gap)
         level = np.where(self.level_pos >= 0, raw.col_value[np.maximum(self.level_pos, 0)], self.level_rest)
         level = np.clip(np.where(np.abs(level) < ZERO, 0.0, level), self.stock, self.max_stock)
-        release = np.minimum(level[None, :], gap)
-        short = np.where(gap - release < ZERO, 0.0, gap - release)
+        _, short = best_response(self.demand[None, :], arrived, level[None, :])
         loss = (self.penalty[None, :] * short).sum(axis=1)
         expected = float(self.probability @ loss)
         cvar = cvar_of(loss, self.probability, self.plan.cvar_level)
