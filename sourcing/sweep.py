@@ -378,26 +378,43 @@ class Resolver:
             return
         from dataclasses import replace
 
-        from sourcing.solver import ZERO, pass_model
+        from sourcing.solver import pass_model
 
         cost, offset = self._costs(chunk.risk_weight, chunk.cvar_weight)
         self.highs.clearSolver()
         pass_model(self.highs, replace(self.compiled, cost=cost, offset=offset))
+        pending: tuple[int, float, Row] | None = None  # the previous point, its marginal not yet settled
         for index, share in chunk.points:
             self._set_cap(share)
             raw = self._run()
             row = self._row(raw)
-            if row.status == "optimal" and share >= PROBE:
-                # at a kink of the cost curve (and at share 1) the point's dual is any of several:
-                # the rate of the first step tighter is the dual a hair below the point
-                self._set_cap(share - PROBE)
-                probe = self._run()
-                if probe.status == "optimal":
-                    own, below = row.figures[-1], self._marginal(probe)
-                    if abs(below - own) > KINK * max(abs(own), abs(below), ZERO * abs(row.figures[0])):
-                        row.figures[-1] = below
-            if index not in skip:
-                yield index, row
+            if pending is not None:
+                # the previous point's basis still optimal at this tighter cap (no simplex pivot):
+                # no kink between them, so its own dual is already the tightening rate
+                kept = row.status == "optimal" and raw.iterations == 0 and share < pending[1]
+                yield from self._settle(*pending, skip, probe=not kept)
+            pending = (index, share, row)
+        if pending is not None:
+            yield from self._settle(*pending, skip, probe=True)
+
+    def _settle(self, index: int, share: float, row: Row, skip: frozenset[int],
+                probe: bool) -> Iterator[tuple[int, Row]]:
+        """Fix the point's marginal cost at a kink, then yield it unless skipped.
+
+        At a kink of the cost curve (and at share 1) the point's dual is any of several: the rate of
+        the first step tighter is the dual a hair below the point, which a probe re-solve finds.
+        """
+        from sourcing.solver import ZERO
+
+        if probe and row.status == "optimal" and share >= PROBE:
+            self._set_cap(share - PROBE)
+            below_raw = self._run()
+            if below_raw.status == "optimal":
+                own, below = row.figures[-1], self._marginal(below_raw)
+                if abs(below - own) > KINK * max(abs(own), abs(below), ZERO * abs(row.figures[0])):
+                    row.figures[-1] = below
+        if index not in skip:
+            yield index, row
 
     def _set_cap(self, share: float) -> None:
         for r, c in zip(self.swept_rows, self.swept_cols):
