@@ -60,7 +60,11 @@ def _run(action: Callable[[], str], output: Path | None) -> None:
     else:
         from sourcing.report import write_atomic
 
-        write_atomic(output, text)
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+            sys.exit(2)
         click.echo(f"wrote {output}", err=True)
 
 
@@ -72,8 +76,20 @@ format_option = click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
     help="table for people; json or csv for scripts.",
 )
+def _check_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Refuse an --output whose folder does not exist or cannot be written, before any work."""
+    if value is not None:
+        folder = value.parent if str(value.parent) else Path(".")
+        if not folder.is_dir():
+            raise click.BadParameter(f"folder {str(folder)!r} does not exist", ctx, param)
+        if not os.access(folder, os.W_OK):
+            raise click.BadParameter(f"folder {str(folder)!r} is not writable", ctx, param)
+    return value
+
+
 output_option = click.option(
     "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+    callback=_check_output,
     help="Write to this file (atomically) instead of stdout.",
 )
 
@@ -182,8 +198,10 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
               help="beta in [0, 1): CVaR averages the worst 1 - beta of probability.")
 @format_option
 @click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              callback=_check_output,
               help="Write to this file, point by point as they finish (a killed sweep leaves a readable file).")
 @click.option("--plot", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              callback=_check_output,
               metavar="PNG", help="Draw the cost of diversification, marginal cost and shares against the cap.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Local processes solving points (one HiGHS thread each).")

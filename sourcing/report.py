@@ -200,13 +200,17 @@ def _looks_numeric(text: str) -> bool:
     return text == "-" or text.replace(",", "").replace("%", "").replace(".", "", 1).lstrip("-").isdigit()
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed into place: never half a file."""
+def write_atomic(path: str | Path, content: str | bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary file renamed into place: never half a file."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        if isinstance(content, bytes):
+            handle = os.fdopen(fd, "wb")
+        else:
+            handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with handle:
+            handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         umask = os.umask(0)

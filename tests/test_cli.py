@@ -173,3 +173,12 @@ def test_help_lists_commands():
     result = run("--help")
     assert result.exit_code == 0
     assert "solve" in result.stdout and "check" in result.stdout
+
+
+def test_output_in_a_missing_folder_is_a_usage_error(tmp_path):
+    for args in (["solve"], ["sweep", "--cap", "China=1,0.9"]):
+        result = run(*args, "--output", str(tmp_path / "missing" / "out.csv"))
+        assert result.exit_code == 2
+        assert "does not exist" in result.stderr
+    result = run("sweep", "--cap", "China=1,0.9", "--plot", str(tmp_path / "missing" / "p.png"))
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
