@@ -1,8 +1,10 @@
-"""Hand a built model to HiGHS, check how the solve ended, and extract a :class:`Result`.
+"""Hand the LP to HiGHS, check how the solve ended, and extract a :class:`Result`.
 
-The model is compiled to matrices once with Pyomo's ``LinearStandardFormCompiler`` and passed to
-``highspy`` directly (see ``../shared/docs/performance.md``). No Pyomo object leaves this module:
-callers get a :class:`Result` of pandas frames.
+The LP's matrices come from :func:`sourcing.lp.build_lp` (the model's standard form, built with
+numpy) or, for a Pyomo model a caller built or extended, from Pyomo's ``LinearStandardFormCompiler``
+(:func:`compile_model`); either is passed to ``highspy`` directly (see
+``../shared/docs/performance.md``). No Pyomo object leaves this module: callers get a
+:class:`Result` of pandas frames.
 """
 
 from __future__ import annotations
@@ -182,11 +184,6 @@ def solve(data: InputData, options: RiskOptions | None = None, *, time_limit: fl
     return _solve(data, options, model, time_limit, stats=stats)
 
 
-def _solve_model(data: InputData, options: RiskOptions, model: pyo.ConcreteModel, time_limit: float | None,
-                 fixed: FirstStage | None = None) -> Result:
-    return _solve(data, options, model, time_limit, fixed=fixed)
-
-
 def _solve(data: InputData, options: RiskOptions, model: pyo.ConcreteModel | None, time_limit: float | None,
            fixed: FirstStage | None = None, stats: dict | None = None) -> Result:
     """Build (or compile ``model``), pass, solve, extract; phase times into ``stats``."""
@@ -235,7 +232,7 @@ def evaluate(data: InputData, volume: pd.Series, options: RiskOptions | None = N
     """
     options = options or RiskOptions()
     fixed = FirstStage(pd.Series(np.asarray(volume, dtype=float), index=data.offers.index), stock_level)
-    result = _solve_model(data, options, build_model(data, options, fixed=fixed), time_limit, fixed=fixed)
+    result = _solve(data, options, build_model(data, options, fixed=fixed), time_limit, fixed=fixed)
     optimum, causes = None, []
     if with_optimum:
         try:
@@ -281,7 +278,7 @@ def value_of_information(data: InputData, options: RiskOptions | None = None, *,
     rp = solve(data, options, time_limit=time_limit)
     mean = solve(mean_value_data(data), options, time_limit=time_limit)
     fixed = FirstStage(mean.plan["volume"], mean.elements["optimal_stock"])
-    eev = _solve_model(data, options, build_model(data, options, fixed=fixed), time_limit, fixed=fixed).objective
+    eev = _solve(data, options, build_model(data, options, fixed=fixed), time_limit, fixed=fixed).objective
     ws = 0.0
     for k, p in zip(data.scenarios["scenario"], data.scenarios["probability"]):
         ws += p * solve(scenario_data(data, k), options, time_limit=time_limit).objective
