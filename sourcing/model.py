@@ -67,7 +67,7 @@ class FirstStage:
 
 
 def build_model(data: InputData, options: RiskOptions | None = None, *,
-                fixed: FirstStage | None = None, with_cvar: bool | None = None) -> pyo.ConcreteModel:
+                fixed: FirstStage | None = None) -> pyo.ConcreteModel:
     """The contract's LP (1)-(5), with the CVaR term when ``options.cvar_weight > 0``.
 
     The model is written sparsely but is equivalent to the contract: the total contracted volume of
@@ -80,17 +80,12 @@ def build_model(data: InputData, options: RiskOptions | None = None, *,
     With ``fixed``, the volumes (and stock levels, if given) are fixed and the first-stage limits
     (2), (3) and (3b) are deactivated: what remains prices a given plan, with stock release and
     shortage chosen optimally in every scenario (``sourcing evaluate``).
-
-    ``with_cvar=True`` adds the CVaR variables, rows (6) and the ``cvar`` expression even when
-    ``options`` give CVaR no weight (they then stay out of the objective and change nothing), so
-    that one model can be re-weighted in place (``sourcing.sweep``); None follows ``options``.
     """
     with paused_gc():
-        return _build_model(data, options, fixed, with_cvar)
+        return _build_model(data, options, fixed)
 
 
-def _build_model(data: InputData, options: RiskOptions | None, fixed: FirstStage | None,
-                 with_cvar: bool | None) -> pyo.ConcreteModel:
+def _build_model(data: InputData, options: RiskOptions | None, fixed: FirstStage | None) -> pyo.ConcreteModel:
     import pyomo.environ as pyo  # here, not at the top: solving never needs it (see sourcing.lp)
     from pyomo.core.expr import LinearExpression
 
@@ -209,9 +204,8 @@ def _build_model(data: InputData, options: RiskOptions | None, fixed: FirstStage
         return sum(probability[k] * m.loss[k] for k in m.SCENARIOS)
 
     risk = (1.0 - options.cvar_weight) * m.expected_shortage_cost if options.uses_cvar else m.expected_shortage_cost
-    if options.uses_cvar or with_cvar:
-        _add_cvar(m, probability, options.cvar_level)
     if options.uses_cvar:
+        _add_cvar(m, probability, options.cvar_level)
         risk = risk + options.cvar_weight * m.cvar
 
     @m.Objective(sense=pyo.minimize, doc="procurement cost + stockpile cost + risk_weight * risk term, USD")

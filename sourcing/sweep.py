@@ -298,33 +298,44 @@ class Resolver:
     """
 
     def __init__(self, plan: SweepPlan, threads: int | None = None) -> None:
-        import pyomo.environ as pyo
-        from pyomo.common.errors import InfeasibleConstraintException
-
-        from sourcing.model import build_model
-        from sourcing.solver import compile_model, new_highs
+        from sourcing.lp import TriviallyInfeasibleError, build_lp
+        from sourcing.solver import new_highs
 
         self.plan = plan
         self.threads = threads
         data = plan.data
         self.n_offers = len(data.offers)
-        model = build_model(data, RiskOptions(0.0, 0.0, plan.cvar_level), with_cvar=plan.uses_cvar)
+        # one layout for every point: the risk columns (and the CVaR ones if any point weighs CVaR)
+        # are in the objective, so that a risk setting is only a change of column costs
+        layout = RiskOptions(1.0, 0.5 if plan.uses_cvar else 0.0, plan.cvar_level)
         try:
-            compiled = compile_model(model)
-        except InfeasibleConstraintException:  # a row that no plan can meet, whatever the swept cap
+            compiled = build_lp(data, layout)
+        except TriviallyInfeasibleError:  # a row that no plan can meet, whatever the swept cap
             self.compiled = None
             return
         self.compiled = compiled
         self.highs = new_highs()
 
         # objective = base (risk weight 0) + risk_weight * ((1 - cvar_weight) * mean + cvar_weight * tail)
-        position = {}
-        for var in model.component_objects(pyo.Var, active=True):
-            for v, col, rest in zip(var.values(), compiled.columns[var.name], compiled.fallback[var.name]):
-                position[id(v)] = (int(col), float(rest))
-        self.base = (compiled.cost.copy(), compiled.offset)
-        self.mean = _linear(model.expected_shortage_cost, position, len(compiled.cost))
-        self.tail = _linear(model.cvar, position, len(compiled.cost)) if plan.uses_cvar else None
+        n = len(compiled.cost)
+        el, probability = data.elements, data.scenarios["probability"].to_numpy(float)
+        shortage = compiled.columns["shortage"]  # element-major, as the model indexes it
+        per_cell = np.outer(el["shortage_cost"].to_numpy(float) * USD_PER_KG_TO_USD_PER_T, probability).ravel()
+        mean = np.zeros(n)
+        mean[shortage[shortage >= 0]] = per_cell[shortage >= 0]
+        risk_columns = [shortage[shortage >= 0]]
+        self.tail = None
+        if plan.uses_cvar:
+            threshold, excess = compiled.columns["cvar_threshold"], compiled.columns["cvar_excess"]
+            tail = np.zeros(n)
+            tail[threshold[threshold >= 0]] = 1.0
+            tail[excess[excess >= 0]] = (probability / (1.0 - plan.cvar_level))[excess >= 0]
+            self.tail = (tail, 0.0)
+            risk_columns += [threshold[threshold >= 0], excess[excess >= 0]]
+        base = compiled.cost.copy()
+        base[np.concatenate(risk_columns)] = 0.0  # these columns carry only the risk term's cost
+        self.base = (base, compiled.offset)
+        self.mean = (mean, 0.0)
 
         # the swept cap rows and the column of total_volume[e] in each
         sel = swept_rows(data, plan.target)
@@ -490,24 +501,6 @@ class Resolver:
         dual = raw.row_dual[self.swept_rows]
         dual = np.where(np.abs(dual) < ZERO, 0.0, dual)
         return float(np.sum(np.maximum(0.0, -dual * total[self.swept_elem] * 0.01)))
-
-
-def _linear(expression, position: dict, n: int) -> tuple[np.ndarray, float]:
-    """Cost vector (by HiGHS column) and constant of a linear Pyomo expression."""
-    from pyomo.repn import generate_standard_repn
-
-    repn = generate_standard_repn(expression, quadratic=False, compute_values=True)
-    if not repn.is_linear():
-        raise SolverError("sweep: the risk term is not linear")
-    vector = np.zeros(n)
-    constant = float(repn.constant)
-    for var, coef in zip(repn.linear_vars, repn.linear_coefs):
-        col, rest = position[id(var)]
-        if col >= 0:
-            vector[col] += float(coef)
-        else:
-            constant += float(coef) * rest
-    return vector, constant
 
 
 _CACHE = threading.local()
