@@ -90,16 +90,18 @@ def _resting_value(v) -> float:
 
 
 def new_highs():
-    """A ``highspy.Highs`` with its start-up banner sent to stderr (stdout is for data)."""
+    """A ``highspy.Highs`` without its start-up banner, which HiGHS prints to stdout (ours is for data)."""
     import highspy
 
     sys.stdout.flush()
     saved = os.dup(1)
+    quiet = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(quiet, 1)
         return highspy.Highs()
     finally:
         os.dup2(saved, 1)
+        os.close(quiet)
         os.close(saved)
 
 
