@@ -330,12 +330,11 @@ class Resolver:
             tail = np.zeros(n)
             tail[threshold[threshold >= 0]] = 1.0
             tail[excess[excess >= 0]] = (probability / (1.0 - plan.cvar_level))[excess >= 0]
-            self.tail = (tail, 0.0)
+            self.tail = tail
             risk_columns += [threshold[threshold >= 0], excess[excess >= 0]]
         base = compiled.cost.copy()
         base[np.concatenate(risk_columns)] = 0.0  # these columns carry only the risk term's cost
-        self.base = (base, compiled.offset)
-        self.mean = (mean, 0.0)
+        self.base, self.offset, self.mean = base, compiled.offset, mean
 
         # the swept cap rows and the column of total_volume[e] in each
         sel = swept_rows(data, plan.target)
@@ -353,8 +352,6 @@ class Resolver:
 
         # what solver.extract and solver.recourse need, as arrays
         offers = data.offers
-        self.vol_pos = compiled.columns["volume"]
-        self.vol_rest = compiled.fallback["volume"]
         self.elem_of = np.array([elements.index(e) for e in offers["element"]], dtype=int)
         self.lower = offers["min_volume"].to_numpy(float)
         self.upper = offers["capacity"].to_numpy(float)
@@ -364,8 +361,6 @@ class Resolver:
         self.stock = el["stock"].to_numpy(float)
         self.max_stock = el["max_stock"].to_numpy(float)
         self.holding = el["holding_cost"].to_numpy(float) * USD_PER_KG_TO_USD_PER_T
-        self.level_pos = compiled.columns["stock_level"]
-        self.level_rest = compiled.fallback["stock_level"]
         self.penalty = el["shortage_cost"].to_numpy(float) * USD_PER_KG_TO_USD_PER_T
         self.probability = data.scenarios["probability"].to_numpy(float)
         from scipy.sparse import csr_array
@@ -432,16 +427,11 @@ class Resolver:
             self.highs.changeCoeff(int(r), int(c), -float(share))
 
     def _costs(self, risk_weight: float, cvar_weight: float) -> tuple[np.ndarray, float]:
-        cost, offset = self.base[0].copy(), self.base[1]
         if risk_weight > 0 and cvar_weight > 0:
-            weights = ((self.mean, risk_weight * (1.0 - cvar_weight)), (self.tail, risk_weight * cvar_weight))
+            cost = self.base + risk_weight * ((1.0 - cvar_weight) * self.mean + cvar_weight * self.tail)
         else:
-            weights = ((self.mean, risk_weight),)
-        for (vector, constant), w in weights:
-            if w:
-                cost += w * vector
-                offset += w * constant
-        return cost, offset
+            cost = self.base + risk_weight * self.mean
+        return cost, self.offset  # the risk term has no constant
 
     def _run(self):
         import highspy
@@ -462,7 +452,7 @@ class Resolver:
     def _row(self, raw) -> Row:
         """The figures :func:`sourcing.solver.extract` would report, from the raw solution."""
         from sourcing.result import cvar_of
-        from sourcing.solver import ZERO, best_response
+        from sourcing.solver import _values, best_response
 
         if raw.status != "optimal":
             return _failed(raw.status.lower().replace(" ", "_"), self.n_offers)
@@ -472,8 +462,7 @@ class Resolver:
         shares = np.where(of > 0, vol / np.where(of > 0, of, 1.0), 0.0)
         procurement = float(np.sum(self.unit_cost * vol))
         arrived = total[None, :] - (self.lost @ vol).reshape(n_sc, n_el)
-        level = np.where(self.level_pos >= 0, raw.col_value[np.maximum(self.level_pos, 0)], self.level_rest)
-        level = np.clip(np.where(np.abs(level) < ZERO, 0.0, level), self.stock, self.max_stock)
+        level = np.clip(_values(self.compiled, raw, "stock_level"), self.stock, self.max_stock)
         _, short = best_response(self.demand[None, :], arrived, level[None, :])
         loss = (self.penalty[None, :] * short).sum(axis=1)
         expected = float(self.probability @ loss)
@@ -484,11 +473,9 @@ class Resolver:
 
     def _volumes(self, raw) -> tuple[np.ndarray, np.ndarray]:
         """Volumes as :func:`sourcing.solver.extract` reports them, and each element's total."""
-        from sourcing.solver import ZERO
+        from sourcing.solver import _values
 
-        col = raw.col_value
-        vol = np.where(self.vol_pos >= 0, col[np.maximum(self.vol_pos, 0)], self.vol_rest)
-        vol = np.clip(np.where(np.abs(vol) < ZERO, 0.0, vol), self.lower, self.upper)
+        vol = np.clip(_values(self.compiled, raw, "volume"), self.lower, self.upper)
         return vol, np.bincount(self.elem_of, weights=vol, minlength=self.shape[1])
 
     def _marginal(self, raw, total: np.ndarray | None = None) -> float:
