@@ -496,9 +496,6 @@ class _Reader:
         for row in rows:
             self.problems.append((spec.name, int(row), col, message))
 
-    def line_of(self, spec: FileSpec, row: int) -> int:
-        return self._lines[spec.name].line(row)
-
     def finish(self) -> list[Problem]:
         order = self.order
         out = []
