@@ -32,8 +32,9 @@ import pandas as pd
 
 from sourcing import InfeasibleError, RiskOptions, bundled_inputs, load_inputs, solve
 from sourcing import sweep as sweep_module
+from sourcing.extract import extract
+from sourcing.highs import compile_model, new_highs, pass_model, run_highs
 from sourcing.model import build_model
-from sourcing.solver import compile_model, extract, new_highs, pass_model, run_highs
 from sourcing.sweep import parse_values, run_sweep
 
 OUT = Path(__file__).resolve().parent / "out"

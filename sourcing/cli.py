@@ -37,7 +37,7 @@ def _parse_cap(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 
 
 def _run(action: Callable[[], str], output: Path | None) -> None:
-    """Run ``action`` and emit its text; map our errors to the contract's exit codes."""
+    """Run ``action`` and emit the text it renders; map our errors to the contract's exit codes."""
     from sourcing.errors import OptionError, SourcingError
 
     try:
@@ -58,7 +58,7 @@ def _run(action: Callable[[], str], output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        from sourcing.report import write_atomic
+        from sourcing.output import write_atomic
 
         try:
             write_atomic(output, text)
@@ -143,7 +143,7 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
 
         from sourcing.data import load_inputs
         from sourcing.model import RiskOptions
-        from sourcing.report import FORMATS
+        from sourcing.output import render
         from sourcing.solver import solve as solve_plan
         from sourcing.solver import value_of_information
 
@@ -154,7 +154,7 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
         result = solve_plan(data, options, time_limit=time_limit)
         if voi:
             result = replace(result, value_of_information=value_of_information(data, options, time_limit=time_limit))
-        return FORMATS[fmt](result)
+        return render(result, fmt)
 
     _run(action, output)
 
@@ -174,13 +174,13 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
     def action() -> str:
         from sourcing.data import load_inputs, load_plan
         from sourcing.model import RiskOptions
-        from sourcing.report import FORMATS
+        from sourcing.output import render
         from sourcing.solver import evaluate as evaluate_plan
 
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         data = load_inputs(inputs or bundled_inputs())
         volume = load_plan(plan_file, data)
-        return FORMATS[fmt](evaluate_plan(data, volume, options, time_limit=time_limit))
+        return render(evaluate_plan(data, volume, options, time_limit=time_limit), fmt)
 
     _run(action, output)
 
@@ -222,7 +222,9 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
     def action() -> str:
         from sourcing.data import load_inputs
         from sourcing.errors import OptionError
-        from sourcing.sweep import execute, format_points, parse_cap, parse_values, plan_sweep, points_frame
+        from sourcing.output import render
+        from sourcing.output.table import sweep_summary
+        from sourcing.sweep import execute, parse_cap, parse_values, plan_sweep
 
         if len(caps) != 1:
             raise OptionError("--cap: give exactly one cap to sweep")
@@ -233,27 +235,23 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
             cvar_weights=parse_values(cvar_weights, "--cvar-weight"), cvar_level=cvar_level,
         )
         try:
-            rows = execute(plan, workers=workers, scheduler=scheduler or None, output=output, fmt=fmt,
-                           resume=resume, progress=sys.stderr.isatty())
+            frontier = execute(plan, workers=workers, scheduler=scheduler or None, output=output, fmt=fmt,
+                               resume=resume, progress=sys.stderr.isatty())
         except KeyboardInterrupt:
             if output is not None:
                 click.echo(f"the points finished so far are in {output}; run the same command with --resume "
                            "to finish", err=True)
             raise
-        status = [row.status for row in rows.values()]
-        failed = len(status) - status.count("optimal")
-        click.echo(f"{len(status)} points: {status.count('optimal')} optimal"
-                   + (f", {failed} without a plan (status {', '.join(sorted(set(status) - {'optimal'}))})"
-                      if failed else ""), err=True)
+        click.echo(sweep_summary(frontier.rows), err=True)
         if plot is not None:
-            from sourcing.plot import plot_frontier
+            from sourcing.output.plot import plot_frontier
 
-            plot_frontier(points_frame(plan, rows), plot)
+            plot_frontier(frontier.frame(), plot)
             click.echo(f"wrote {plot}", err=True)
         if output is not None:
             click.echo(f"wrote {output}", err=True)
             return ""
-        return format_points(plan, rows, fmt)
+        return render(frontier, fmt)
 
     _run(action, None)
 
@@ -265,14 +263,9 @@ def check(inputs: Path | None) -> None:
 
     def action() -> str:
         from sourcing.data import load_inputs
+        from sourcing.output import render
 
-        data = load_inputs(inputs or bundled_inputs())
-        n_dis = len(data.offer_availability())
-        return (
-            f"ok: {len(data.offers)} offers from {len(data.origins)} origins for "
-            f"{len(data.elements)} elements; {len(data.caps)} cap rows; {len(data.scenarios)} scenarios "
-            f"with {n_dis} disrupted offer-scenarios; folder {data.folder}\n"
-        )
+        return render(load_inputs(inputs or bundled_inputs()))
 
     _run(action, None)
 

@@ -3,16 +3,13 @@
 Every problem in every file is collected and reported together as ``file:line:column: message``
 (1-based; line 1 is the header). Nothing downstream re-checks the data: a model is only ever built
 from an :class:`InputData`, and an :class:`InputData` only ever comes out of :func:`load_inputs`.
+The files' columns and rules are declared in :mod:`sourcing.schema`, read by
+:mod:`sourcing.readers` and checked against each other by :mod:`sourcing.checks`.
 """
 
 from __future__ import annotations
 
-import csv
-import difflib
-import io
-import re
-import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import wraps
 from pathlib import Path
@@ -20,139 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sourcing.errors import InputError, OptionError, Problem
+from sourcing.checks import check_references
+from sourcing.errors import InputError, OptionError, Problem, suggest
+from sourcing.readers import Collector, read_table
+from sourcing.schema import ALL, BASELINE, CONTENT, DEMAND, IMPORTS, ORIGIN, PLAN_SPEC, PROBABILITY_TOLERANCE, SPECS
 from sourcing.speed import paused_gc
-
-ALL = "*"
-"""In an ``element`` column of ``caps.csv`` or ``disruptions.csv``: every element."""
-BASELINE = "baseline"
-"""The implicit scenario holding the probability ``1 - sum(probability)``; everything arrives."""
-MAX_MAGNITUDE = 1e12
-"""Numbers must lie below this; HiGHS treats 1e20 as infinite and large spreads hurt accuracy."""
-PROBABILITY_TOLERANCE = 1e-9
-"""Slack allowed when checking that probabilities sum to at most 1."""
-FREE_COLUMNS = ("source", "note")
-IMPORTS, DEMAND = "imports", "demand"
-BASES = (IMPORTS, DEMAND)
-"""``basis`` of a cap: a share of the element's contracted total (imports) or of its demand."""
-ORIGIN, CONTENT = "origin", "content"
-SCOPES = (ORIGIN, CONTENT)
-"""``scope`` of a cap: the shipping origin's volume, or the upstream content from content.csv."""
-FRACTION_TOLERANCE = 1e-9
-"""Slack allowed when checking that the content fractions of one offer sum to at most 1."""
-"""Columns every file may carry for citations and remarks; never read by the model."""
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an input file: its name, what it holds and whether it must be present."""
-
-    name: str
-    kind: str  # "name" | "number" | "share" | "text"
-    required: bool = True
-    default: float | str | None = None
-    star: bool = False  # may hold ALL ("*")
-    choices: tuple[str, ...] = ()  # allowed values of a "name" column, when fixed
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    """One input file of the contract."""
-
-    name: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-    required: bool
-    one_of: tuple[str, ...] = ()  # at least one of these optional columns must be present
-
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
-
-SPECS: dict[str, FileSpec] = {
-    "supply": FileSpec(
-        "supply.csv",
-        (
-            Column("origin", "name"),
-            Column("element", "name"),
-            Column("unit_cost", "number"),
-            Column("capacity", "number"),
-            Column("min_volume", "number", required=False, default=0.0),
-        ),
-        ("origin", "element"),
-        True,
-    ),
-    "demand": FileSpec(
-        "demand.csv",
-        (Column("element", "name"), Column("demand", "number"), Column("shortage_cost", "number")),
-        ("element",),
-        True,
-    ),
-    "caps": FileSpec(
-        "caps.csv",
-        (
-            Column("origin", "name"),
-            Column("element", "name", star=True),
-            Column("max_share", "share", required=False, default=np.nan),
-            Column("min_share", "share", required=False, default=0.0),
-            Column("basis", "name", required=False, default=IMPORTS, choices=BASES),
-            Column("scope", "name", required=False, default=ORIGIN, choices=SCOPES),
-        ),
-        ("origin", "element", "basis", "scope"),
-        False,
-        one_of=("max_share", "min_share"),
-    ),
-    "groups": FileSpec(
-        "groups.csv",
-        (Column("group", "name"), Column("origin", "name")),
-        ("group", "origin"),
-        False,
-    ),
-    "content": FileSpec(
-        "content.csv",
-        (
-            Column("origin", "name"),
-            Column("element", "name", star=True),
-            Column("upstream", "name"),
-            Column("fraction", "share"),
-        ),
-        ("origin", "element", "upstream"),
-        False,
-    ),
-    "scenarios": FileSpec(
-        "scenarios.csv",
-        (
-            Column("scenario", "name"),
-            Column("probability", "share"),
-            Column("description", "text", required=False, default=""),
-        ),
-        ("scenario",),
-        False,
-    ),
-    "disruptions": FileSpec(
-        "disruptions.csv",
-        (
-            Column("scenario", "name"),
-            Column("origin", "name"),
-            Column("element", "name", star=True),
-            Column("availability", "share"),
-        ),
-        ("scenario", "origin", "element"),
-        False,
-    ),
-    "stockpile": FileSpec(
-        "stockpile.csv",
-        (
-            Column("element", "name"),
-            Column("stock", "number"),
-            Column("max_stock", "number", required=False, default=np.nan),
-            Column("holding_cost", "number", required=False, default=0.0),
-        ),
-        ("element",),
-        False,
-    ),
-}
-
 
 _CAPS_FREE = ("offer_content", "availability_arrays", "offer_availability")
 """Derived tables that do not depend on caps: :meth:`InputData.with_caps` keeps them."""
@@ -395,9 +264,9 @@ class InputData:
         for key, share in ordered:
             origin, element = key if isinstance(key, tuple) else (key, ALL)
             if origin not in targets:
-                raise OptionError(f"--cap: unknown origin or group {origin!r}{_suggest(origin, targets)}")
+                raise OptionError(f"--cap: unknown origin or group {origin!r}{suggest(origin, targets)}")
             if element != ALL and element not in elements:
-                raise OptionError(f"--cap: unknown element {element!r}{_suggest(element, elements)}")
+                raise OptionError(f"--cap: unknown element {element!r}{suggest(element, elements)}")
             if not (np.isfinite(share) and 0.0 <= share <= 1.0):
                 raise OptionError(f"--cap {origin}: the share must lie in [0, 1], got {share}")
             plain = (caps["origin"] == origin) & (caps["basis"] == IMPORTS) & (caps["scope"] == ORIGIN)
@@ -422,23 +291,15 @@ def load_inputs(folder: str | Path) -> InputData:
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError([Problem(str(folder), 1, 1, "no such folder; pass --inputs DIR")])
-    reader = _Reader(folder)
+    problems = Collector(folder, SPECS.values())
     with paused_gc():
-        frames = {key: reader.read(spec) for key, spec in SPECS.items()}
-    if reader.problems:  # cross-file checks only make sense on files that parse
-        raise InputError(reader.finish())
-    _check_references(reader, frames)
-    if reader.problems:
-        raise InputError(reader.finish())
+        frames = {key: read_table(problems, spec) for key, spec in SPECS.items()}
+    if problems.problems:  # cross-file checks only make sense on files that parse
+        raise InputError(problems.finish())
+    check_references(problems, frames)
+    if problems.problems:
+        raise InputError(problems.finish())
     return _assemble(frames, folder)
-
-
-PLAN_SPEC = FileSpec(
-    "plan.csv",
-    (Column("origin", "name"), Column("element", "name"), Column("volume", "number")),
-    ("origin", "element"),
-    True,
-)
 
 
 def load_plan(path: str | Path, data: InputData) -> pd.Series:
@@ -451,336 +312,26 @@ def load_plan(path: str | Path, data: InputData) -> pd.Series:
     """
     path = Path(path)
     spec = replace(PLAN_SPEC, name=path.name)
-    reader = _Reader(path.parent, specs={spec.name: spec})
-    frame = reader.read(spec)
+    problems = Collector(path.parent, [spec])
+    frame = read_table(problems, spec)
     if frame is not None:
         origins, elements = set(data.offers["origin"]), set(data.elements["element"])
         keys = set(zip(data.offers["origin"], data.offers["element"]))
         for row in frame.itertuples():
             if row.origin not in origins:
-                reader.add(spec, [row.Index], "origin",
-                           f"origin {row.origin!r} is not in the inputs' supply.csv{_suggest(row.origin, origins)}")
+                problems.add(spec, [row.Index], "origin",
+                           f"origin {row.origin!r} is not in the inputs' supply.csv{suggest(row.origin, origins)}")
             elif row.element not in elements:
-                reader.add(spec, [row.Index], "element",
-                           f"element {row.element!r} is not in the inputs' demand.csv{_suggest(row.element, elements)}")
+                problems.add(spec, [row.Index], "element",
+                           f"element {row.element!r} is not in the inputs' demand.csv{suggest(row.element, elements)}")
             elif (row.origin, row.element) not in keys:
-                reader.add(spec, [row.Index], "element",
+                problems.add(spec, [row.Index], "element",
                            f"{row.origin} does not offer {row.element} in supply.csv; remove the row or add the offer")
-    if reader.problems:
-        raise InputError(reader.finish())
+    if problems.problems:
+        raise InputError(problems.finish())
     index = pd.MultiIndex.from_frame(data.offers[["origin", "element"]])
     volume = frame.set_index(["origin", "element"])["volume"].reindex(index, fill_value=0.0)
     return pd.Series(volume.to_numpy(float), index=data.offers.index, name="volume")
-
-
-# --------------------------------------------------------------------------------------------
-# reading one file
-
-
-class _Reader:
-    """Reads files against their spec and collects problems, located by row position."""
-
-    def __init__(self, folder: Path, specs: dict[str, FileSpec] | None = None) -> None:
-        self.folder = folder
-        self.order = {spec.name: i for i, spec in enumerate((specs or SPECS).values())}
-        self.problems: list[tuple[str, int, int, str]] = []  # file, row (-1: header), col, msg
-        self._lines: dict[str, _LineMap] = {}
-        self._headers: dict[str, list[str]] = {}
-
-    def path(self, spec: FileSpec) -> Path:
-        return self.folder / spec.name
-
-    def add(self, spec: FileSpec, rows: Iterable[int], column: str | None, message: str) -> None:
-        header = self._headers.get(spec.name, [])
-        col = header.index(column) + 1 if column in header else 1
-        for row in rows:
-            self.problems.append((spec.name, int(row), col, message))
-
-    def finish(self) -> list[Problem]:
-        order = self.order
-        out = []
-        for name, row, col, msg in self.problems:
-            line = 1 if row == -1 else (-1 - row if row < -1 else self._lines[name].line(row))
-            out.append((order[name], line, col, Problem(str(self.folder / name), line, col, msg)))
-        out.sort(key=lambda t: t[:3])
-        seen: set[Problem] = set()
-        return [p for *_, p in out if not (p in seen or seen.add(p))]
-
-    def read(self, spec: FileSpec) -> pd.DataFrame | None:
-        path = self.path(spec)
-        if not path.is_file():
-            if spec.required:
-                self._headers[spec.name] = []
-                self.add(spec, [-1], None, f"required file {spec.name} not found in {self.folder}")
-            return None
-        try:
-            raw_bytes = path.read_bytes()
-            text = raw_bytes.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            self._headers[spec.name] = []
-            self.add(spec, [-1], None, f"not UTF-8 text ({exc.reason} at byte {exc.start}); save as UTF-8 CSV")
-            return None
-        header_row = next(csv.reader(io.StringIO(text)), [])
-        header = [h.strip() for h in header_row]
-        self._headers[spec.name] = header
-        if not any(header):
-            self.add(spec, [-1], None, "no header row; the first line must name the columns")
-            return None
-        ok = self._check_header(spec, header)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                raw = pd.read_csv(
-                    io.StringIO(text),
-                    dtype=str,
-                    keep_default_na=False,
-                    na_filter=False,
-                    skip_blank_lines=False,
-                    header=0,
-                    index_col=False,
-                )
-        except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-            self._lines[spec.name] = _LineMap(text, 0)
-            found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-            if found:
-                want, line, saw = map(int, found.groups())
-                message = f"{saw} fields where the header has {want}; quote values that contain commas"
-                self.problems.append((spec.name, -1 - line, want + 1, message))
-            else:
-                self.add(spec, [-1], None, f"a row has more fields than the header ({len(header)}); "
-                         "quote values that contain commas")
-            return None
-        self._lines[spec.name] = _LineMap(text, len(raw))
-        if not ok:
-            return None
-        raw.columns = header
-        if _may_be_padded(text):
-            raw = raw.apply(lambda s: s.str.strip())
-        raw = raw[(raw != "").any(axis=1)]
-        return self._typed(spec, raw)
-
-    def _check_header(self, spec: FileSpec, header: list[str]) -> bool:
-        known = [c.name for c in spec.columns] + list(FREE_COLUMNS)
-        ok = True
-        for i, name in enumerate(header):
-            if name in header[:i]:
-                self.problems.append((spec.name, -1, i + 1, f"column {name!r} appears twice"))
-                ok = False
-            elif name not in known:
-                hint = _suggest(name, known) or f"; expected one of {', '.join(known)}"
-                self.problems.append((spec.name, -1, i + 1, f"unknown column {name!r}{hint}"))
-                ok = False
-        for col in spec.columns:
-            if col.required and col.name not in header:
-                self.add(spec, [-1], None, f"missing required column {col.name!r}")
-                ok = False
-        if spec.one_of and not any(name in header for name in spec.one_of):
-            self.add(spec, [-1], None, f"missing column: give at least one of {', '.join(spec.one_of)}")
-            ok = False
-        return ok
-
-    def _typed(self, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFrame:
-        out = pd.DataFrame(index=raw.index)
-        for col in spec.columns:
-            if col.name not in raw.columns:
-                out[col.name] = col.default
-                continue
-            values = raw[col.name]
-            empty = values == ""
-            if col.kind in ("number", "share"):
-                parsed = pd.to_numeric(values.where(~empty, None), errors="coerce")
-                parsed = parsed.astype(float)
-                if col.required:
-                    self.add(spec, raw.index[empty], col.name, f"missing value; expected {_expect(col)}")
-                else:
-                    parsed = parsed.where(~empty, float(col.default))
-                bad = ~empty & ~np.isfinite(parsed)
-                for row in raw.index[bad]:
-                    self.add(spec, [row], col.name, f"expected {_expect(col)}, got {values[row]!r}")
-                ok = np.isfinite(parsed)
-                neg = ok & (parsed < 0)
-                self.add(spec, raw.index[neg], col.name, f"must not be negative; expected {_expect(col)}")
-                if col.kind == "share":
-                    big = ok & (parsed > 1)
-                    self.add(spec, raw.index[big], col.name, f"must lie in [0, 1]; expected {_expect(col)}")
-                else:
-                    big = ok & (parsed >= MAX_MAGNITUDE)
-                    self.add(spec, raw.index[big], col.name, f"must be below {MAX_MAGNITUDE:g}")
-                out[col.name] = parsed
-            elif col.kind == "name":
-                if col.required:
-                    self.add(spec, raw.index[empty], col.name, "missing value; expected a name")
-                if not col.star:
-                    star = values == ALL
-                    msg = f"{ALL!r} is not a name here (it means 'every element' in element columns)"
-                    self.add(spec, raw.index[star], col.name, msg)
-                if col.choices:
-                    bad = ~empty & ~values.isin(col.choices)
-                    for row in raw.index[bad]:
-                        expected = ", ".join(col.choices)
-                        self.add(spec, [row], col.name, f"got {values[row]!r}; expected one of {expected}")
-                out[col.name] = values.where(~empty, col.default) if not col.required else values
-            else:
-                out[col.name] = values
-        dup = out.duplicated(subset=list(spec.key), keep=False)
-        if dup.any():
-            first: dict[tuple, int] = {}
-            for row, key in zip(out.index[dup], out.loc[dup, list(spec.key)].itertuples(index=False)):
-                if key in first:
-                    where = self._lines[spec.name].line(first[key])
-                    text = ", ".join(f"{k}={v!r}" for k, v in zip(spec.key, key))
-                    self.add(spec, [row], spec.key[-1], f"duplicate row for {text}; first given on line {where}")
-                else:
-                    first[key] = row
-        return out
-
-
-_PADDED = re.compile(r'(?:^|[,\n\r])[^\S\n\r]|[^\S\n\r](?:[,\n\r]|$)')
-"""White space next to a delimiter or a line break: where an unquoted value might need stripping."""
-
-
-def _may_be_padded(text: str) -> bool:
-    """Whether some value in ``text`` may start or end with white space (False: stripping changes
-    nothing). Quoted values (which may hold line breaks) and non-ASCII text are always stripped;
-    large files of names and numbers hold no white space at all, which is checked first."""
-    if '"' in text or not text.isascii():
-        return True
-    return any(c in text for c in " \t\x0b\x0c\x1c\x1d\x1e\x1f") and _PADDED.search(text) is not None
-
-
-class _LineMap:
-    """Maps a data row's position (0-based, as pandas reads it) to its 1-based line in the file."""
-
-    def __init__(self, text: str, nrows: int) -> None:
-        newlines = text.count("\n")
-        self.simple = newlines in (nrows + 1, nrows) and "\r" not in text.replace("\r\n", "")
-        self._starts: list[int] = []
-        if not self.simple:
-            reader = csv.reader(io.StringIO(text))
-            prev = 0
-            for _ in reader:
-                self._starts.append(prev + 1)
-                prev = reader.line_num
-            self._starts = self._starts[1:]  # drop the header record
-
-    def line(self, row: int) -> int:
-        if self.simple or row >= len(self._starts):
-            return row + 2
-        return self._starts[row]
-
-
-def _expect(col: Column) -> str:
-    if col.kind == "share":
-        return "a number in [0, 1]"
-    return f"a finite number >= 0 and below {MAX_MAGNITUDE:g}"
-
-
-def _suggest(name: str, known: Iterable[str]) -> str:
-    match = difflib.get_close_matches(name, list(known), n=1)
-    return f"; did you mean {match[0]!r}?" if match else ""
-
-
-# --------------------------------------------------------------------------------------------
-# checks across files
-
-
-def _check_references(reader: _Reader, frames: dict[str, pd.DataFrame | None]) -> None:
-    supply, demand = frames["supply"], frames["demand"]
-    elements = set(demand["element"])
-    origins = set(supply["origin"])
-    scen, groups, content, caps = frames["scenarios"], frames["groups"], frames["content"], frames["caps"]
-    scenarios = set(scen["scenario"]) if scen is not None else set()
-    group_names = set(groups["group"]) if groups is not None else set()
-    upstreams = set(content["upstream"]) if content is not None else set()
-
-    def must_exist(key: str, column: str, known: set[str], where: str, star: bool = False,
-                   rows: pd.Series | None = None) -> None:
-        frame = frames[key]
-        if frame is None:
-            return
-        values = frame[column]
-        bad = ~values.isin(known) & ~((values == ALL) & star)
-        if rows is not None:
-            bad &= rows
-        for row in frame.index[bad]:
-            name = values[row]
-            reader.add(SPECS[key], [row], column, f"{column} {name!r} is not defined in {where}{_suggest(name, known)}")
-
-    must_exist("supply", "element", elements, "demand.csv")
-    if caps is not None:
-        by_origin = caps["scope"] == ORIGIN
-        must_exist("caps", "origin", origins | group_names, "supply.csv (origins) or groups.csv", rows=by_origin)
-        must_exist("caps", "origin", origins | group_names | upstreams,
-                   "supply.csv, groups.csv or content.csv (upstream)", rows=~by_origin)
-    must_exist("caps", "element", elements, "demand.csv", star=True)
-    must_exist("disruptions", "origin", origins, "supply.csv")
-    must_exist("disruptions", "element", elements, "demand.csv", star=True)
-    must_exist("disruptions", "scenario", scenarios, "scenarios.csv")
-    must_exist("stockpile", "element", elements, "demand.csv")
-    must_exist("groups", "origin", origins, "supply.csv")
-    must_exist("content", "origin", origins, "supply.csv")
-    must_exist("content", "element", elements, "demand.csv", star=True)
-
-    if groups is not None:
-        clash = groups["group"].isin(origins)
-        for row in groups.index[clash]:
-            reader.add(SPECS["groups"], [row], "group",
-                       f"group {groups.at[row, 'group']!r} has the name of an origin in supply.csv; rename the group")
-    if caps is not None:
-        neither = caps["max_share"].isna() & (caps["min_share"] <= 0)
-        reader.add(SPECS["caps"], caps.index[neither], "max_share",
-                   "missing value: give max_share (a cap) or min_share (a floor), or both")
-        above = caps["min_share"] > caps["max_share"].fillna(1.0)
-        for row in caps.index[above]:
-            reader.add(SPECS["caps"], [row], "min_share",
-                       f"floor min_share {caps.at[row, 'min_share']:g} is above the cap max_share "
-                       f"{caps.at[row, 'max_share']:g}; no plan can meet both")
-    if content is not None:
-        offers = supply[["origin", "element"]]
-        star = content[content["element"] == ALL].drop(columns="element").reset_index(names="row").merge(
-            offers, on="origin")
-        exact = content[content["element"] != ALL].reset_index(names="row").merge(offers, on=["origin", "element"])
-        listed = pd.concat([exact, star], ignore_index=True).drop_duplicates(
-            subset=["origin", "element", "upstream"], keep="first")
-        total = listed.groupby(["origin", "element"])["fraction"].sum()
-        for (origin, element), value in total[total > 1.0 + FRACTION_TOLERANCE].items():
-            rows = listed[(listed["origin"] == origin) & (listed["element"] == element)]["row"]
-            reader.add(SPECS["content"], [int(rows.max())], "fraction",
-                       f"content fractions of {origin} {element} sum to {value:.6g} (> 1); "
-                       "they are parts of one offer's material")
-
-    stockpile = frames["stockpile"]
-    if stockpile is not None:
-        low = stockpile["max_stock"] < stockpile["stock"]
-        for row in stockpile.index[low]:
-            held, most = stockpile.at[row, "stock"], stockpile.at[row, "max_stock"]
-            reader.add(SPECS["stockpile"], [row], "max_stock",
-                       f"max_stock {most:g} t is below stock {held:g} t; the stock level can only be raised")
-
-    over = supply["min_volume"] > supply["capacity"]
-    for row in supply.index[over]:
-        reader.add(
-            SPECS["supply"], [row], "min_volume",
-            f"min_volume {supply.at[row, 'min_volume']:g} t exceeds capacity {supply.at[row, 'capacity']:g} t; "
-            "lower the commitment or raise the capacity",
-        )
-    if scen is not None and len(scen):
-        total = scen["probability"].cumsum()
-        over_one = total > 1.0 + PROBABILITY_TOLERANCE
-        if over_one.any():
-            row = scen.index[over_one.to_numpy().argmax()]
-            reader.add(
-                SPECS["scenarios"], [row], "probability",
-                f"probabilities sum to {scen['probability'].sum():.6g} (> 1) by this row; they are per-year "
-                "probabilities of disjoint scenarios and must sum to at most 1",
-            )
-        elif scen["probability"].sum() < 1.0 - PROBABILITY_TOLERANCE:
-            named = scen["scenario"] == BASELINE
-            reader.add(
-                SPECS["scenarios"], scen.index[named], "scenario",
-                f"{BASELINE!r} is the implicit scenario holding the remaining probability; rename this "
-                "scenario or make the probabilities sum to 1",
-            )
 
 
 def _assemble(frames: dict[str, pd.DataFrame | None], folder: Path | None) -> InputData:

@@ -6,6 +6,8 @@ with ``exit_code``; the Python API raises the exception itself.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -62,3 +64,9 @@ class SolverError(SourcingError):
     """HiGHS failed, hit a limit or returned something unusable (exit 5)."""
 
     exit_code = 5
+
+
+def suggest(name: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'X'?"`` for the known name closest to ``name``, or "" if none is close."""
+    match = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean {match[0]!r}?" if match else ""

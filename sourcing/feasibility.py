@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from sourcing.data import IMPORTS, ORIGIN, InputData
+from sourcing.data import InputData
+from sourcing.schema import IMPORTS, ORIGIN
 
 TOLERANCE = 1e-7
 """Relative slack allowed before a shortfall is called a conflict."""

@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from sourcing.data import IMPORTS, InputData
+from sourcing.data import InputData
 from sourcing.model import USD_PER_KG_TO_USD_PER_T, RiskOptions
+from sourcing.schema import IMPORTS
 
 
 @dataclass

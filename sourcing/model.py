@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sourcing.data import IMPORTS, InputData
+from sourcing.data import InputData
 from sourcing.errors import OptionError
+from sourcing.schema import IMPORTS
 from sourcing.speed import paused_gc
 
 if TYPE_CHECKING:

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from benchmarks.generate import Size, generate
 from sourcing import bundled_inputs, load_inputs
-from sourcing.data import ALL, _may_be_padded
+from sourcing.readers.csv import _may_be_padded
+from sourcing.schema import ALL
 from tests.test_lp import shares_folder
 
 CELLS = st.text(alphabet=st.sampled_from(list("ab1. \t\u3000\x0b\x1c")), max_size=4)
@@ -46,7 +47,7 @@ def test_offer_availability_matches_merges(tmp_path):
 
 def plain_limits(self):
     """InputData.limits as first written, one pandas frame per limit."""
-    from sourcing.data import CONTENT, DEMAND, ORIGIN
+    from sourcing.schema import CONTENT, DEMAND, ORIGIN
 
     offers = self.offers
     caps = self.caps

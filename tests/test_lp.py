@@ -5,8 +5,8 @@ import pytest
 
 from benchmarks.generate import SIZES, Size, generate
 from sourcing import RiskOptions, build_model, bundled_inputs, load_inputs, solve
+from sourcing.highs import compile_model
 from sourcing.lp import TriviallyInfeasibleError, build_lp
-from sourcing.solver import compile_model
 from tests.helpers import temp_folder
 
 OPTIONS = [

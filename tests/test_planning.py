@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sourcing import InputError, RiskOptions, bundled_inputs, load_inputs, solve
 from sourcing.cli import main
 from sourcing.data import load_plan
-from sourcing.report import to_json
+from sourcing.output.json import result_json as to_json
 from sourcing.solver import evaluate, value_of_information
 from tests import strategies as strat
 from tests.helpers import check_invariants, close, reference_solve, temp_folder

@@ -10,7 +10,7 @@ from hypothesis import event, given, note
 from hypothesis import strategies as st
 
 from sourcing import InfeasibleError, RiskOptions, load_inputs, solve
-from sourcing.report import to_json
+from sourcing.output.json import result_json as to_json
 from tests import strategies as strat
 from tests.helpers import check_invariants, close, reference_solve, temp_folder
 

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from sourcing import InfeasibleError, RiskOptions, bundled_inputs, load_inputs, solve
 from sourcing.cli import main
 from sourcing.errors import OptionError
-from sourcing.sweep import Progress, parse_values, run_sweep
+from sourcing.sweep import parse_values, run_sweep
+from sourcing.sweep.run import progress_bar
 from tests.helpers import REL, close, temp_folder
 
 FIGURES = ["objective", "procurement_cost", "stockpile_cost", "expected_shortage_cost", "cvar"]
@@ -546,7 +547,7 @@ def test_plot_draws_every_series_and_element(bundled_cli_sweep):
     import matplotlib
 
     matplotlib.use("Agg")
-    from sourcing.plot import plot_frontier
+    from sourcing.output.plot import plot_frontier
 
     frame = bundled_cli_sweep[0]
     fig = plot_frontier(frame)
@@ -571,25 +572,25 @@ def test_plot_draws_every_series_and_element(bundled_cli_sweep):
     plt.close(fig)
 
 
-def test_progress_bar_only_after_a_second():
-    clock = iter(np.arange(0.0, 100.0, 0.3))
+def test_progress_bar_shows_points_rate_and_time_left_only_when_enabled():
     stream = io.StringIO()
-    bar = Progress(10, stream=stream, clock=lambda: float(next(clock)), delay=1.0, interval=0.0)
+    bar = progress_bar(10, 2, enabled=True, file=stream, delay=0.0)
     for _ in range(3):
-        bar.update()  # 0.3, 0.6, 0.9 s
-    assert stream.getvalue() == ""
-    for _ in range(7):
+        time.sleep(0.01)
         bar.update()
     bar.close()
     text = stream.getvalue()
-    assert "10/10 points" in text and text.endswith("\n") and "\r" in text
-
-    quick = io.StringIO()
-    fast = Progress(5, stream=quick, clock=lambda: 0.0)
-    for _ in range(5):
-        fast.update()
-    fast.close()
-    assert quick.getvalue() == ""
+    assert "5/10" in text and "points/s" in text and "<" in text  # done, rate, time left
+    quiet = io.StringIO()
+    off = progress_bar(10, enabled=False, file=quiet, delay=0.0)
+    off.update(10)
+    off.close()
+    assert quiet.getvalue() == ""
+    late = io.StringIO()
+    slow = progress_bar(10, enabled=True, file=late, delay=60.0)  # drawn only after a minute
+    slow.update(10)
+    slow.close()
+    assert late.getvalue() == ""
 
 
 def test_data_on_stdout_only():

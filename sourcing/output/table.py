@@ -1,46 +1,23 @@
-"""Format results for people (table) and scripts (JSON, CSV); write files atomically."""
+"""Results as text tables for people: what ``--format table`` prints.
+
+Figures are formatted here and nowhere else: volumes in t with one decimal, shares in %, money in
+USD M with three decimals (marginal costs per point with four).
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from pathlib import Path
+from collections.abc import Sequence
 
 import pandas as pd
 
+from sourcing.data import InputData
+from sourcing.frontier import FIGURES, Grid, Row
 from sourcing.result import Evaluation, Result
 
 MUSD = 1e6
 
 
-def to_json(result: Result | Evaluation) -> str:
-    return json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
-
-
-def to_csv(result: Result | Evaluation) -> str:
-    """One row per offer: the plan, with its cap's share, binding flag and marginal cost (for an
-    evaluation, also the optimum's volume and share)."""
-    if isinstance(result, Evaluation):
-        plan = _plan_with_caps(result.result)
-        if result.optimum is not None:
-            plan["optimum_volume"] = result.optimum.plan["volume"].to_numpy()
-            plan["optimum_share"] = result.optimum.plan["share"].to_numpy()
-        return plan.to_csv(index=False, lineterminator="\n", float_format="%.10g")
-    return _plan_with_caps(result).to_csv(index=False, lineterminator="\n", float_format="%.10g")
-
-
-def _plan_with_caps(result: Result) -> pd.DataFrame:
-    caps = result.caps
-    plain = caps[(caps["kind"] == "max") & (caps["basis"] == "imports") & (caps["scope"] == "origin")]
-    plain = plain[["origin", "element", "binding", "marginal_cost_per_pp"]].drop_duplicates(["origin", "element"])
-    plan = result.plan.merge(plain, on=["origin", "element"], how="left")
-    plan["binding"] = plan["binding"].astype("boolean").fillna(False).astype(bool)
-    plan["marginal_cost_per_pp"] = plan["marginal_cost_per_pp"].fillna(0.0)
-    return plan
-
-
-def to_table(result: Result | Evaluation) -> str:
+def result_table(result: Result | Evaluation) -> str:
     """What a planner reads first: the plan, the totals, the binding caps, the scenarios."""
     if isinstance(result, Evaluation):
         return evaluation_table(result)
@@ -200,26 +177,72 @@ def _looks_numeric(text: str) -> bool:
     return text == "-" or text.replace(",", "").replace("%", "").replace(".", "", 1).lstrip("-").isdigit()
 
 
-def write_atomic(path: str | Path, content: str | bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file renamed into place: never half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        if isinstance(content, bytes):
-            handle = os.fdopen(fd, "wb")
-        else:
-            handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        with handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def check_summary(data: InputData) -> str:
+    """What ``sourcing check`` prints for a folder that passes."""
+    n_dis = len(data.offer_availability())
+    return (
+        f"ok: {len(data.offers)} offers from {len(data.origins)} origins for "
+        f"{len(data.elements)} elements; {len(data.caps)} cap rows; {len(data.scenarios)} scenarios "
+        f"with {n_dis} disrupted offer-scenarios; folder {data.folder}\n"
+    )
 
 
-FORMATS = {"table": to_table, "json": to_json, "csv": to_csv}
+def sweep_summary(rows: dict[int, Row]) -> str:
+    """One line for stderr: how many points were solved and how many have no plan."""
+    status = [row.status for row in rows.values()]
+    failed = len(status) - status.count("optimal")
+    return (f"{len(status)} points: {status.count('optimal')} optimal"
+            + (f", {failed} without a plan (status {', '.join(sorted(set(status) - {'optimal'}))})"
+               if failed else ""))
+
+
+class SweepTable:
+    """Fixed-width columns (so that rows can be appended): money in USD M, shares of the target in %."""
+
+    sep, suffix = "", ""
+
+    @staticmethod
+    def _shown(grid: Grid) -> list[tuple[int, str]]:
+        """Share columns shown: the target origin's share of each element it offers, or, for an
+        ORIGIN:ELEMENT target, every origin's share of that element."""
+        cols = []
+        for i, (element, origin) in enumerate(grid.offers):
+            if isinstance(grid.target, tuple):
+                if element == grid.target[1]:
+                    cols.append((i, f"{origin}:{element}"))
+            elif origin in grid.members:
+                cols.append((i, f"{origin}:{element}"))
+        return cols
+
+    @staticmethod
+    def _widths(grid: Grid) -> list[int]:
+        return [9, 11, 11, 11] + [13] * len(FIGURES) + [max(8, len(n)) for _, n in SweepTable._shown(grid)]
+
+    @staticmethod
+    def prefix(grid: Grid) -> str:
+        names = ["max_share", "risk_weight", "cvar_weight", "status", "objective", "procurement", "stockpile",
+                 "exp_shortage", "cvar", "marginal_pp"] + [n for _, n in SweepTable._shown(grid)]
+        what = (f"the cap on {grid.target[0]}'s share of {grid.target[1]}" if isinstance(grid.target, tuple)
+                else f"the cap on {grid.label} (every element it offers)")
+        lines = [
+            f"Sweep of {what}: {grid.size} points; CVaR level {grid.cvar_level:g}",
+            "Money in USD M/yr; marginal_pp: rise of the objective (USD M) if the cap tightens by 1 percentage "
+            "point; shares in % of the element's imports",
+            SweepTable._line(names, SweepTable._widths(grid)),
+        ]
+        return "\n".join(lines) + "\n"
+
+    @staticmethod
+    def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
+        out = [c.rjust(w) if i != 3 else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))]
+        return "  ".join(out).rstrip()
+
+    @staticmethod
+    def item(grid: Grid, index: int, row: Row) -> str:
+        share, rw, cw = grid.point(index)
+        ok = row.status == "optimal"
+        cells = [f"{share:.1%}", f"{rw:g}", f"{cw:g}", row.status]
+        cells += [f"{v / MUSD:,.3f}" if ok else "-" for v in row.figures[:-1]]
+        cells += [f"{row.figures[-1] / MUSD:,.4f}" if ok else "-"]
+        cells += [f"{row.shares[i]:.1%}" if ok else "-" for i, _ in SweepTable._shown(grid)]
+        return SweepTable._line(cells, SweepTable._widths(grid)) + "\n"

@@ -112,7 +112,7 @@ def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title
     if path is not None:
         import io
 
-        from sourcing.report import write_atomic
+        from sourcing.output.files import write_atomic
 
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=dpi)

@@ -1,0 +1,113 @@
+"""Checks across input files: every name refers to something defined, and the files agree.
+
+Run once every file has been typed (:mod:`sourcing.readers`); each problem is located in the file
+and row that must change.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sourcing.errors import suggest
+from sourcing.readers.problems import Collector
+from sourcing.schema import ALL, BASELINE, FRACTION_TOLERANCE, ORIGIN, PROBABILITY_TOLERANCE, SPECS
+
+
+def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> None:
+    supply, demand = frames["supply"], frames["demand"]
+    elements = set(demand["element"])
+    origins = set(supply["origin"])
+    scen, groups, content, caps = frames["scenarios"], frames["groups"], frames["content"], frames["caps"]
+    scenarios = set(scen["scenario"]) if scen is not None else set()
+    group_names = set(groups["group"]) if groups is not None else set()
+    upstreams = set(content["upstream"]) if content is not None else set()
+
+    def must_exist(key: str, column: str, known: set[str], where: str, star: bool = False,
+                   rows: pd.Series | None = None) -> None:
+        frame = frames[key]
+        if frame is None:
+            return
+        values = frame[column]
+        bad = ~values.isin(known) & ~((values == ALL) & star)
+        if rows is not None:
+            bad &= rows
+        for row in frame.index[bad]:
+            name = values[row]
+            message = f"{column} {name!r} is not defined in {where}{suggest(name, known)}"
+            problems.add(SPECS[key], [row], column, message)
+
+    must_exist("supply", "element", elements, "demand.csv")
+    if caps is not None:
+        by_origin = caps["scope"] == ORIGIN
+        must_exist("caps", "origin", origins | group_names, "supply.csv (origins) or groups.csv", rows=by_origin)
+        must_exist("caps", "origin", origins | group_names | upstreams,
+                   "supply.csv, groups.csv or content.csv (upstream)", rows=~by_origin)
+    must_exist("caps", "element", elements, "demand.csv", star=True)
+    must_exist("disruptions", "origin", origins, "supply.csv")
+    must_exist("disruptions", "element", elements, "demand.csv", star=True)
+    must_exist("disruptions", "scenario", scenarios, "scenarios.csv")
+    must_exist("stockpile", "element", elements, "demand.csv")
+    must_exist("groups", "origin", origins, "supply.csv")
+    must_exist("content", "origin", origins, "supply.csv")
+    must_exist("content", "element", elements, "demand.csv", star=True)
+
+    if groups is not None:
+        clash = groups["group"].isin(origins)
+        for row in groups.index[clash]:
+            problems.add(SPECS["groups"], [row], "group",
+                       f"group {groups.at[row, 'group']!r} has the name of an origin in supply.csv; rename the group")
+    if caps is not None:
+        neither = caps["max_share"].isna() & (caps["min_share"] <= 0)
+        problems.add(SPECS["caps"], caps.index[neither], "max_share",
+                   "missing value: give max_share (a cap) or min_share (a floor), or both")
+        above = caps["min_share"] > caps["max_share"].fillna(1.0)
+        for row in caps.index[above]:
+            problems.add(SPECS["caps"], [row], "min_share",
+                       f"floor min_share {caps.at[row, 'min_share']:g} is above the cap max_share "
+                       f"{caps.at[row, 'max_share']:g}; no plan can meet both")
+    if content is not None:
+        offers = supply[["origin", "element"]]
+        star = content[content["element"] == ALL].drop(columns="element").reset_index(names="row").merge(
+            offers, on="origin")
+        exact = content[content["element"] != ALL].reset_index(names="row").merge(offers, on=["origin", "element"])
+        listed = pd.concat([exact, star], ignore_index=True).drop_duplicates(
+            subset=["origin", "element", "upstream"], keep="first")
+        total = listed.groupby(["origin", "element"])["fraction"].sum()
+        for (origin, element), value in total[total > 1.0 + FRACTION_TOLERANCE].items():
+            rows = listed[(listed["origin"] == origin) & (listed["element"] == element)]["row"]
+            problems.add(SPECS["content"], [int(rows.max())], "fraction",
+                       f"content fractions of {origin} {element} sum to {value:.6g} (> 1); "
+                       "they are parts of one offer's material")
+
+    stockpile = frames["stockpile"]
+    if stockpile is not None:
+        low = stockpile["max_stock"] < stockpile["stock"]
+        for row in stockpile.index[low]:
+            held, most = stockpile.at[row, "stock"], stockpile.at[row, "max_stock"]
+            problems.add(SPECS["stockpile"], [row], "max_stock",
+                       f"max_stock {most:g} t is below stock {held:g} t; the stock level can only be raised")
+
+    over = supply["min_volume"] > supply["capacity"]
+    for row in supply.index[over]:
+        problems.add(
+            SPECS["supply"], [row], "min_volume",
+            f"min_volume {supply.at[row, 'min_volume']:g} t exceeds capacity {supply.at[row, 'capacity']:g} t; "
+            "lower the commitment or raise the capacity",
+        )
+    if scen is not None and len(scen):
+        total = scen["probability"].cumsum()
+        over_one = total > 1.0 + PROBABILITY_TOLERANCE
+        if over_one.any():
+            row = scen.index[over_one.to_numpy().argmax()]
+            problems.add(
+                SPECS["scenarios"], [row], "probability",
+                f"probabilities sum to {scen['probability'].sum():.6g} (> 1) by this row; they are per-year "
+                "probabilities of disjoint scenarios and must sum to at most 1",
+            )
+        elif scen["probability"].sum() < 1.0 - PROBABILITY_TOLERANCE:
+            named = scen["scenario"] == BASELINE
+            problems.add(
+                SPECS["scenarios"], scen.index[named], "scenario",
+                f"{BASELINE!r} is the implicit scenario holding the remaining probability; rename this "
+                "scenario or make the probabilities sum to 1",
+            )

@@ -1,0 +1,190 @@
+"""Hand a compiled LP to HiGHS, run it with every option set, and read back what it found.
+
+The matrices come from :func:`sourcing.lp.build_lp` (the model's standard form, built with numpy)
+or, for a Pyomo model a caller built or extended, from Pyomo's ``LinearStandardFormCompiler``
+(:func:`compile_model`); either is passed to ``highspy`` directly, because Pyomo's solver
+interfaces walk the model again at several times the cost (see ``benchmarks/README.md``).
+:func:`check_status` is the one gate between a solve and its values: nothing is read from a solve
+that did not end optimal.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sourcing.data import InputData
+from sourcing.errors import InfeasibleError, SolverError
+from sourcing.lp import Compiled
+from sourcing.speed import paused_gc
+
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
+
+ZERO = 1e-9
+"""Solver values smaller than this in magnitude are reported as 0."""
+
+
+@dataclass
+class RawSolution:
+    status: str
+    objective: float
+    col_value: np.ndarray
+    row_dual: np.ndarray
+    iterations: int
+
+
+def compile_model(model: pyo.ConcreteModel) -> Compiled:
+    """Compile ``model`` to the matrices HiGHS takes (rows in mixed form: <=, >= or ==)."""
+    import pyomo.environ as pyo
+    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+    with paused_gc():
+        info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=pyo.minimize)
+    # (a row that holds no variable and can never hold raises InfeasibleConstraintException)
+    cols = info.columns
+    n = len(cols)
+    col_pos = {id(v): i for i, v in enumerate(cols)}
+    inf = np.inf
+    lower = np.fromiter((-inf if v.lb is None else v.lb for v in cols), float, n)
+    upper = np.fromiter((inf if v.ub is None else v.ub for v in cols), float, n)
+    rhs = np.asarray(info.rhs, dtype=float)
+    mult = np.fromiter((r[1] for r in info.rows), int, len(info.rows))
+    row_lower = np.where(mult <= 0, rhs, -inf)
+    row_upper = np.where(mult >= 0, rhs, inf)
+    row_pos = {id(r[0]): i for i, r in enumerate(info.rows)}
+    columns, fallback = {}, {}
+    for var in model.component_objects(pyo.Var, active=True):
+        datas = list(var.values())
+        columns[var.name] = np.fromiter((col_pos.get(id(v), -1) for v in datas), int, len(datas))
+        fallback[var.name] = np.array([_resting_value(v) for v in datas], dtype=float)
+    rows = {}
+    for con in model.component_objects(pyo.Constraint, active=True):
+        datas = list(con.values())
+        rows[con.name] = np.fromiter((row_pos.get(id(c), -1) for c in datas), int, len(datas))
+    cost = np.asarray(info.c.toarray()[0] if info.c.shape[0] else np.zeros(n), dtype=float)
+    offset = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+    return Compiled(cost, offset, info.A.tocsc(), lower, upper, row_lower, row_upper, columns, rows, fallback)
+
+
+def _resting_value(v) -> float:
+    """The value of a variable the compiler left out: its fixed value, else the bound nearest 0."""
+    if v.fixed:
+        return float(v.value)
+    lb = -np.inf if v.lb is None else v.lb
+    ub = np.inf if v.ub is None else v.ub
+    return float(min(max(0.0, lb), ub))
+
+
+def new_highs():
+    """A ``highspy.Highs`` without its start-up banner, which HiGHS prints to stdout (ours is for data)."""
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(quiet, 1)
+        return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(quiet)
+        os.close(saved)
+
+
+def pass_model(highs, compiled: Compiled) -> None:
+    """Load ``compiled`` into ``highs`` (replacing whatever model it held)."""
+    import highspy
+
+    A = compiled.matrix
+    lp = highspy.HighsLp()
+    lp.num_col_ = A.shape[1]
+    lp.num_row_ = A.shape[0]
+    lp.col_cost_ = compiled.cost
+    lp.col_lower_ = compiled.col_lower
+    lp.col_upper_ = compiled.col_upper
+    lp.row_lower_ = compiled.row_lower
+    lp.row_upper_ = compiled.row_upper
+    lp.offset_ = compiled.offset
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = A.shape[1]
+    lp.a_matrix_.num_row_ = A.shape[0]
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(float)
+    status = highs.passModel(lp)
+    if status == highspy.HighsStatus.kError:
+        raise SolverError("HiGHS rejected the model (passModel returned an error)")
+
+
+def run_highs(highs, time_limit: float | None = None) -> RawSolution:
+    """Solve the model loaded in ``highs``; every option is set on every call."""
+    import highspy
+
+    options = {
+        "output_flag": False,
+        "log_to_console": False,
+        "presolve": "on",
+        "solver": "choose",
+        "time_limit": float(time_limit) if time_limit else np.inf,
+        "random_seed": 0,
+    }
+    for name, value in options.items():
+        highs.setOptionValue(name, value)
+    highs.run()
+    status = highs.getModelStatus()
+    names = {
+        highspy.HighsModelStatus.kOptimal: "optimal",
+        highspy.HighsModelStatus.kInfeasible: "infeasible",
+        highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible",
+        highspy.HighsModelStatus.kUnbounded: "unbounded",
+        highspy.HighsModelStatus.kTimeLimit: "time_limit",
+        highspy.HighsModelStatus.kIterationLimit: "iteration_limit",
+    }
+    name = names.get(status, highs.modelStatusToString(status))
+    info = highs.getInfo()
+    if name != "optimal":
+        return RawSolution(name, np.nan, np.empty(0), np.empty(0), int(info.simplex_iteration_count))
+    sol = highs.getSolution()
+    return RawSolution(
+        "optimal",
+        float(info.objective_function_value),
+        np.asarray(sol.col_value, dtype=float),
+        np.asarray(sol.row_dual, dtype=float),
+        int(info.simplex_iteration_count),
+    )
+
+
+def check_status(data: InputData, raw: RawSolution) -> None:
+    """Raise the right error unless ``raw`` is optimal; never read values from a failed solve."""
+    if raw.status == "optimal":
+        return
+    if raw.status == "infeasible":
+        from sourcing.feasibility import explain_infeasibility  # scipy.optimize: only on this path
+
+        causes = explain_infeasibility(data) or [
+            "HiGHS found the model infeasible but no single cap, capacity or commitment explains it; "
+            "run `sourcing check` and review caps.csv and supply.csv"
+        ]
+        raise InfeasibleError(causes)
+    raise SolverError(f"HiGHS stopped without an optimal plan (model status: {raw.status})")
+
+
+def values(compiled: Compiled, raw: RawSolution, name: str) -> np.ndarray:
+    pos = compiled.columns[name]
+    vals = np.where(pos >= 0, raw.col_value[np.maximum(pos, 0)] if len(raw.col_value) else 0.0,
+                    compiled.fallback[name])
+    return np.where(np.abs(vals) < ZERO, 0.0, vals)
+
+
+def duals(compiled: Compiled, raw: RawSolution, name: str, n: int) -> np.ndarray:
+    """Row duals of constraint ``name`` in index order (0 for rows not in the model, or inactive)."""
+    pos = compiled.rows.get(name)
+    if pos is None or not len(raw.row_dual):
+        return np.zeros(n)
+    duals = np.where(pos >= 0, raw.row_dual[np.maximum(pos, 0)], 0.0)
+    return np.where(np.abs(duals) < ZERO, 0.0, duals)

@@ -1,0 +1,111 @@
+"""One CSV file as text cells: its header, its rows as strings, and where each row starts.
+
+The file is decoded (UTF-8, with or without Excel's byte-order mark), its header read with the
+``csv`` module and its rows with pandas (as strings: nothing is converted here, so that every value
+can be checked and reported as written). Rows are mapped back to lines counting blank lines and
+quoted values that span lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+
+class UnreadableError(Exception):
+    """The file cannot be read as CSV; ``line`` and ``column`` are 1-based, None where unknown."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+class CsvFile:
+    """The text of one CSV file: ``header`` (names stripped), then :meth:`rows` and :meth:`line`."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UnreadableError(f"not UTF-8 text ({exc.reason} at byte {exc.start}); save as UTF-8 CSV") from None
+        self.text = text
+        self.header = [h.strip() for h in next(csv.reader(io.StringIO(text)), [])]
+        self._lines: _LineMap | None = None  # known once the rows are read
+
+    def rows(self) -> pd.DataFrame:
+        """Every row below the header as strings (empty cells are ""), columns by position.
+
+        Raises:
+            UnreadableError: a row has more fields than the header.
+        """
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                raw = pd.read_csv(
+                    io.StringIO(self.text),
+                    dtype=str,
+                    keep_default_na=False,
+                    na_filter=False,
+                    skip_blank_lines=False,
+                    header=0,
+                    index_col=False,
+                )
+        except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+            found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+            if found:
+                want, line, saw = map(int, found.groups())
+                raise UnreadableError(f"{saw} fields where the header has {want}; quote values that contain commas",
+                                 line, want + 1) from None
+            raise UnreadableError(f"a row has more fields than the header ({len(self.header)}); "
+                             "quote values that contain commas") from None
+        self._lines = _LineMap(self.text, len(raw))
+        if len(raw.columns) == len(self.header):
+            raw.columns = self.header
+        if _may_be_padded(self.text):
+            raw = raw.apply(lambda s: s.str.strip())
+        return raw
+
+    def line(self, row: int) -> int:
+        """The 1-based line on which row position ``row`` (0-based, below the header) starts."""
+        if self._lines is None:  # the rows could not be read: count records as the csv module does
+            self._lines = _LineMap(self.text, 0)
+        return self._lines.line(row)
+
+
+_PADDED = re.compile(r'(?:^|[,\n\r])[^\S\n\r]|[^\S\n\r](?:[,\n\r]|$)')
+"""White space next to a delimiter or a line break: where an unquoted value might need stripping."""
+
+
+def _may_be_padded(text: str) -> bool:
+    """Whether some value in ``text`` may start or end with white space (False: stripping changes
+    nothing). Quoted values (which may hold line breaks) and non-ASCII text are always stripped;
+    large files of names and numbers hold no white space at all, which is checked first."""
+    if '"' in text or not text.isascii():
+        return True
+    return any(c in text for c in " \t\x0b\x0c\x1c\x1d\x1e\x1f") and _PADDED.search(text) is not None
+
+
+class _LineMap:
+    """Maps a data row's position (0-based, as pandas reads it) to its 1-based line in the file."""
+
+    def __init__(self, text: str, nrows: int) -> None:
+        newlines = text.count("\n")
+        self.simple = newlines in (nrows + 1, nrows) and "\r" not in text.replace("\r\n", "")
+        self._starts: list[int] = []
+        if not self.simple:
+            reader = csv.reader(io.StringIO(text))
+            prev = 0
+            for _ in reader:
+                self._starts.append(prev + 1)
+                prev = reader.line_num
+            self._starts = self._starts[1:]  # drop the header record
+
+    def line(self, row: int) -> int:
+        if self.simple or row >= len(self._starts):
+            return row + 2
+        return self._starts[row]

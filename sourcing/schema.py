@@ -1,0 +1,196 @@
+"""Every input file, declared once: its columns, their kinds, units, defaults and rules, and its key.
+
+The readers (:mod:`sourcing.readers`), ``sourcing check`` and the documentation of the inputs all
+come from these declarations; nothing else names a column's type or range. The words here are the
+project's vocabulary: the same names are the CSV headers, the fields of :class:`sourcing.data.InputData`'s
+frames, the Pyomo components and the result columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+ALL = "*"
+"""In an ``element`` column of ``caps.csv`` or ``disruptions.csv``: every element."""
+BASELINE = "baseline"
+"""The implicit scenario holding the probability ``1 - sum(probability)``; everything arrives."""
+MAX_MAGNITUDE = 1e12
+"""Numbers must lie below this; HiGHS treats 1e20 as infinite and large spreads hurt accuracy."""
+PROBABILITY_TOLERANCE = 1e-9
+"""Slack allowed when checking that probabilities sum to at most 1."""
+FRACTION_TOLERANCE = 1e-9
+"""Slack allowed when checking that the content fractions of one offer sum to at most 1."""
+FREE_COLUMNS = ("source", "note")
+"""Columns every file may carry for citations and remarks; never read by the model."""
+IMPORTS, DEMAND = "imports", "demand"
+BASES = (IMPORTS, DEMAND)
+"""``basis`` of a cap: a share of the element's contracted total (imports) or of its demand."""
+ORIGIN, CONTENT = "origin", "content"
+SCOPES = (ORIGIN, CONTENT)
+"""``scope`` of a cap: the shipping origin's volume, or the upstream content from content.csv."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input file.
+
+    Attributes:
+        name: the header, as in the file.
+        kind: ``name`` (a key or label), ``number`` (finite, >= 0, below :data:`MAX_MAGNITUDE`),
+            ``share`` (a number in [0, 1]) or ``text`` (free).
+        required: whether the column must be present (and, for a ``number``, every cell filled).
+        default: the value of a missing column or an empty cell of an optional column.
+        star: whether the column may hold :data:`ALL` (every element).
+        choices: the values allowed in a ``name`` column, where they are fixed.
+        unit: the unit of a number (``t/yr``, ``USD/kg``, ...), for people.
+        doc: what the column holds, for people.
+    """
+
+    name: str
+    kind: str
+    required: bool = True
+    default: float | str | None = None
+    star: bool = False
+    choices: tuple[str, ...] = ()
+    unit: str = ""
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One input file: its columns, the columns that identify a row, and whether it must exist."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    required: bool
+    one_of: tuple[str, ...] = ()  # at least one of these optional columns must be present
+    doc: str = ""
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+SPECS: dict[str, FileSpec] = {
+    "supply": FileSpec(
+        "supply.csv",
+        (
+            Column("origin", "name", doc="the origin offering the element"),
+            Column("element", "name", doc="an element of demand.csv"),
+            Column("unit_cost", "number", unit="USD/kg", doc="landed cost"),
+            Column("capacity", "number", unit="t/yr", doc="what the origin can deliver to the buyer"),
+            Column("min_volume", "number", required=False, default=0.0, unit="t/yr",
+                   doc="take-or-pay commitment"),
+        ),
+        ("origin", "element"),
+        True,
+        doc="one row per origin x element offer",
+    ),
+    "demand": FileSpec(
+        "demand.csv",
+        (
+            Column("element", "name", doc="the element"),
+            Column("demand", "number", unit="t/yr", doc="tonnes needed in the year"),
+            Column("shortage_cost", "number", unit="USD/kg", doc="value lost per kg of demand unmet"),
+        ),
+        ("element",),
+        True,
+        doc="one row per element",
+    ),
+    "caps": FileSpec(
+        "caps.csv",
+        (
+            Column("origin", "name", doc="an origin, a group of groups.csv, or for a content cap an upstream country"),
+            Column("element", "name", star=True, doc="an element, or * for every element"),
+            Column("max_share", "share", required=False, default=np.nan, doc="the cap; empty = none"),
+            Column("min_share", "share", required=False, default=0.0, doc="the floor"),
+            Column("basis", "name", required=False, default=IMPORTS, choices=BASES,
+                   doc="share of the element's imports, or of its demand"),
+            Column("scope", "name", required=False, default=ORIGIN, choices=SCOPES,
+                   doc="the shipping origin's volume, or the upstream content of content.csv"),
+        ),
+        ("origin", "element", "basis", "scope"),
+        False,
+        one_of=("max_share", "min_share"),
+        doc="one row per limit",
+    ),
+    "groups": FileSpec(
+        "groups.csv",
+        (Column("group", "name", doc="the group's name"), Column("origin", "name", doc="a member origin")),
+        ("group", "origin"),
+        False,
+        doc="one row per membership",
+    ),
+    "content": FileSpec(
+        "content.csv",
+        (
+            Column("origin", "name", doc="the shipping origin"),
+            Column("element", "name", star=True, doc="an element, or * for every element"),
+            Column("upstream", "name", doc="the country the material comes from"),
+            Column("fraction", "share", doc="the part of the offer's material from upstream"),
+        ),
+        ("origin", "element", "upstream"),
+        False,
+        doc="one row per upstream part of an offer",
+    ),
+    "scenarios": FileSpec(
+        "scenarios.csv",
+        (
+            Column("scenario", "name", doc="the scenario's name"),
+            Column("probability", "share", unit="per year", doc="probability of the scenario in a year"),
+            Column("description", "text", required=False, default="", doc="what happens"),
+        ),
+        ("scenario",),
+        False,
+        doc="one row per disruption scenario",
+    ),
+    "disruptions": FileSpec(
+        "disruptions.csv",
+        (
+            Column("scenario", "name", doc="a scenario of scenarios.csv"),
+            Column("origin", "name", doc="the origin hit"),
+            Column("element", "name", star=True, doc="an element, or * for every element"),
+            Column("availability", "share", doc="fraction of the contracted volume that arrives"),
+        ),
+        ("scenario", "origin", "element"),
+        False,
+        doc="one row per scenario x origin (x element)",
+    ),
+    "stockpile": FileSpec(
+        "stockpile.csv",
+        (
+            Column("element", "name", doc="the element"),
+            Column("stock", "number", unit="t", doc="stock releasable in a disruption year"),
+            Column("max_stock", "number", required=False, default=np.nan, unit="t",
+                   doc="the stock level may be raised up to this; empty = stock"),
+            Column("holding_cost", "number", required=False, default=0.0, unit="USD/kg/yr",
+                   doc="cost of holding stock beyond stock"),
+        ),
+        ("element",),
+        False,
+        doc="one row per element",
+    ),
+}
+"""The input files of a folder, by key (the file's name without ``.csv``)."""
+
+PLAN_SPEC = FileSpec(
+    "plan.csv",
+    (
+        Column("origin", "name", doc="an origin of supply.csv"),
+        Column("element", "name", doc="an element it offers"),
+        Column("volume", "number", unit="t/yr", doc="tonnes contracted"),
+    ),
+    ("origin", "element"),
+    True,
+    doc="a given plan for sourcing evaluate: one row per offer; offers not listed get 0",
+)
+"""A plan for ``sourcing evaluate --plan``."""
+
+
+def expected(col: Column) -> str:
+    """What a cell of ``col`` must hold, as error messages say it."""
+    if col.kind == "share":
+        return "a number in [0, 1]"
+    return f"a finite number >= 0 and below {MAX_MAGNITUDE:g}"

@@ -1,0 +1,100 @@
+"""Resume: the points a sweep already wrote to its ``--output`` file, read back by grid index."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+
+from sourcing.errors import OptionError
+from sourcing.frontier import FIGURES, KEY_DECIMALS, KEYS, Row
+from sourcing.output.csv import sweep_header
+from sourcing.output.json import SweepJson
+from sourcing.sweep.grid import SweepPlan
+
+
+def read_points(path: Path, fmt: str, plan: SweepPlan) -> dict[int, Row]:
+    """The points already in ``path`` (a csv or json file of this sweep), by grid index.
+
+    A last point cut short (a kill inside a write) is dropped; a point that appears twice counts once.
+
+    Raises:
+        OptionError: the file is of another format, target, CVaR level or set of offers, or holds
+            points that are not on this grid.
+    """
+    if fmt not in ("csv", "json"):
+        raise OptionError("--resume needs --format csv or json (a table keeps rounded figures only)")
+    text = Path(path).read_text(encoding="utf-8")
+    records = _read_csv(text, plan, path) if fmt == "csv" else _read_json(text, plan, path)
+    index_of = plan.grid.index_of()
+    rows: dict[int, Row] = {}
+    for key, row in records:
+        index = index_of.get(tuple(round(v, KEY_DECIMALS) for v in key))
+        if index is None:
+            share, rw, cw = key
+            raise OptionError(f"--resume: {path} holds a point off this grid (max_share {share:g}, risk_weight "
+                              f"{rw:g}, cvar_weight {cw:g}); resume with a grid that contains it, or remove the file")
+        rows.setdefault(index, row)
+    return rows
+
+
+def _mismatch(path: Path, plan: SweepPlan, what: str) -> OptionError:
+    return OptionError(f"--resume: {path} is not a {what} of this sweep ({plan.label}, CVaR level "
+                       f"{plan.cvar_level:g}, these inputs); remove it or choose another --output")
+
+
+def _read_csv(text: str, plan: SweepPlan, path: Path) -> list[tuple[tuple[float, ...], Row]]:
+    if not text.endswith("\n"):  # the last line was cut short
+        text = text[: text.rfind("\n") + 1]
+    lines = list(csv.reader(io.StringIO(text)))
+    if not lines or lines[0] != sweep_header(plan.grid):
+        raise _mismatch(path, plan, "CSV file")
+    n_fig, n_off = len(FIGURES), len(plan.grid.offers)
+    out = []
+    for cells in lines[1:]:
+        if not cells:
+            continue
+        if len(cells) != len(lines[0]) or cells[-2] != plan.label or _float(cells[-1]) != plan.cvar_level:
+            raise _mismatch(path, plan, "CSV file")
+        try:
+            key = tuple(float(c) for c in cells[:3])
+            figures = np.array([_float(c) for c in cells[4:4 + n_fig]])
+            shares = np.array([_float(c) for c in cells[4 + n_fig:4 + n_fig + n_off]])
+        except ValueError:
+            raise _mismatch(path, plan, "CSV file") from None
+        out.append((key, Row(cells[3], figures, shares)))
+    return out
+
+
+def _float(cell: str) -> float:
+    return float(cell) if cell != "" else np.nan
+
+
+def _read_json(text: str, plan: SweepPlan, path: Path) -> list[tuple[tuple[float, ...], Row]]:
+    prefix = SweepJson.prefix(plan.grid)
+    if not text.startswith(prefix):
+        raise _mismatch(path, plan, "JSON file")
+    points = []
+    for line in text[len(prefix):].split("\n"):  # one point per line; stop at a line cut short
+        line = line.strip().rstrip(",")
+        if not line.startswith("{"):
+            break
+        try:
+            points.append(json.loads(line))
+        except json.JSONDecodeError:
+            break
+    offers = plan.grid.offers
+    out = []
+    for p in points:
+        try:
+            key = tuple(float(p[k]) for k in KEYS)
+            ok = p["status"] == "optimal"
+            figures = np.array([float(p[f]) if ok else np.nan for f in FIGURES])
+            shares = np.array([float(p["shares"][e][o]) if ok else np.nan for e, o in offers])
+        except (KeyError, TypeError, ValueError):
+            raise _mismatch(path, plan, "JSON file") from None
+        out.append((key, Row(str(p["status"]), figures, shares)))
+    return out

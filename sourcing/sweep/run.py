@@ -1,0 +1,146 @@
+"""Run a sweep: check it, solve its chunks where asked, keep ``--output`` complete, show progress."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from sourcing.data import InputData
+from sourcing.errors import OptionError
+from sourcing.frontier import Frontier, Row, Target
+from sourcing.output import FORMATS, render, write_atomic
+from sourcing.output.stream import Journal
+from sourcing.sweep.backends import _dask, _local, _serial
+from sourcing.sweep.grid import CHUNK_SIZE, SweepPlan, plan_sweep
+from sourcing.sweep.journal import read_points
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops the sweep as Ctrl-C does (workers stopped, finished points kept)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_sweep(data: InputData, target: Target, shares: Iterable[float], *,
+              risk_weights: Iterable[float] = (1.0,), cvar_weights: Iterable[float] = (0.0,),
+              cvar_level: float = 0.95, workers: int = 1, scheduler: Any = None,
+              output: str | Path | None = None, fmt: str = "csv", resume: bool = False,
+              progress: bool = False, chunk_size: int = CHUNK_SIZE) -> pd.DataFrame:
+    """Solve the contract's LP at every point of the grid ``shares x risk_weights x cvar_weights``.
+
+    Args:
+        data: validated inputs (:func:`sourcing.load_inputs`).
+        target: ``"ORIGIN"`` (that origin's or group's cap on every element, like a ``*`` row) or
+            ``("ORIGIN", "ELEMENT")``; each point sets it as ``data.with_caps({target: share})``.
+        shares: the values of the swept ``max_share``, in [0, 1] (1: no cap).
+        risk_weights, cvar_weights, cvar_level: the risk options (:class:`sourcing.RiskOptions`).
+        workers, scheduler, output, fmt, resume, progress: see :func:`execute`.
+        chunk_size: points per chunk (see the module's docstring); results depend on it only in
+            degenerate cases (plans of equal cost), never on ``workers`` or ``scheduler``.
+
+    Returns:
+        One row per point, in grid order: ``max_share``, ``risk_weight``, ``cvar_weight``,
+        ``status`` (``optimal``, ``infeasible``, or HiGHS's model status), ``objective``,
+        ``procurement_cost``, ``expected_shortage_cost``, ``cvar``, ``marginal_cost_per_pp`` (USD,
+        of the swept cap; NaN unless optimal), ``share:ELEMENT:ORIGIN`` (of the element's contracted
+        total) for every offer, ``target``, ``cvar_level``.
+
+    Raises:
+        OptionError: bad options, or a file to resume that is not this sweep's.
+        KeyboardInterrupt: on Ctrl-C or SIGTERM, after stopping the workers; every point finished
+            so far is in ``output``.
+    """
+    plan = plan_sweep(data, target, shares, risk_weights=risk_weights, cvar_weights=cvar_weights,
+                      cvar_level=cvar_level, chunk_size=chunk_size)
+    frontier = execute(plan, workers=workers, scheduler=scheduler, output=output, fmt=fmt, resume=resume,
+                       progress=progress)
+    return frontier.frame()
+
+
+def progress_bar(total: int, done: int = 0, *, enabled: bool = True, file: Any = None, delay: float = 1.0) -> tqdm:
+    """A progress bar on stderr (points done of ``total``, rate, time left), drawn only once
+    ``delay`` seconds have passed, and not at all unless ``enabled``."""
+    return tqdm(total=total, initial=done, disable=not enabled, delay=delay, file=file or sys.stderr,
+                desc="sweep", unit=" points", dynamic_ncols=True)
+
+
+def execute(plan: SweepPlan, *, workers: int = 1, scheduler: Any = None, output: str | Path | None = None,
+            fmt: str = "csv", resume: bool = False, progress: bool = False) -> Frontier:
+    """Solve every point of ``plan``; return its grid and the rows by grid index.
+
+    Args:
+        workers: local processes (spawned; one HiGHS thread each); 1 solves in this process.
+        scheduler: address of a Dask distributed scheduler, or a ``distributed.Client``, to send
+            chunks to instead (needs ``sourcing[distributed]``; its workers must have ``sourcing``).
+        output: a file kept complete as points finish (each point in it before the next starts;
+            in completion order while running), in ``fmt`` (table, csv or json), rewritten in grid
+            order at the end.
+        resume: keep the points already in ``output`` (csv or json) and solve only the others.
+        progress: draw a progress bar on stderr (points done, rate, time left) once the sweep has
+            run a second.
+    """
+    if fmt not in FORMATS:
+        raise OptionError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if not (isinstance(workers, int) and workers >= 1):
+        raise OptionError(f"--workers must be a positive integer, got {workers!r}")
+    if scheduler is not None and workers > 1:
+        raise OptionError("--workers and --scheduler exclude each other (unset DASK_SCHEDULER_ADDRESS to use "
+                          "local workers)")
+    if resume and output is None:
+        raise OptionError("--resume needs --output (the file to resume)")
+    if resume and fmt == "table":
+        raise OptionError("--resume needs --format csv or json (a table keeps rounded figures only)")
+    path = Path(output) if output is not None else None
+    rows: dict[int, Row] = {}
+    if resume and path is not None and path.exists():
+        rows = read_points(path, fmt, plan)
+    work = [(chunk, frozenset(i for i, _ in chunk.points if i in rows)) for chunk in plan.chunks()]
+    work = [(chunk, skip) for chunk, skip in work if len(skip) < len(chunk.points)]
+    journal = Journal(path, fmt, plan.grid, rows) if path is not None else None
+    bar = progress_bar(plan.size, len(rows), enabled=progress)
+
+    def emit(index: int, row: Row) -> None:
+        if index in rows:
+            return
+        rows[index] = row
+        if journal is not None:
+            journal.append(index, row)
+        bar.update()
+
+    try:
+        with _sigterm_as_interrupt():
+            if not work:
+                pass
+            elif scheduler is not None:
+                _dask(plan, work, emit, scheduler)
+            elif workers > 1:
+                _local(plan, work, emit, workers)
+            else:
+                _serial(plan, work, emit)
+    finally:
+        bar.close()
+        if journal is not None:
+            journal.close()
+    frontier = Frontier(plan.grid, rows)
+    if path is not None:
+        write_atomic(path, render(frontier, fmt))
+    return frontier
