@@ -121,8 +121,10 @@ class InputData:
         ``terms`` has ``limit``, ``offer`` (row of ``offers``), ``weight``: the limit holds
         sum_o weight x[o,e] against share times the basis. An (origin, element) row overrides
         the same origin's ``*`` row of the same basis and scope. A max limit exists where
-        ``max_share`` is given and below 1, or on the ``demand`` basis (where 1 still binds);
-        a min limit where ``min_share`` > 0.
+        ``max_share`` is given and below 1, or on the ``demand`` basis (where 1 still binds),
+        for the elements the origin offers (a cap on a pair that is not offered is void); a min
+        limit where ``min_share`` > 0, for every element the row names whether offered or not (a
+        floor that nothing offered can meet makes the plan infeasible, never void).
         """
         offers = self.offers
         caps = self.caps
@@ -132,6 +134,7 @@ class InputData:
         offers_of = {o: np.asarray(i) for o, i in offers.groupby("origin", sort=False).indices.items()}
         members_of = {g: sorted(o) for g, o in self.groups.groupby("group", sort=False)["origin"]}
         no_offer = np.empty(0, dtype=np.int64)
+        all_elements = self.elements["element"].tolist()
         limit_rows, term_limit, term_offer, term_weight = [], [], [], []
         exact_keys = set(
             caps.loc[caps["element"] != ALL, ["origin", "element", "basis", "scope"]].itertuples(index=False, name=None)
@@ -149,15 +152,17 @@ class InputData:
             codes = element_code[idx]
             covered = element_names[np.unique(codes)]
             if cap.element == ALL:
-                elements = [e for e in covered if (cap.origin, e, cap.basis, cap.scope) not in exact_keys]
+                capped = [e for e in covered if (cap.origin, e, cap.basis, cap.scope) not in exact_keys]
+                floored = [e for e in all_elements if (cap.origin, e, cap.basis, cap.scope) not in exact_keys]
             else:
-                elements = [cap.element] if cap.element in covered or cap.basis == DEMAND else []
+                capped = [cap.element] if cap.element in covered or cap.basis == DEMAND else []
+                floored = [cap.element]
             has_max = not np.isnan(cap.max_share) and (cap.max_share < 1.0 or cap.basis == DEMAND)
-            kinds = [("max", cap.max_share)] if has_max else []
-            kinds += [("min", cap.min_share)] if cap.min_share > 0 else []
-            for element in elements:
-                mask = codes == element_code_of.get(element, -1)
-                for kind, share in kinds:
+            kinds = [("max", cap.max_share, capped)] if has_max else []
+            kinds += [("min", cap.min_share, floored)] if cap.min_share > 0 else []
+            for kind, share, elements in kinds:
+                for element in elements:
+                    mask = codes == element_code_of.get(element, -1)
                     ident = len(limit_rows)
                     max_share = 1.0 if np.isnan(cap.max_share) else float(cap.max_share)
                     limit_rows.append((ident, cap.origin, element, kind, cap.basis, cap.scope, float(share),

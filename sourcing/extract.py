@@ -11,18 +11,15 @@ import numpy as np
 import pandas as pd
 
 from sourcing.data import InputData
-from sourcing.highs import ZERO, RawSolution, check_status, duals, values
+from sourcing.highs import PRIMAL_TOLERANCE, ZERO, RawSolution, check_status, duals, values
 from sourcing.lp import Compiled
 from sourcing.model import USD_PER_KG_TO_USD_PER_T, FirstStage, RiskOptions
 from sourcing.result import Result, cvar_of
 from sourcing.schema import ALL, IMPORTS
 
-GAP_TOLERANCE = 1e-6
-"""A scenario gap below this fraction of demand is solver round-off, not a shortage."""
-
-
 BINDING_TOLERANCE = 1e-6
-"""A cap binds when its slack is at most this fraction of the element's total (at least 1 t x this)."""
+"""A limit binds when its slack is at most this fraction of its basis (the element's total, or its
+demand), and at least the solver's own tolerance; it is violated when it is broken by more."""
 
 
 def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawSolution,
@@ -122,11 +119,14 @@ def limit_report(data: InputData, plan: pd.DataFrame, limits: pd.DataFrame, dual
     share = np.where(basis > 0, reached / np.where(basis > 0, basis, 1.0), 0.0)
     is_max = (limits["kind"] == "max").to_numpy()
     slack = np.where(is_max, limits["share"] * basis - reached, reached - limits["share"] * basis)
-    tol = BINDING_TOLERANCE * np.maximum(1.0, basis)
+    tol = np.maximum(PRIMAL_TOLERANCE, BINDING_TOLERANCE * basis)
     out = limits[["origin", "element", "kind", "basis", "scope", "max_share", "min_share"]].copy()
     out.insert(2, "limit", limits["share"])
     out["share"] = share
-    out["binding"] = (basis > tol) & (slack <= tol)
+    violated = slack < -tol
+    out["binding"] = (basis > tol) & (np.abs(slack) <= tol)
+    out["violated"] = violated
+    out["excess"] = np.where(violated, np.where(is_max, share - limits["share"], limits["share"] - share), 0.0)
     out["marginal_cost_per_pp"] = np.maximum(0.0, np.where(is_max, -dual, dual) * basis * 0.01)
     out["slack"] = np.maximum(0.0, slack)
     return out.reset_index(drop=True)
@@ -134,31 +134,31 @@ def limit_report(data: InputData, plan: pd.DataFrame, limits: pd.DataFrame, dual
 
 def violations(result: Result) -> pd.DataFrame:
     """Where a plan breaks (1)-(3): ``origin``, ``element``, ``kind`` (capacity, min_volume, demand,
-    max_share, min_share), ``basis`` and ``scope`` (of a share limit; empty otherwise), ``limit`` and
-    ``value`` (tonnes, or shares for share limits)."""
+    max_share, min_share), ``basis`` and ``scope`` (of a share limit; empty otherwise), ``limit``,
+    ``value`` and ``excess`` (by how much ``value`` breaks ``limit``; tonnes, or shares for share
+    limits). Share limits are those :func:`limit_report` marks ``violated``."""
     rel = 1e-9
     rows = []
     for r in result.plan.itertuples(index=False):
         if r.volume > r.capacity * (1 + rel) + rel:
-            rows.append((r.origin, r.element, "capacity", "", "", r.capacity, r.volume))
+            rows.append((r.origin, r.element, "capacity", "", "", r.capacity, r.volume, r.volume - r.capacity))
         if r.volume < r.min_volume * (1 - rel) - rel:
-            rows.append((r.origin, r.element, "min_volume", "", "", r.min_volume, r.volume))
+            rows.append((r.origin, r.element, "min_volume", "", "", r.min_volume, r.volume, r.min_volume - r.volume))
     for r in result.elements.itertuples(index=False):
         if r.total_volume < r.demand * (1 - rel) - rel:
-            rows.append((ALL, r.element, "demand", "", "", r.demand, r.total_volume))
-    for r in result.caps.itertuples(index=False):
-        broken = r.share > r.limit + rel if r.kind == "max" else r.share < r.limit - rel
-        if broken:
-            rows.append((r.origin, r.element, f"{r.kind}_share", r.basis, r.scope, r.limit, r.share))
-    return pd.DataFrame(rows, columns=["origin", "element", "kind", "basis", "scope", "limit", "value"])
+            rows.append((ALL, r.element, "demand", "", "", r.demand, r.total_volume, r.demand - r.total_volume))
+    for r in result.caps[result.caps["violated"]].itertuples(index=False):
+        rows.append((r.origin, r.element, f"{r.kind}_share", r.basis, r.scope, r.limit, r.share, r.excess))
+    return pd.DataFrame(rows, columns=["origin", "element", "kind", "basis", "scope", "limit", "value", "excess"])
 
 
 def best_response(demand: np.ndarray, arrived: np.ndarray, stock: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Stock release and shortage, the optimal w and u of (4)-(5), where ``arrived`` tonnes arrive
-    against ``demand`` with ``stock`` to draw on (arrays that broadcast). A gap below
-    GAP_TOLERANCE x demand is solver round-off, not a shortage."""
+    against ``demand`` with ``stock`` to draw on (arrays that broadcast). A gap within the solver's
+    tolerance (:data:`~sourcing.highs.PRIMAL_TOLERANCE`, absolute: the LP prices any gap above it)
+    is round-off, not a shortage."""
     gap = np.maximum(0.0, demand - arrived)
-    gap = np.where(gap <= GAP_TOLERANCE * np.maximum(1.0, demand), 0.0, gap)
+    gap = np.where(gap <= PRIMAL_TOLERANCE, 0.0, gap)
     release = np.minimum(stock, gap)
     return release, np.where(gap - release < ZERO, 0.0, gap - release)
 

@@ -88,8 +88,10 @@ def _elements(data: InputData) -> list[_Element]:
                 weight[pos[int(offer)]] = w
             what = lim.origin if lim.scope == ORIGIN else f"{lim.origin} content"
             base = "of imports" if lim.basis == IMPORTS else "of demand"
+            none = (f"{lim.origin} offers no {row.element} in supply.csv" if lim.scope == ORIGIN
+                    else f"no offer of {row.element} holds {lim.origin} content in content.csv")
             rows.append({"kind": lim.kind, "basis": lim.basis, "share": float(lim.share), "weight": weight,
-                         "what": what, "base": base})
+                         "what": what, "base": base, "none": none})
         out.append(_Element(row.element, float(row.demand), offers["origin"].to_numpy()[idx].tolist(),
                             offers["capacity"].to_numpy(float)[idx], offers["min_volume"].to_numpy(float)[idx],
                             rows))
@@ -125,6 +127,12 @@ def explain_infeasibility(data: InputData) -> list[str]:
                         f"cap (max_share) is {old:.1%}; raise that cap in caps.csv, or capacity elsewhere"
                     )
                     found = True
+            elif not r["weight"].any():
+                causes.append(
+                    f"{el.name}: the floor (min_share) of {old:.1%} {r['base']} for {r['what']} cannot be met: "
+                    f"{r['none']}; remove the floor or add the offer"
+                )
+                found = True
             else:
                 most = _bisect(el, set_share, 0.0, old, increasing_helps=False)
                 r["share"] = old

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 ZERO = 1e-9
 """Solver values smaller than this in magnitude are reported as 0."""
+PRIMAL_TOLERANCE = 1e-7
+"""HiGHS's primal feasibility tolerance (its default, which :func:`run_highs` keeps): a row may be
+off by this much, in absolute terms, in a solution HiGHS calls optimal."""
 
 
 @dataclass

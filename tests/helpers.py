@@ -238,6 +238,7 @@ def reference_limits(folder: Path, offers: list[tuple[str, str]], overrides: dic
         return 0.0
 
     exact = {(r["target"], r["element"], r["basis"], r["scope"]) for r in rows if r["element"] != "*"}
+    demand_elements = sorted(e.strip() for e in _read(folder, "demand")["element"])
     out = []
     for r in rows:
         members = groups.get(r["target"], {r["target"]})
@@ -247,18 +248,18 @@ def reference_limits(folder: Path, offers: list[tuple[str, str]], overrides: dic
             if w > 0:
                 weight[j] = w
         covered = sorted({offers[j][1] for j in weight})
-        if r["element"] == "*":
-            elements = [e for e in covered if (r["target"], e, r["basis"], r["scope"]) not in exact]
-        else:
-            elements = [r["element"]] if r["element"] in covered or r["basis"] == "demand" else []
+        named = demand_elements if r["element"] == "*" else [r["element"]]
+        named = [e for e in named if r["element"] != "*" or (r["target"], e, r["basis"], r["scope"]) not in exact]
+        # a cap on a pair that is not offered is void; a floor holds for every element it names
+        capped = [e for e in named if e in covered or (r["element"] != "*" and r["basis"] == "demand")]
         kinds = []
         if r["max"] is not None and (r["max"] < 1 or r["basis"] == "demand"):
-            kinds.append(("max", r["max"]))
+            kinds.append(("max", r["max"], capped))
         if r["min"] > 0:
-            kinds.append(("min", r["min"]))
-        for e in elements:
-            w_e = {j: w for j, w in weight.items() if offers[j][1] == e}
-            for kind, share in kinds:
+            kinds.append(("min", r["min"], named))
+        for kind, share, elements in kinds:
+            for e in elements:
+                w_e = {j: w for j, w in weight.items() if offers[j][1] == e}
                 out.append({"target": r["target"], "element": e, "kind": kind, "basis": r["basis"],
                             "scope": r["scope"], "share": share, "weights": w_e})
     return out

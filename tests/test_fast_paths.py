@@ -64,16 +64,16 @@ def plain_limits(self):
             got = content[content["upstream"].isin(members)].groupby("offer")["fraction"].sum()
             weight = got.reindex(offers.index, fill_value=0.0).to_numpy()
         covered = offers.loc[weight > 0, "element"].unique()
+        named = list(self.elements["element"]) if cap.element == ALL else [cap.element]
         if cap.element == ALL:
-            elements = [e for e in covered if (cap.origin, e, cap.basis, cap.scope) not in exact_keys]
-        else:
-            elements = [cap.element] if cap.element in covered or cap.basis == DEMAND else []
+            named = [e for e in named if (cap.origin, e, cap.basis, cap.scope) not in exact_keys]
+        capped = [e for e in named if e in covered or (cap.element != ALL and cap.basis == DEMAND)]
         has_max = not np.isnan(cap.max_share) and (cap.max_share < 1.0 or cap.basis == DEMAND)
-        kinds = [("max", cap.max_share)] if has_max else []
-        kinds += [("min", cap.min_share)] if cap.min_share > 0 else []
-        for element in elements:
-            mask = (offers["element"] == element).to_numpy() & (weight > 0)
-            for kind, share in kinds:
+        kinds = [("max", cap.max_share, capped)] if has_max else []
+        kinds += [("min", cap.min_share, named)] if cap.min_share > 0 else []  # a floor holds where nothing is offered
+        for kind, share, elements in kinds:
+            for element in elements:
+                mask = (offers["element"] == element).to_numpy() & (weight > 0)
                 ident = len(limit_rows)
                 max_share = 1.0 if np.isnan(cap.max_share) else float(cap.max_share)
                 limit_rows.append((ident, cap.origin, element, kind, cap.basis, cap.scope, float(share),

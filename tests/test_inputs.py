@@ -108,7 +108,7 @@ def test_utf8_bom_and_names_like_na_are_accepted():
 def test_non_utf8_file_is_named():
     folder = temp_folder(supply=SUPPLY, demand=DEMAND)
     (folder / "demand.csv").write_bytes("element,demand,shortage_cost\nN\xe9,1,1\n".encode("latin-1"))
-    with pytest.raises(InputError, match=r"demand\.csv:1:1: not UTF-8 text"):
+    with pytest.raises(InputError, match=r"demand\.csv:2:1: not UTF-8 text: byte 0xe9"):  # the real line and column
         load_inputs(folder)
 
 

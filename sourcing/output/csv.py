@@ -28,9 +28,12 @@ def result_csv(result: Result | Evaluation) -> str:
 def _plan_with_caps(result: Result) -> pd.DataFrame:
     caps = result.caps
     plain = caps[(caps["kind"] == "max") & (caps["basis"] == "imports") & (caps["scope"] == "origin")]
-    plain = plain[["origin", "element", "binding", "marginal_cost_per_pp"]].drop_duplicates(["origin", "element"])
+    plain = plain[["origin", "element", "binding", "marginal_cost_per_pp", "violated", "excess"]]
+    plain = plain.drop_duplicates(["origin", "element"])
     plan = result.plan.merge(plain, on=["origin", "element"], how="left")
-    plan["binding"] = plan["binding"].astype("boolean").fillna(False).astype(bool)
+    for flag in ("binding", "violated"):
+        plan[flag] = plan[flag].astype("boolean").fillna(False).astype(bool)
+    plan["excess"] = plan["excess"].fillna(0.0)
     plan["marginal_cost_per_pp"] = plan["marginal_cost_per_pp"].fillna(0.0)
     return plan
 

@@ -102,6 +102,7 @@ def evaluation_table(ev: Evaluation) -> str:
             "basis": v["basis"].replace("", "-"), "scope": v["scope"].replace("", "-"),
             "limit": [fmt(x, s) for x, s in zip(v["limit"], share_kind)],
             "value": [fmt(x, s) for x, s in zip(v["value"], share_kind)],
+            "excess": [fmt(x, s) for x, s in zip(v["excess"], share_kind)],
         })
         out += [f"Violations ({len(v)}: limits the plan breaks)", _frame(shown), ""]
     else:

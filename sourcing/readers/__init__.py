@@ -7,6 +7,7 @@ orders what is wrong. :func:`read_table` is the one sequence all of them follow.
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -23,8 +24,17 @@ def read_table(problems: Collector, spec: FileSpec) -> pd.DataFrame | None:
     """The typed frame of ``spec``'s file in ``problems.folder``; None if it is absent (problems
     name it if it is required) or could not be typed (problems say why)."""
     path: Path = problems.folder / spec.name
-    if not path.is_file():
-        if spec.required:
+    try:
+        kind = _kind_of(path)
+    except OSError as exc:  # a loop of symbolic links, or a folder that cannot be searched
+        problems.register(spec, [])
+        problems.add(spec, [HEADER], None, f"cannot be read ({exc.strerror or exc}); replace it by a CSV file")
+        return None
+    if kind != "file":
+        if kind != "absent":  # a file of that name exists but is not one to read: never take it as absent
+            problems.register(spec, [])
+            problems.add(spec, [HEADER], None, f"is {kind}, not a file; replace it by a CSV file or remove it")
+        elif spec.required:
             problems.register(spec, [])
             problems.add(spec, [HEADER], None, f"required file {spec.name} not found in {problems.folder}")
         return None
@@ -32,7 +42,10 @@ def read_table(problems: Collector, spec: FileSpec) -> pd.DataFrame | None:
         file = CsvFile(path)
     except UnreadableError as exc:
         problems.register(spec, [])
-        problems.add(spec, [HEADER], None, exc.message)
+        if exc.line is None:
+            problems.add(spec, [HEADER], None, exc.message)
+        else:
+            problems.at_line(spec, exc.line, exc.column, exc.message)
         return None
     header = file.header
     problems.register(spec, header, file.line)
@@ -52,3 +65,20 @@ def read_table(problems: Collector, spec: FileSpec) -> pd.DataFrame | None:
         return None
     raw = raw[(raw != "").any(axis=1)]
     return typed(problems, spec, raw)
+
+
+def _kind_of(path: Path) -> str:
+    """``file`` (a regular file, through any symbolic links), ``absent``, or what else is there."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a symbolic link to a missing file" if path.is_symlink() else "absent"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"

@@ -1,6 +1,7 @@
 """One CSV file as text cells: its header, its rows as strings, and where each row starts.
 
-The file is decoded (UTF-8, with or without Excel's byte-order mark), its header read with the
+The file is decoded (UTF-8, with or without Excel's byte-order mark, or UTF-16 with its mark),
+line endings made universal (CR LF and Excel's Macintosh CR alike), its header read with the
 ``csv`` module and its rows with pandas (as strings: nothing is converted here, so that every value
 can be checked and reported as written). Rows are mapped back to lines counting blank lines and
 quoted values that span lines.
@@ -8,6 +9,7 @@ quoted values that span lines.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -30,9 +32,23 @@ class CsvFile:
 
     def __init__(self, path: Path) -> None:
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UnreadableError(f"cannot be read ({exc.strerror or exc}); check the file's permissions") from None
+        self.encoding = "utf-8"
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+            self.encoding = "utf-16"
+        try:
+            text = data.decode("utf-8-sig" if self.encoding == "utf-8" else "utf-16")
         except UnicodeDecodeError as exc:
-            raise UnreadableError(f"not UTF-8 text ({exc.reason} at byte {exc.start}); save as UTF-8 CSV") from None
+            line = data.count(b"\n", 0, exc.start) + 1
+            column = data.count(b",", data.rfind(b"\n", 0, exc.start) + 1, exc.start) + 1  # the field, as elsewhere
+            bad = data[exc.start:exc.start + 1].hex()
+            raise UnreadableError(
+                f"not UTF-8 text: byte 0x{bad} cannot be decoded (Shift-JIS or another legacy encoding?); "
+                "save the file as CSV UTF-8", line, column) from None
+        if "\r" in text:  # universal newlines: Excel's "CSV (Macintosh)" ends lines with CR alone
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
         self.text = text
         self.header = [h.strip() for h in next(csv.reader(io.StringIO(text)), [])]
         self._lines: _LineMap | None = None  # known once the rows are read
