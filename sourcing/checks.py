@@ -12,6 +12,10 @@ from sourcing.errors import suggest
 from sourcing.readers.problems import Collector
 from sourcing.schema import ALL, BASELINE, FRACTION_TOLERANCE, ORIGIN, PROBABILITY_TOLERANCE, SPECS
 
+SUGGESTIONS = 50
+"""Names given a "did you mean" per column: finding the closest name costs a pass over every known
+name, so a file of a million unknown names gets hints for the first ones only."""
+
 
 def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> None:
     supply, demand = frames["supply"], frames["demand"]
@@ -31,10 +35,10 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
         bad = ~values.isin(known) & ~((values == ALL) & star)
         if rows is not None:
             bad &= rows
-        for row in frame.index[bad]:
-            name = values[row]
-            message = f"{column} {name!r} is not defined in {where}{suggest(name, known)}"
-            problems.add(SPECS[key], [row], column, message)
+        rows_of = pd.Series(frame.index[bad]).groupby(values[bad].to_numpy(), sort=False)
+        for i, (name, at) in enumerate(rows_of):  # one message, and one suggestion, per distinct name
+            hint = suggest(name, known) if i < SUGGESTIONS else ""
+            problems.add(SPECS[key], at.tolist(), column, f"{column} {name!r} is not defined in {where}{hint}")
 
     must_exist("supply", "element", elements, "demand.csv")
     if caps is not None:
@@ -111,3 +115,40 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
                 f"{BASELINE!r} is the implicit scenario holding the remaining probability; rename this "
                 "scenario or make the probabilities sum to 1",
             )
+    _check_magnitudes(problems, frames)
+
+
+SPREAD = 1e12
+"""Nonzero tonnes (or costs) of one folder may span at most this factor: HiGHS solves to about 1e-7
+absolute and a double holds about 16 digits, so a wider spread is a unit mistake the LP cannot
+resolve (it may even call the LP unbounded)."""
+_FAMILIES = (
+    ("tonnes", {"supply": ("capacity", "min_volume"), "demand": ("demand",), "stockpile": ("stock", "max_stock")}),
+    ("costs", {"supply": ("unit_cost",), "demand": ("shortage_cost",), "stockpile": ("holding_cost",)}),
+)
+
+
+def _check_magnitudes(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> None:
+    """Refuse a folder whose nonzero tonnes, or costs, span more than :data:`SPREAD`."""
+    for family, columns in _FAMILIES:
+        cells = []  # (value, key, row, column)
+        for key, names in columns.items():
+            frame = frames[key]
+            if frame is None:
+                continue
+            for name in names:
+                values = frame[name]
+                nonzero = values[(values > 0) & values.notna()]
+                if len(nonzero):
+                    cells.append((float(nonzero.min()), key, nonzero.idxmin(), name))
+                    cells.append((float(nonzero.max()), key, nonzero.idxmax(), name))
+        if not cells:
+            continue
+        low, high = min(cells), max(cells)
+        if high[0] > SPREAD * low[0]:
+            spec_high = SPECS[high[1]]
+            where = f"{spec_high.name}:{problems.line(spec_high, high[2])}"
+            problems.add(SPECS[low[1]], [low[2]], low[3],
+                         f"{low[3]} {low[0]:g} is {high[0] / low[0]:.0e} times smaller than {high[3]} {high[0]:g} "
+                         f"({where}); {family} spanning more than {SPREAD:.0e} cannot be solved accurately: check the "
+                         "units (t/yr, USD/kg), or leave out what is negligible")

@@ -1,7 +1,8 @@
 """The ``sourcing`` command: a thin layer over the Python API.
 
 Only click is imported at start-up; the optimization and data libraries load when a command runs,
-so ``sourcing --help`` answers at once. Data goes to stdout (or ``--output``); messages to stderr.
+so ``sourcing --help`` answers at once. Each command parses its options, calls the API and hands
+the result to :mod:`sourcing.output`. Data goes to stdout (or ``--output``); messages to stderr.
 """
 
 from __future__ import annotations
@@ -16,22 +17,57 @@ import click
 
 from sourcing import bundled_inputs
 
+EXIT_CODES = """Exit codes: 0 done (optimal, or check found nothing wrong); 2 usage error (bad option, or an
+output that cannot be written); 3 invalid input data (each problem as file:line:column); 4
+infeasible (the conflicting caps, floors, capacities or commitments, and the change that fixes
+each); 5 the solver failed or hit --time-limit; 130 interrupted (Ctrl-C or SIGTERM)."""
+
+
+class Number(click.ParamType):
+    """A finite number written as the input files write one (ASCII digits; ``1e-3`` and ``.5`` too),
+    within [``low``, ``high``] (``high`` excluded if ``open_high``)."""
+
+    name = "number"
+
+    def __init__(self, low: float | None = None, high: float | None = None, *, open_low: bool = False,
+                 open_high: bool = False) -> None:
+        self.low, self.high, self.open_low, self.open_high = low, high, open_low, open_high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        from sourcing.schema import parse_number
+
+        if isinstance(value, float):
+            return value
+        number = parse_number(str(value))
+        if number is None:
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        if self.low is not None and (number < self.low or (self.open_low and number == self.low)):
+            self.fail(f"{value!r} must be {'>' if self.open_low else '>='} {self.low:g}", param, ctx)
+        if self.high is not None and (number > self.high or (self.open_high and number == self.high)):
+            self.fail(f"{value!r} must be {'<' if self.open_high else '<='} {self.high:g}", param, ctx)
+        return number
+
 
 def _parse_cap(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict:
     """``ORIGIN=SHARE`` or ``ORIGIN:ELEMENT=SHARE`` -> {origin or (origin, element): share}."""
+    from sourcing.schema import parse_number
+
     caps: dict[Any, float] = {}
     for text in values:
         target, sep, share_text = text.rpartition("=")
         if not sep or not target.strip():
             raise click.BadParameter(f"{text!r}: expected ORIGIN=SHARE or ORIGIN:ELEMENT=SHARE")
-        try:
-            share = float(share_text)
-        except ValueError:
-            raise click.BadParameter(f"{text!r}: SHARE must be a number in [0, 1]") from None
+        share = parse_number(share_text)
+        if share is None:
+            raise click.BadParameter(f"{text!r}: SHARE must be a number in [0, 1], got {share_text.strip()!r}")
         if not 0.0 <= share <= 1.0:
-            raise click.BadParameter(f"{text!r}: SHARE must lie in [0, 1]")
+            hint = f" (for {share:g}% write {share / 100:g})" if 1 < share <= 100 else ""
+            raise click.BadParameter(f"{text!r}: SHARE must lie in [0, 1], got {share:g}{hint}")
         origin, colon, element = target.partition(":")
         key = (origin.strip(), element.strip()) if colon else origin.strip()
+        if key in caps:
+            raise click.BadParameter(f"{text!r}: the cap on {target.strip()} is given twice "
+                                     f"({caps[key]:g} and {share:g}); give it once")
         caps[key] = share
     return caps
 
@@ -39,16 +75,21 @@ def _parse_cap(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 def _run(action: Callable[[], str], output: Path | None) -> None:
     """Run ``action`` and emit the text it renders; map our errors to the contract's exit codes."""
     from sourcing.errors import OptionError, SourcingError
+    from sourcing.signals import ignore_interrupts, sigterm_as_interrupt
 
     try:
-        text = action()
+        with sigterm_as_interrupt():
+            text = action()
+            if output is not None:
+                _write(output, text)
     except OptionError as exc:
         raise click.UsageError(str(exc)) from None
     except SourcingError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+    except KeyboardInterrupt as exc:
+        ignore_interrupts()  # the process is on its way out: a second Ctrl-C must not cut that short
+        click.echo("interrupted" + (f": {exc}" if str(exc) else ""), err=True)
         sys.exit(130)
     except Exception as exc:  # a bug: say so briefly, keep the traceback for those who ask
         if os.environ.get("SOURCING_DEBUG"):
@@ -58,14 +99,18 @@ def _run(action: Callable[[], str], output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        from sourcing.output import write_atomic
-
-        try:
-            write_atomic(output, text)
-        except OSError as exc:
-            click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
-            sys.exit(2)
         click.echo(f"wrote {output}", err=True)
+
+
+def _write(output: Path, text: str) -> None:
+    """Write ``text`` to ``output`` (atomically where it is a file); a failure is an OutputError."""
+    from sourcing.errors import OutputError
+    from sourcing.output import write_atomic
+
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror or exc}; nothing was written") from None
 
 
 inputs_option = click.option(
@@ -76,51 +121,62 @@ format_option = click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
     help="table for people; json or csv for scripts.",
 )
-def _check_output(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """Refuse an --output whose folder does not exist or cannot be written, before any work."""
-    if value is not None:
-        folder = value.parent if str(value.parent) else Path(".")
+
+
+def _check_output(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """An output path, checked before any work: ``-`` is stdout (None); an empty name, a folder
+    that does not exist or cannot be written, or a folder in its place, is a usage error."""
+    if value is None or (value == "-" and param.name == "output"):
+        return None
+    if not value.strip():
+        raise click.BadParameter("must not be empty: give a file name (or - for stdout)", ctx, param)
+    path = Path(value)
+    from sourcing.output.files import is_regular_or_absent
+
+    if path.is_dir():
+        raise click.BadParameter(f"{value!r} is a folder; give a file name", ctx, param)
+    if is_regular_or_absent(path):  # a pipe or a device is written straight through
+        folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
             raise click.BadParameter(f"folder {str(folder)!r} does not exist", ctx, param)
         if not os.access(folder, os.W_OK):
             raise click.BadParameter(f"folder {str(folder)!r} is not writable", ctx, param)
-    return value
+    return path
 
 
 output_option = click.option(
-    "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
-    callback=_check_output,
-    help="Write to this file (atomically) instead of stdout.",
+    "--output", default=None, callback=_check_output, metavar="PATH",
+    help="Write to this file (atomically; - for stdout) instead of stdout.",
 )
 
 time_limit_option = click.option(
-    "--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+    "--time-limit", type=Number(0, open_low=True), default=None, metavar="SECONDS",
     help="Seconds HiGHS may take per solve (exit 5 when hit).",
 )
 
 
 def risk_options(func: Callable) -> Callable:
-    func = click.option("--cvar-level", type=float, default=0.95, show_default=True,
+    func = click.option("--cvar-level", type=Number(), default=0.95, show_default=True,
                         help="beta in [0, 1): CVaR averages the worst 1 - beta of probability.")(func)
-    func = click.option("--cvar-weight", type=float, default=0.0, show_default=True,
+    func = click.option("--cvar-weight", type=Number(), default=0.0, show_default=True,
                         help="omega in [0, 1]: share of the risk term given to CVaR.")(func)
-    func = click.option("--risk-weight", type=float, default=1.0, show_default=True,
+    func = click.option("--risk-weight", type=Number(), default=1.0, show_default=True,
                         help="lambda >= 0: weight of disruption losses (0 ignores them).")(func)
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             epilog=EXIT_CODES)
 @click.version_option(package_name="sourcing")
 def main() -> None:
     """Decide how many tonnes of each critical mineral to contract from each origin.
 
     Minimizes procurement cost plus the weighted cost of shortages in disruption scenarios,
-    under capacities, take-or-pay commitments and concentration caps. Exit codes: 0 optimal,
-    2 usage, 3 invalid input, 4 infeasible, 5 solver failure.
+    under capacities, take-or-pay commitments and concentration caps.
     """
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES)
 @inputs_option
 @risk_options
 @click.option("--cap", "caps", multiple=True, callback=_parse_cap, metavar="ORIGIN[:ELEMENT]=SHARE",
@@ -159,7 +215,7 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
     _run(action, output)
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES)
 @click.option("--plan", "plan_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV with origin, element, volume (t/yr); offers not listed get 0.")
 @inputs_option
@@ -185,7 +241,7 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
     _run(action, output)
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES)
 @inputs_option
 @click.option("--cap", "caps", multiple=True, required=True, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
               help="The cap to sweep. TARGET is ORIGIN (its cap on every element it offers) or ORIGIN:ELEMENT; "
@@ -194,20 +250,19 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
               help="Risk weights lambda >= 0 to sweep (or START:STOP:STEP).")
 @click.option("--cvar-weight", "cvar_weights", default="0", show_default=True, metavar="V1,V2,...",
               help="CVaR weights omega in [0, 1] to sweep (or START:STOP:STEP).")
-@click.option("--cvar-level", type=float, default=0.95, show_default=True,
+@click.option("--cvar-level", type=Number(), default=0.95, show_default=True,
               help="beta in [0, 1): CVaR averages the worst 1 - beta of probability.")
 @format_option
-@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
-              callback=_check_output,
-              help="Write to this file, point by point as they finish (a killed sweep leaves a readable file).")
-@click.option("--plot", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
-              callback=_check_output,
-              metavar="PNG", help="Draw the cost of diversification, marginal cost and shares against the cap.")
+@click.option("--output", default=None, callback=_check_output, metavar="PATH",
+              help="Write to this file, point by point as they finish (a killed sweep leaves a readable file); "
+                   "- for stdout.")
+@click.option("--plot", default=None, callback=_check_output, metavar="PNG",
+              help="Draw the cost of diversification, marginal cost and shares against the cap.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Local processes solving points (one HiGHS thread each).")
 @click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", default=None, metavar="ADDRESS",
-              help="Send chunks of points to this Dask distributed scheduler (env DASK_SCHEDULER_ADDRESS); "
-                   "needs pip install 'sourcing[distributed]'.")
+              help="Send chunks of points to this Dask distributed scheduler, as tcp://HOST:PORT (env "
+                   "DASK_SCHEDULER_ADDRESS; blank: unset); needs pip install 'sourcing[distributed]'.")
 @click.option("--resume", is_flag=True, help="Keep the points already in --output (csv or json); solve the rest.")
 def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_weights: str, cvar_level: float,
           fmt: str, output: Path | None, plot: Path | None, workers: int, scheduler: str | None,
@@ -218,6 +273,9 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
     expected_shortage_cost, cvar, marginal_cost_per_pp (of the swept cap) and every origin's share
     of every element. Infeasible points are rows with status infeasible and empty figures.
     """
+    if output is not None and plot is not None and os.path.realpath(output) == os.path.realpath(plot):
+        raise click.UsageError(f"--output and --plot name the same file ({output}); give two files")
+    scheduler = scheduler.strip() if scheduler and scheduler.strip() else None
 
     def action() -> str:
         from sourcing.data import load_inputs
@@ -225,22 +283,24 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
         from sourcing.output import render
         from sourcing.output.table import sweep_summary
         from sourcing.sweep import execute, parse_cap, parse_values, plan_sweep
+        from sourcing.sweep.backends import check_scheduler
 
         if len(caps) != 1:
             raise OptionError("--cap: give exactly one cap to sweep")
         target, shares = parse_cap(caps[0])
-        plan = plan_sweep(
-            load_inputs(inputs or bundled_inputs()), target, shares,
-            risk_weights=parse_values(risk_weights, "--risk-weight", upper=None),
-            cvar_weights=parse_values(cvar_weights, "--cvar-weight"), cvar_level=cvar_level,
-        )
+        risk = parse_values(risk_weights, "--risk-weight", upper=None)
+        cvar = parse_values(cvar_weights, "--cvar-weight")
+        if scheduler is not None:
+            check_scheduler(scheduler)
+        plan = plan_sweep(load_inputs(inputs or bundled_inputs()), target, shares, risk_weights=risk,
+                          cvar_weights=cvar, cvar_level=cvar_level)
         try:
-            frontier = execute(plan, workers=workers, scheduler=scheduler or None, output=output, fmt=fmt,
+            frontier = execute(plan, workers=workers, scheduler=scheduler, output=output, fmt=fmt,
                                resume=resume, progress=sys.stderr.isatty())
         except KeyboardInterrupt:
-            if output is not None:
-                click.echo(f"the points finished so far are in {output}; run the same command with --resume "
-                           "to finish", err=True)
+            if output is not None and output.exists():
+                raise KeyboardInterrupt(f"the points finished so far are in {output}; run the same command with "
+                                        "--resume to finish") from None
             raise
         click.echo(sweep_summary(frontier.rows), err=True)
         if plot is not None:
@@ -256,7 +316,7 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
     _run(action, None)
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES)
 @inputs_option
 def check(inputs: Path | None) -> None:
     """Validate the input folder; list every problem as file:line:column (exit 3)."""

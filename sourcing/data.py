@@ -9,6 +9,7 @@ The files' columns and rules are declared in :mod:`sourcing.schema`, read by
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import wraps
@@ -268,10 +269,15 @@ class InputData:
         ordered = sorted(overrides.items(), key=lambda kv: isinstance(kv[0], tuple))
         for key, share in ordered:
             origin, element = key if isinstance(key, tuple) else (key, ALL)
+            origin, element = unicodedata.normalize("NFC", origin), unicodedata.normalize("NFC", element)
             if origin not in targets:
                 raise OptionError(f"--cap: unknown origin or group {origin!r}{suggest(origin, targets)}")
             if element != ALL and element not in elements:
                 raise OptionError(f"--cap: unknown element {element!r}{suggest(element, elements)}")
+            if element != ALL and not self.offers["origin"][self.offers["element"] == element].isin(
+                    self.members(origin)).any():
+                raise OptionError(f"--cap {origin}:{element}: {origin} offers no {element} in supply.csv, so the "
+                                  "cap would cap nothing; name an offer")
             if not (np.isfinite(share) and 0.0 <= share <= 1.0):
                 raise OptionError(f"--cap {origin}: the share must lie in [0, 1], got {share}")
             plain = (caps["origin"] == origin) & (caps["basis"] == IMPORTS) & (caps["scope"] == ORIGIN)

@@ -25,15 +25,21 @@ class OptionError(SourcingError, ValueError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in an input file, located by 1-based line and column."""
+    """One thing wrong in an input file, located by 1-based line and column; ``value`` is the cell's
+    text as written, where one cell is at fault (the message quotes it too)."""
 
     file: str
     line: int
     column: int
     message: str
+    value: str | None = None
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+LISTED = 200
+"""Problems an InputError's message lists; ``problems`` holds them all."""
 
 
 class InputError(SourcingError, ValueError):
@@ -43,9 +49,11 @@ class InputError(SourcingError, ValueError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
-        noun = "problem" if len(self.problems) == 1 else "problems"
-        lines = [f"{len(self.problems)} {noun} in the input data:"]
-        lines += [str(p) for p in self.problems]
+        n = len(self.problems)
+        lines = [f"{n:,} {'problem' if n == 1 else 'problems'} in the input data:"]
+        lines += [str(p) for p in self.problems[:LISTED]]
+        if n > LISTED:
+            lines.append(f"... and {n - LISTED:,} more (fix these first: each file's problems are in line order)")
         super().__init__("\n".join(lines))
 
 
@@ -58,6 +66,13 @@ class InfeasibleError(SourcingError):
         self.causes = list(causes)
         text = "no plan meets every constraint:\n" + "\n".join(f"  - {c}" for c in self.causes)
         super().__init__(text)
+
+
+class OutputError(SourcingError):
+    """An output file cannot be written (exit 2); the file that stood there is left as it was, or,
+    for a sweep's file written point by point, holds every point finished so far."""
+
+    exit_code = 2
 
 
 class SolverError(SourcingError):

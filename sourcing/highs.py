@@ -10,8 +10,10 @@ that did not end optimal.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
 ZERO = 1e-9
 """Solver values smaller than this in magnitude are reported as 0."""
+INTERRUPT_WAIT = 5.0
+"""Seconds an interrupted solve waits for HiGHS to reach its next iteration and stop."""
 PRIMAL_TOLERANCE = 1e-7
 """HiGHS's primal feasibility tolerance (its default, which :func:`run_highs` keeps): a row may be
 off by this much, in absolute terms, in a solution HiGHS calls optimal."""
@@ -84,7 +88,8 @@ def _resting_value(v) -> float:
 
 
 def new_highs():
-    """A ``highspy.Highs`` without its start-up banner, which HiGHS prints to stdout (ours is for data)."""
+    """A silent ``highspy.Highs``: HiGHS prints its banner, and warnings such as those on tiny matrix
+    values when a model is passed, to stdout, which is ours for data."""
     import highspy
 
     sys.stdout.flush()
@@ -92,7 +97,9 @@ def new_highs():
     quiet = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(quiet, 1)
-        return highspy.Highs()
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        return highs
     finally:
         os.dup2(saved, 1)
         os.close(quiet)
@@ -124,8 +131,14 @@ def pass_model(highs, compiled: Compiled) -> None:
         raise SolverError("HiGHS rejected the model (passModel returned an error)")
 
 
-def run_highs(highs, time_limit: float | None = None) -> RawSolution:
-    """Solve the model loaded in ``highs``; every option is set on every call."""
+def run_highs(highs, time_limit: float | None = None, *, interruptible: bool = False) -> RawSolution:
+    """Solve the model loaded in ``highs``; every option is set on every call.
+
+    ``interruptible``: run HiGHS in a thread so that Ctrl-C (or SIGTERM, see
+    :mod:`sourcing.signals`) in the main thread stops it at its next iteration and raises
+    ``KeyboardInterrupt`` at once, instead of after the solve. One light callback per simplex
+    iteration is the price; a sweep's many short re-solves do without.
+    """
     import highspy
 
     options = {
@@ -138,7 +151,10 @@ def run_highs(highs, time_limit: float | None = None) -> RawSolution:
     }
     for name, value in options.items():
         highs.setOptionValue(name, value)
-    highs.run()
+    if interruptible and threading.current_thread() is threading.main_thread():
+        _run_interruptible(highs)
+    else:
+        highs.run()
     status = highs.getModelStatus()
     names = {
         highspy.HighsModelStatus.kOptimal: "optimal",
@@ -162,6 +178,37 @@ def run_highs(highs, time_limit: float | None = None) -> RawSolution:
     )
 
 
+def _run_interruptible(highs) -> None:
+    """``highs.run()`` in a thread, the main thread waiting on it so that signals reach Python."""
+    import highspy
+
+    stop = threading.Event()
+
+    def on_iteration(kind, message, data_out, data_in, user_data) -> None:
+        if stop.is_set():
+            data_in.user_interrupt = True
+
+    kinds = (highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt, highspy.cb.HighsCallbackType.kCallbackIpmInterrupt)
+    highs.setCallback(on_iteration, None)
+    for kind in kinds:
+        highs.startCallback(kind)
+    solver = threading.Thread(target=highs.run, name="highs", daemon=True)
+    solver.start()
+    try:
+        try:
+            while solver.is_alive():
+                solver.join(0.05)
+        except KeyboardInterrupt:
+            stop.set()  # HiGHS stops at its next iteration; a second Ctrl-C stops waiting for it
+            with contextlib.suppress(KeyboardInterrupt):
+                solver.join(INTERRUPT_WAIT)
+            raise
+    finally:
+        for kind in kinds:
+            highs.stopCallback(kind)
+        highs.setCallback(None, None)
+
+
 def check_status(data: InputData, raw: RawSolution) -> None:
     """Raise the right error unless ``raw`` is optimal; never read values from a failed solve."""
     if raw.status == "optimal":
@@ -174,6 +221,10 @@ def check_status(data: InputData, raw: RawSolution) -> None:
             "run `sourcing check` and review caps.csv and supply.csv"
         ]
         raise InfeasibleError(causes)
+    if raw.status == "unbounded":  # every cost is >= 0 and every column bounded below: a numerical failure
+        raise SolverError("HiGHS called the LP unbounded, which it cannot be (no cost is negative and the tonnes "
+                          "are bounded below); that is numerical trouble: check that the inputs' units are "
+                          "consistent (t/yr, USD/kg) and that `sourcing check` passes")
     raise SolverError(f"HiGHS stopped without an optimal plan (model status: {raw.status})")
 
 

@@ -8,6 +8,7 @@ frames, the Pyomo components and the result columns.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -194,3 +195,14 @@ def expected(col: Column) -> str:
     if col.kind == "share":
         return "a number in [0, 1]"
     return f"a finite number >= 0 and below {MAX_MAGNITUDE:g}"
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def parse_number(text: str) -> float | None:
+    """``text`` as a finite number, written as the input files write one (ASCII digits, a point,
+    an exponent: ``0.5``, ``.5``, ``5e-1``), or None. The CSV reader accepts the same numbers (a
+    test pins it), so that a value the command line takes is one a file would take too."""
+    text = text.strip()
+    return float(text) if _NUMBER.fullmatch(text) else None

@@ -77,7 +77,7 @@ def _solve_paused(data: InputData, options: RiskOptions, model: pyo.ConcreteMode
     highs = new_highs()
     pass_model(highs, compiled)
     clock.append(time.perf_counter())
-    raw = run_highs(highs, time_limit)
+    raw = run_highs(highs, time_limit, interruptible=True)
     clock.append(time.perf_counter())
     result = extract(data, options, compiled, raw, fixed=fixed)
     clock.append(time.perf_counter())

@@ -328,6 +328,13 @@ def check_invariants(data, result, rel: float = REL, folder: Path | None = None)
     holding = float((1000 * e["holding_cost"] * (level - e["stock"])).sum())
     assert close(result.stockpile_cost, holding, rel, scale=max(1.0, result.objective))
     assert (s[["stock_release", "shortage"]] >= 0).all().all()
+    # the shortage is what the balance row leaves: stock first, then shortage
+    gap = np.maximum(0.0, s["demand"] - s["arrived"])
+    assert np.allclose(s["stock_release"], np.minimum(s["element"].map(level), gap), atol=tol)
+    assert np.allclose(s["shortage"], gap - s["stock_release"], atol=tol)
+    if len(caps):  # a solve meets every limit; binding means the limit holds with no slack
+        assert not caps["violated"].any() and (caps["excess"] == 0).all()
+        assert not (caps["binding"] & (caps["slack"] > 1e-6 * scale)).any()
     # arrived recomputed from the plan and the availabilities
     avail = data.offer_availability()
     lost = avail.assign(lost=(1 - avail["availability"]) * plan["volume"].to_numpy()[avail["offer"]])

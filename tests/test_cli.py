@@ -159,8 +159,8 @@ def test_solver_failure_exits_5(monkeypatch):
 
     real = solver.run_highs
 
-    def stopped(highs, time_limit=None):
-        raw = real(highs, time_limit)
+    def stopped(highs, time_limit=None, **kw):
+        raw = real(highs, time_limit, **kw)
         return solver.RawSolution("time_limit", float("nan"), raw.col_value[:0], raw.row_dual[:0], 0)
 
     monkeypatch.setattr(solver, "run_highs", stopped)

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -175,3 +176,203 @@ def test_utf16_is_read_and_shift_jis_is_refused_at_its_line():
 
 def test_default_options_still_solve(tmp_path):  # the hardening changes no answer on valid data
     assert solve(load_inputs(bundled_inputs()), RiskOptions()).status == "optimal"
+
+
+# ---------------------------------------------------------------------------------------------
+# 5-9. outputs never destroy or leak
+
+
+def test_output_to_a_fifo_a_device_and_stdout_writes_through(tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    assert run("solve", "--format", "json", "--output", str(fifo)).exit_code == 0
+    reader.join(10)
+    assert fifo.is_fifo() and json.loads(got[0])["status"] == "optimal"  # still a pipe, and it got the data
+    null = Path("/dev/null")
+    assert run("solve", "--format", "csv", "--output", str(null)).exit_code == 0
+    assert null.is_char_device()  # never replaced by a regular file
+    result = run("solve", "--format", "json", "--output", "-")
+    assert result.exit_code == 0 and json.loads(result.stdout)["status"] == "optimal"
+
+
+def test_output_through_a_symlink_replaces_its_target_and_keeps_the_link_and_the_mode(tmp_path):
+    target = tmp_path / "result.json"
+    target.write_text("old")
+    target.chmod(0o600)
+    link = tmp_path / "latest.json"
+    link.symlink_to(target)
+    assert run("solve", "--format", "json", "--output", str(link)).exit_code == 0
+    assert link.is_symlink() and json.loads(target.read_text())["status"] == "optimal"
+    assert (target.stat().st_mode & 0o777) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latest.json", "result.json"]  # no temporary left
+
+
+def test_empty_output_and_a_full_device_are_usage_errors_that_write_nothing(tmp_path):
+    result = run("solve", "--output", "")
+    assert result.exit_code == 2 and "must not be empty" in result.stderr
+    result = run("solve", "--output", "/dev/full")
+    assert result.exit_code == 2 and "cannot write /dev/full" in result.stderr and result.stdout == ""
+
+
+def test_sweep_leaves_its_output_untouched_when_the_scheduler_cannot_be_used(tmp_path):
+    out = tmp_path / "frontier.csv"
+    out.write_text("precious\n")
+    for address in ("not an address", "tcp://127.0.0.1:99999"):
+        result = run("sweep", "--cap", "China=1,0.9", "--format", "csv", "--output", str(out), "--scheduler", address)
+        assert result.exit_code == 2 and "not a scheduler address" in result.stderr
+        assert out.read_text() == "precious\n"
+    blank = CliRunner().invoke(main, ["sweep", "--cap", "China=1,0.9", "--workers", "2"],
+                               env={"DASK_SCHEDULER_ADDRESS": "  "})
+    assert blank.exit_code == 0, blank.stderr  # a blank variable is unset: no clash with --workers
+
+
+def test_sweep_output_and_plot_on_one_path_is_refused(tmp_path):
+    same = tmp_path / "x"
+    result = run("sweep", "--cap", "China=1,0.9", "--output", str(same), "--plot", str(same))
+    assert result.exit_code == 2 and "same file" in result.stderr and not same.exists()
+
+
+def test_a_full_disk_during_a_sweep_keeps_a_complete_file_and_exits_2(tmp_path, monkeypatch):
+    import errno
+
+    out = tmp_path / "frontier.csv"
+    real = os.pwrite
+    calls = {"n": 0}
+
+    def full(fd, data, offset):
+        calls["n"] += 1
+        if calls["n"] == 4:  # the fourth point: half of it gets written, then the disk is full
+            real(fd, data[: len(data) // 2], offset)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", full)
+    result = run("sweep", "--cap", "China=1:0.9:0.01", "--format", "csv", "--output", str(out))
+    assert result.exit_code == 2 and "No space left on device" in result.stderr and "--resume" in result.stderr
+    monkeypatch.setattr(os, "pwrite", real)
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("max_share,") and len(lines) == 1 + 4  # the points before, each whole
+    resumed = run("sweep", "--cap", "China=1:0.9:0.01", "--format", "csv", "--output", str(out), "--resume")
+    assert resumed.exit_code == 0
+    assert out.read_text() == run("sweep", "--cap", "China=1:0.9:0.01", "--format", "csv").stdout
+
+
+FORMULAS = ["=HYPERLINK(\"http://x\")", "+1+2", "-3", "@SUM(A1)"]  # (names are trimmed: no leading tab or CR)
+
+
+def test_formula_like_names_are_text_in_csv(tmp_path):
+    supply = pd.DataFrame({"origin": FORMULAS, "element": "Nd", "unit_cost": [10, 11, 12, 13], "capacity": 1000})
+    folder = temp_folder(supply=supply, demand="element,demand,shortage_cost\nNd,100,50\n")
+    text = run("solve", "--inputs", str(folder), "--format", "csv").stdout
+    import csv
+    import io
+
+    cells = [row[0] for row in csv.reader(io.StringIO(text))][1:]
+    assert sorted(cells) == sorted("'" + name for name in FORMULAS)
+    swept = run("sweep", "--inputs", str(folder), "--cap", f"{FORMULAS[1]}=1,0.5", "--format", "csv").stdout
+    rows = list(csv.reader(io.StringIO(swept)))
+    assert rows[1][rows[0].index("target")] == "'+1+2"
+    assert json.loads(run("solve", "--inputs", str(folder), "--format", "json").stdout)["plan"][0]["origin"] in FORMULAS
+    from sourcing.output.csv import spreadsheet_safe
+
+    assert [spreadsheet_safe(t) for t in ("\tx", "\rx", "a=b", "-")] == ["'\tx", "'\rx", "a=b", "'-"]
+
+
+# ---------------------------------------------------------------------------------------------
+# 16. options that once passed or misled
+
+
+@pytest.mark.parametrize("args, message", [
+    (["solve", "--time-limit", "nan"], "not a finite number"),
+    (["solve", "--risk-weight", "١"], "not a finite number"),
+    (["solve", "--cap", "China=0.5", "--cap", "China=0.6"], "given twice"),
+    (["solve", "--cap", "China=٠.٥"], "SHARE must be a number"),
+    (["solve", "--cap", "China=65"], "for 65% write 0.65"),
+    (["solve", "--cap", "Australia:Dy=0.5"], "Australia offers no Dy"),
+    (["sweep", "--cap", "Australia:Dy=0.5,0.4"], "Australia offers no Dy"),
+    (["sweep", "--cap", "China=٠.٥"], "not a number"),
+])
+def test_bad_options_are_refused_with_a_clear_message(args, message):
+    result = run(*args)
+    assert result.exit_code == 2, result.stdout
+    assert message in result.stderr
+
+
+def test_the_command_line_and_the_files_read_numbers_alike():
+    from sourcing.schema import parse_number
+
+    words = ["1", "1.", ".5", "+1", "1e5", "1E+5", "1_000", "0x10", "inf", "nan", "١٢", "1,5", "1e", "--1", "１"]
+    for word in words:
+        supply = f"origin,element,unit_cost,capacity\nChina,Nd,{word if ',' not in word else chr(34) + word + chr(34)},100\n"
+        folder = temp_folder(supply=supply, demand="element,demand,shortage_cost\nNd,1,1\n")
+        try:
+            load_inputs(folder)
+            in_file = True
+        except InputError:
+            in_file = False
+        on_line = parse_number(word) is not None and np.isfinite(parse_number(word))
+        assert in_file == on_line, word
+
+
+def test_highs_warnings_never_reach_stdout():
+    """An availability of 0.999999999 puts a coefficient of 1e-9 in the LP, on which HiGHS warns
+    when the model is passed; the warning went to stdout, in front of the JSON."""
+    folder = temp_folder(supply=SUPPLY, demand=DEMAND, scenarios="scenario,probability\ns,0.1\n",
+                         disruptions="scenario,origin,element,availability\ns,China,*,0.999999999\n")
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "sourcing.cli", "solve", "--inputs", str(folder), "--format", "json"],
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert out.returncode == 0 and json.loads(out.stdout)["status"] == "optimal"
+
+
+def test_magnitudes_no_lp_can_resolve_are_refused_by_check():
+    supply = "origin,element,unit_cost,capacity\nChina,Nd,10,9e11\nFrance,Nd,20,100\n"
+    folder = temp_folder(supply=supply, demand="element,demand,shortage_cost\nNd,1e-3,100\n")
+    result = run("check", "--inputs", str(folder))
+    assert result.exit_code == 3
+    assert "demand.csv:2:2: demand 0.001 is 9e+14 times smaller than capacity 9e+11 (supply.csv:2)" in result.stderr
+
+
+def test_a_cap_is_not_binding_from_a_slack_of_a_gram_at_sub_gram_volumes():
+    """Demand 1e-4 t (a tenth of a kilogram); China is dearer and gets nothing, so its 1% cap has a
+    slack of 1e-6 t: 1% of the element, not round-off."""
+    supply = "origin,element,unit_cost,capacity\nChina,Nd,90,1\nFrance,Nd,20,1\n"
+    caps = "origin,element,max_share\nChina,Nd,0.01\n"
+    result = solve(load_inputs(temp_folder(supply=supply, demand="element,demand,shortage_cost\nNd,1e-4,100\n",
+                                           caps=caps)))
+    cap = result.caps.iloc[0]
+    assert close(cap["slack"], 1e-6, rel=1e-6) and not cap["binding"] and not cap["violated"]
+
+
+@pytest.fixture(scope="module")
+def large_folder(tmp_path_factory):
+    from benchmarks.generate import SIZES, generate
+
+    return generate(tmp_path_factory.mktemp("large"), SIZES["L"])  # a solve of a few seconds
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM"])
+def test_a_signal_during_a_solve_exits_130_with_one_line_and_no_file(large_folder, tmp_path, how):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "result.json"
+    cmd = [sys.executable, "-m", "sourcing.cli", "solve", "--inputs", str(large_folder), "--format", "json",
+           "--output", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    time.sleep(2.5)  # reading, building or solving: each must stop the same way
+    assert proc.poll() is None, "the solve ended before it could be stopped"
+    proc.send_signal(getattr(signal, how))
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and stderr == b"interrupted\n" and stdout == b""
+    assert list(tmp_path.iterdir()) == []  # neither the output nor a temporary file

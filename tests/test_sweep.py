@@ -149,7 +149,7 @@ def test_grid_hits_round_values_exactly():
     (["--cap", "China:=0.5"], "ORIGIN:ELEMENT"),
     (["--cap", "Chna=0.5"], "did you mean 'China'"),
     (["--cap", "China:Xx=0.5"], "unknown element"),
-    (["--cap", "Australia:Dy=0.5"], "no cap of Australia:Dy applies"),
+    (["--cap", "Australia:Dy=0.5"], "Australia offers no Dy"),
     (["--cap", "China=0.5", "--cap", "France=0.5"], "exactly one cap"),
     (["--cap", "China=0.5", "--risk-weight", "-1"], "outside"),
     (["--cap", "China=0.5", "--cvar-weight", "0.5,2"], "outside"),
@@ -464,10 +464,11 @@ def _data_lines(path: Path) -> int:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, "twice", signal.SIGKILL])
 def test_stopped_sweep_leaves_no_workers_and_resumes(tmp_path, how):
-    """Stop a 2-worker sweep half way (Ctrl-C, or a kill nobody can catch): the workers go, the file
-    holds whole points only, and --resume completes it to the uninterrupted file."""
+    """Stop a 2-worker sweep half way (Ctrl-C, once or twice in a row, SIGTERM, or a kill nobody can
+    catch): the workers go, the file holds whole points only, one line says so, and --resume
+    completes it to the uninterrupted file."""
     grid = "1:0:0.0005"  # 2,001 caps x 2 risk weights: a few seconds of work
     args = ["sweep", "--cap", f"China={grid}", "--risk-weight", "0,1", "--format", "csv"]
     out = tmp_path / "stopped.csv"
@@ -481,11 +482,18 @@ def test_stopped_sweep_leaves_no_workers_and_resumes(tmp_path, how):
         time.sleep(0.005)
     assert proc.poll() is None, "the sweep ended before it could be stopped"
     workers |= _children(proc.pid)
-    proc.send_signal(how)
+    if how == "twice":
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+    else:
+        proc.send_signal(how)
     _, err = proc.communicate(timeout=30)
-    if how == signal.SIGINT:
+    if how != signal.SIGKILL:
         assert proc.returncode == 130, err.decode()
-        assert b"--resume" in err
+        last = err.decode().strip().splitlines()[-1]
+        assert last.startswith("interrupted: ") and "--resume" in last, err.decode()
+        assert b"Traceback" not in err
     assert workers, "no worker processes seen"
     deadline = time.monotonic() + 10
     while any(_alive(p) for p in workers) and time.monotonic() < deadline:

@@ -12,6 +12,23 @@ import pandas as pd
 from sourcing.frontier import FIGURES, KEYS, Grid, Row
 from sourcing.result import Evaluation, Result
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell beginning with one of these is read as a formula by spreadsheets (OWASP: CSV injection)."""
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a spreadsheet shows it and never runs it: a leading ``'`` before a cell that would
+    start a formula (OWASP's rule for CSV injection); other text unchanged."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell made :func:`spreadsheet_safe` (numbers are left as they are)."""
+    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    if not text:
+        return frame
+    return frame.assign(**{c: frame[c].map(lambda v: spreadsheet_safe(v) if isinstance(v, str) else v) for c in text})
+
 
 def result_csv(result: Result | Evaluation) -> str:
     """One row per offer: the plan, with its cap's share, binding flag and marginal cost (for an
@@ -21,8 +38,8 @@ def result_csv(result: Result | Evaluation) -> str:
         if result.optimum is not None:
             plan["optimum_volume"] = result.optimum.plan["volume"].to_numpy()
             plan["optimum_share"] = result.optimum.plan["share"].to_numpy()
-        return plan.to_csv(index=False, lineterminator="\n", float_format="%.10g")
-    return _plan_with_caps(result).to_csv(index=False, lineterminator="\n", float_format="%.10g")
+        return _safe_frame(plan).to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    return _safe_frame(_plan_with_caps(result)).to_csv(index=False, lineterminator="\n", float_format="%.10g")
 
 
 def _plan_with_caps(result: Result) -> pd.DataFrame:
@@ -42,6 +59,11 @@ def sweep_header(grid: Grid) -> list[str]:
     """The columns of a sweep's CSV."""
     shares = [f"share:{e}:{o}" for e, o in grid.offers]
     return [*KEYS, "status", *FIGURES, *shares, "target", "cvar_level"]
+
+
+def sweep_label(grid: Grid) -> str:
+    """The ``target`` cell of a sweep's CSV."""
+    return spreadsheet_safe(grid.label)
 
 
 def num(value: float) -> str:
@@ -67,5 +89,5 @@ class SweepCsv:
     @staticmethod
     def item(grid: Grid, index: int, row: Row) -> str:
         values = [*map(num, grid.point(index)), row.status, *map(num, row.figures), *map(num, row.shares),
-                  grid.label, num(grid.cvar_level)]
+                  sweep_label(grid), num(grid.cvar_level)]
         return csv_line(values)

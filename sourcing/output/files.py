@@ -1,29 +1,62 @@
-"""Write output files so that a reader never sees half of one."""
+"""Write output files so that a reader never sees half of one, and nothing is destroyed on the way.
+
+A regular file (or a new one) is written through a temporary file beside it, renamed into place:
+a reader sees the old file or the new one, never half, and the old file's mode and owner are kept.
+A symbolic link is followed: the file it points to is replaced, the link stays. Anything else that
+already stands at the path (a named pipe, a terminal, ``/dev/null``, ``/dev/stdout``) is written
+straight through, never renamed over.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: str | Path, content: str | bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file renamed into place: never half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+def is_regular_or_absent(path: str | Path) -> bool:
+    """Whether ``path`` (through symbolic links) is a regular file or nothing: where a file can be
+    renamed into place and then appended to."""
     try:
-        if isinstance(content, bytes):
-            handle = os.fdopen(fd, "wb")
-        else:
-            handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        with handle:
-            handle.write(content)
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return True
+
+
+def write_atomic(path: str | Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8) to ``path`` as the module's docstring says.
+
+    Raises:
+        OSError: the file cannot be written (the old one, if any, is left as it was).
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    path = Path(path)
+    try:
+        old = os.stat(path)
+    except FileNotFoundError:
+        old = None
+    if old is not None and not stat.S_ISREG(old.st_mode):
+        with open(path, "wb") as handle:  # a pipe, a device: the reader is at the other end
+            handle.write(data)
+        return
+    target = Path(os.path.realpath(path))  # replace what a link points to, not the link
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        if old is not None:
+            os.chmod(tmp, stat.S_IMODE(old.st_mode))
+            with contextlib.suppress(OSError):  # only a privileged writer can give the file back
+                os.chown(tmp, old.st_uid, old.st_gid)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

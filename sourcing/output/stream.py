@@ -47,12 +47,20 @@ class Journal:
         self.synced = time.monotonic()
 
     def append(self, index: int, row: Row) -> None:
+        """Add one point. Raises OSError (a full disk, say) with the file restored to the complete
+        document it was before the call, as far as the disk allows."""
         w = self.writer
         data = ((w.sep if self.count else "") + w.item(self.grid, index, row) + w.suffix).encode("utf-8")
-        os.lseek(self.fd, self.size - self.tail, os.SEEK_SET)
-        written = os.write(self.fd, data)  # one call, unless the disk is full or the like
-        while written < len(data):
-            written += os.write(self.fd, data[written:])
+        at = self.size - self.tail
+        try:
+            written = os.pwrite(self.fd, data, at)  # one call, unless the disk is full or the like
+            while written < len(data):
+                written += os.pwrite(self.fd, data[written:], at + written)
+        except OSError:
+            with contextlib.suppress(OSError):  # cut what got written, put the closing text back
+                os.ftruncate(self.fd, at)
+                os.pwrite(self.fd, w.suffix.encode("utf-8"), at)
+            raise
         self.size += len(data) - self.tail
         self.count += 1
         if time.monotonic() - self.synced >= FSYNC_INTERVAL:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sourcing.errors import suggest
 from sourcing.readers.problems import HEADER, Collector
-from sourcing.schema import ALL, FREE_COLUMNS, MAX_MAGNITUDE, FileSpec, expected
+from sourcing.schema import ALL, FREE_COLUMNS, MAX_MAGNITUDE, Column, FileSpec, expected
 
 
 def check_header(problems: Collector, spec: FileSpec, header: list[str]) -> bool:
@@ -52,34 +52,28 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
             parsed = pd.to_numeric(values.where(~empty, None), errors="coerce")
             parsed = parsed.astype(float)
             if col.required:
-                problems.add(spec, raw.index[empty], col.name, f"missing value; expected {expected(col)}")
+                problems.add(spec, raw.index[empty], col.name, f"missing value; expected {expected(col)}", "")
             else:
                 parsed = parsed.where(~empty, float(col.default))
-            bad = ~empty & ~np.isfinite(parsed)
-            for row in raw.index[bad]:
-                problems.add(spec, [row], col.name, f"expected {expected(col)}, got {values[row]!r}")
             ok = np.isfinite(parsed)
-            neg = ok & (parsed < 0)
-            problems.add(spec, raw.index[neg], col.name, f"must not be negative; expected {expected(col)}")
-            if col.kind == "share":
-                big = ok & (parsed > 1)
-                problems.add(spec, raw.index[big], col.name, f"must lie in [0, 1]; expected {expected(col)}")
-            else:
-                big = ok & (parsed >= MAX_MAGNITUDE)
-                problems.add(spec, raw.index[big], col.name, f"must be below {MAX_MAGNITUDE:g}")
+            too_big = parsed > 1.0 if col.kind == "share" else parsed >= MAX_MAGNITUDE
+            wrong = (~empty & ~ok) | (ok & ((parsed < 0) | too_big))
+            for row in raw.index[wrong]:
+                text = values[row]
+                problems.add(spec, [row], col.name, _out_of_range(col, text, parsed[row]), text)
             out[col.name] = parsed
         elif col.kind == "name":
             if col.required:
-                problems.add(spec, raw.index[empty], col.name, "missing value; expected a name")
+                problems.add(spec, raw.index[empty], col.name, "missing value; expected a name", "")
             if not col.star:
                 star = values == ALL
                 msg = f"{ALL!r} is not a name here (it means 'every element' in element columns)"
-                problems.add(spec, raw.index[star], col.name, msg)
+                problems.add(spec, raw.index[star], col.name, msg, ALL)
             if col.choices:
                 bad = ~empty & ~values.isin(col.choices)
                 for row in raw.index[bad]:
                     choices = ", ".join(col.choices)
-                    problems.add(spec, [row], col.name, f"got {values[row]!r}; expected one of {choices}")
+                    problems.add(spec, [row], col.name, f"got {values[row]!r}; expected one of {choices}", values[row])
             out[col.name] = values.where(~empty, col.default) if not col.required else values
         else:
             out[col.name] = values
@@ -94,3 +88,15 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
             else:
                 first[key] = row
     return out
+
+
+def _out_of_range(col: Column, text: str, value: float) -> str:
+    """What is wrong with a number cell holding ``text`` (parsed as ``value``, NaN if not a number)."""
+    if not np.isfinite(value):
+        return f"expected {expected(col)}, got {text!r}"
+    if value < 0:
+        return f"must not be negative, got {text!r}; expected {expected(col)}"
+    if col.kind == "share":
+        hint = f" (for {value:g}% write {value / 100:g})" if value <= 100 else ""
+        return f"must lie in [0, 1], got {text!r}{hint}; expected {expected(col)}"
+    return f"must be below {MAX_MAGNITUDE:g}, got {text!r}"

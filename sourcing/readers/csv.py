@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -47,10 +48,17 @@ class CsvFile:
             raise UnreadableError(
                 f"not UTF-8 text: byte 0x{bad} cannot be decoded (Shift-JIS or another legacy encoding?); "
                 "save the file as CSV UTF-8", line, column) from None
+        if not text.isascii():  # one spelling per name: 'Côte' typed composed or decomposed is one name
+            text = unicodedata.normalize("NFC", text)
         if "\r" in text:  # universal newlines: Excel's "CSV (Macintosh)" ends lines with CR alone
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         self.text = text
         self.header = [h.strip() for h in next(csv.reader(io.StringIO(text)), [])]
+        if len(self.header) == 1:
+            for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+                if sep in self.header[0]:
+                    raise UnreadableError(f"the columns are separated by {name} ({sep!r}), not commas; save the file "
+                                          "as comma-separated CSV (in Excel: CSV UTF-8)", 1, 1)
         self._lines: _LineMap | None = None  # known once the rows are read
 
     def rows(self) -> pd.DataFrame:
@@ -72,6 +80,11 @@ class CsvFile:
                     index_col=False,
                 )
         except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+            opened = _unclosed_quote(self.text)
+            if opened is not None:
+                line, column = opened
+                raise UnreadableError('a quote (") opened here is never closed; close it, or remove it', line,
+                                      column) from None
             found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
             if found:
                 want, line, saw = map(int, found.groups())
@@ -91,6 +104,23 @@ class CsvFile:
         if self._lines is None:  # the rows could not be read: count records as the csv module does
             self._lines = _LineMap(self.text, 0)
         return self._lines.line(row)
+
+
+def _unclosed_quote(text: str) -> tuple[int, int] | None:
+    """(line, field) of a quote that opens a value and is never closed, or None."""
+    inside, start, at = False, 0, text.find('"')
+    while at >= 0:
+        if not inside:
+            inside, start = True, at
+        elif text.startswith('""', at):  # an escaped quote inside a quoted value
+            at += 1
+        else:
+            inside = False
+        at = text.find('"', at + 1)
+    if not inside:
+        return None
+    line_start = text.rfind("\n", 0, start) + 1
+    return text.count("\n", 0, start) + 1, text.count(",", line_start, start) + 1
 
 
 _PADDED = re.compile(r'(?:^|[,\n\r])[^\S\n\r]|[^\S\n\r](?:[,\n\r]|$)')

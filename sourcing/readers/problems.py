@@ -24,7 +24,8 @@ class Collector:
     def __init__(self, folder: Path, specs: Iterable[FileSpec]) -> None:
         self.folder = folder
         self.order = {spec.name: i for i, spec in enumerate(specs)}
-        self.problems: list[tuple[str, int, int, str]] = []  # file, row (-1 header, < -1: line -row-1), col, msg
+        # file, row (-1 header, < -1: line -row-1), col, message, value
+        self.problems: list[tuple[str, int, int, str, str | None]] = []
         self._line_of: dict[str, Callable[[int], int]] = {}
         self._headers: dict[str, list[str]] = {}
 
@@ -38,28 +39,29 @@ class Collector:
         """The 1-based line of row position ``row`` of ``spec``'s file."""
         return self._line_of[spec.name](row)
 
-    def add(self, spec: FileSpec, rows: Iterable[int], column: str | None, message: str) -> None:
+    def add(self, spec: FileSpec, rows: Iterable[int], column: str | None, message: str,
+            value: str | None = None) -> None:
         """One problem per row position in ``rows`` (:data:`HEADER` for the header), at ``column``
-        (a header name; None or a name the header lacks: column 1)."""
+        (a header name; None or a name the header lacks: column 1); ``value``: the cell's text."""
         header = self._headers.get(spec.name, [])
         col = header.index(column) + 1 if column in header else 1
         for row in rows:
-            self.problems.append((spec.name, int(row), col, message))
+            self.problems.append((spec.name, int(row), col, message, value))
 
-    def at_column(self, spec: FileSpec, row: int, col: int, message: str) -> None:
+    def at_column(self, spec: FileSpec, row: int, col: int, message: str, value: str | None = None) -> None:
         """One problem at row position ``row`` and the 1-based column number ``col``."""
-        self.problems.append((spec.name, int(row), col, message))
+        self.problems.append((spec.name, int(row), col, message, value))
 
     def at_line(self, spec: FileSpec, line: int, col: int, message: str) -> None:
         """One problem at a line of the file found by the reader itself (not a row of its table)."""
-        self.problems.append((spec.name, -1 - line, col, message))
+        self.problems.append((spec.name, -1 - line, col, message, None))
 
     def finish(self) -> list[Problem]:
         """Every problem, located, sorted by file, line and column, each once."""
         out = []
-        for name, row, col, msg in self.problems:
+        for name, row, col, msg, value in self.problems:
             line = 1 if row == HEADER else (-1 - row if row < HEADER else self._line_of[name](row))
-            out.append((self.order[name], line, col, Problem(str(self.folder / name), line, col, msg)))
+            out.append((self.order[name], line, col, Problem(str(self.folder / name), line, col, msg, value)))
         out.sort(key=lambda t: t[:3])
         seen: set[Problem] = set()
         return [p for *_, p in out if not (p in seen or seen.add(p))]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import re
 import signal
 import threading
 import time
@@ -18,6 +19,7 @@ from typing import Any
 
 from sourcing.errors import OptionError, SolverError
 from sourcing.frontier import Row
+from sourcing.signals import no_more_interrupts
 from sourcing.sweep.grid import Chunk, SweepPlan
 from sourcing.sweep.resolve import Resolver, _resolver
 
@@ -91,29 +93,52 @@ def _local(plan: SweepPlan, work: Work, emit: Emit, workers: int) -> None:
             remaining -= 1
     except BaseException:
         # keep what is already back (points finished before the stop), then stop the workers
-        with contextlib.suppress(Exception):
+        with no_more_interrupts(), contextlib.suppress(Exception):
             while True:
                 index, row = results.get_nowait()
                 if index != "error":
                     emit(index, row)
         raise
     finally:
-        for p in procs:
-            if p.is_alive():
-                p.terminate()
-        for p in procs:
-            p.join(timeout=5)
-            if p.is_alive():
-                p.kill()
-                p.join()
-        for q in (tasks, results):
-            q.cancel_join_thread()
-            q.close()
+        with no_more_interrupts():
+            _stop_workers(procs, (tasks, results))
+
+
+def _stop_workers(procs: list, queues: tuple) -> None:
+    """Terminate, then kill, every worker still alive; close the queues."""
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    for p in procs:
+        p.join(timeout=5)
+        if p.is_alive():
+            p.kill()
+            p.join()
+    for q in queues:
+        q.cancel_join_thread()
+        q.close()
 
 
 def _dask_chunk(plan: SweepPlan, chunk: Chunk, skip: frozenset[int]) -> list[tuple[int, Row]]:
     """A Dask task: one chunk on the worker's cached model (one HiGHS thread)."""
     return list(_resolver(plan, threads=1).solve_chunk(chunk, skip))
+
+
+_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})")
+
+
+def check_scheduler(address: str) -> str:
+    """``address`` if it has the form of a Dask scheduler's address (``tcp://HOST:PORT``, or
+    ``HOST:PORT``, or tls://, ws://, wss://, ucx://, inproc://...).
+
+    Raises:
+        OptionError: anything else, at once (Dask would try to connect to it for 20 s or more).
+    """
+    found = _ADDRESS.fullmatch(address.strip())
+    if address.startswith("inproc://") or (found and 0 < int(found.group(1)) < 65536):
+        return address.strip()
+    raise OptionError(f"--scheduler {address!r}: not a scheduler address; expected tcp://HOST:PORT "
+                      "(as the scheduler prints it, e.g. tcp://10.0.0.5:8786)")
 
 
 def _dask(plan: SweepPlan, work: Work, emit: Emit, scheduler: Any) -> None:
@@ -141,13 +166,15 @@ def _dask(plan: SweepPlan, work: Work, emit: Emit, scheduler: Any) -> None:
                     emit(index, row)
                 done.add(future.key)
         except BaseException:
-            for future in futures:  # keep chunks that finished before the stop
-                if future.key not in done and future.status == "finished":
-                    for index, row in future.result():
-                        emit(index, row)
+            with no_more_interrupts():
+                for future in futures:  # keep chunks that finished before the stop
+                    if future.key not in done and future.status == "finished":
+                        for index, row in future.result():
+                            emit(index, row)
             raise
     finally:
-        with contextlib.suppress(Exception):
-            client.cancel(futures)
-        if own:
-            client.close()
+        with no_more_interrupts():
+            with contextlib.suppress(Exception):
+                client.cancel(futures)
+            if own:
+                client.close()

@@ -21,7 +21,7 @@ from sourcing.data import InputData
 from sourcing.errors import OptionError
 from sourcing.frontier import KEY_DECIMALS, Grid, Target, target_label
 from sourcing.model import RiskOptions
-from sourcing.schema import IMPORTS, ORIGIN
+from sourcing.schema import IMPORTS, ORIGIN, parse_number
 
 CHUNK_SIZE = 25
 """Points per chunk (consecutive cap values at one risk setting) unless told otherwise."""
@@ -81,12 +81,10 @@ def parse_values(text: str, what: str, *, upper: float | None = 1.0) -> tuple[fl
 
 
 def _number(part: str, what: str, text: str) -> float:
-    try:
-        value = float(part.strip())
-    except ValueError:
-        raise OptionError(f"{what} {text!r}: {part.strip()!r} is not a number") from None
-    if not math.isfinite(value):
-        raise OptionError(f"{what} {text!r}: {part.strip()!r} is not a finite number")
+    value = parse_number(part)
+    if value is None:
+        kind = "a finite number" if part.strip().lower().lstrip("+-") in ("nan", "inf", "infinity") else "a number"
+        raise OptionError(f"{what} {text!r}: {part.strip()!r} is not {kind}")
     return value
 
 

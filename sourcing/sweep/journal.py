@@ -11,7 +11,7 @@ import numpy as np
 
 from sourcing.errors import OptionError
 from sourcing.frontier import FIGURES, KEY_DECIMALS, KEYS, Row
-from sourcing.output.csv import sweep_header
+from sourcing.output.csv import sweep_header, sweep_label
 from sourcing.output.json import SweepJson
 from sourcing.sweep.grid import SweepPlan
 
@@ -57,7 +57,8 @@ def _read_csv(text: str, plan: SweepPlan, path: Path) -> list[tuple[tuple[float,
     for cells in lines[1:]:
         if not cells:
             continue
-        if len(cells) != len(lines[0]) or cells[-2] != plan.label or _float(cells[-1]) != plan.cvar_level:
+        label = sweep_label(plan.grid)
+        if len(cells) != len(lines[0]) or cells[-2] != label or _float(cells[-1]) != plan.cvar_level:
             raise _mismatch(path, plan, "CSV file")
         try:
             key = tuple(float(c) for c in cells[:3])

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -14,30 +11,15 @@ import pandas as pd
 from tqdm import tqdm
 
 from sourcing.data import InputData
-from sourcing.errors import OptionError
+from sourcing.errors import OptionError, OutputError
 from sourcing.frontier import Frontier, Row, Target
 from sourcing.output import FORMATS, render, write_atomic
+from sourcing.output.files import is_regular_or_absent
 from sourcing.output.stream import Journal
-from sourcing.sweep.backends import _dask, _local, _serial
+from sourcing.signals import sigterm_as_interrupt
+from sourcing.sweep.backends import _dask, _local, _serial, check_scheduler
 from sourcing.sweep.grid import CHUNK_SIZE, SweepPlan, plan_sweep
 from sourcing.sweep.journal import read_points
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM stops the sweep as Ctrl-C does (workers stopped, finished points kept)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def run_sweep(data: InputData, target: Target, shares: Iterable[float], *,
@@ -109,25 +91,37 @@ def execute(plan: SweepPlan, *, workers: int = 1, scheduler: Any = None, output:
         raise OptionError("--resume needs --output (the file to resume)")
     if resume and fmt == "table":
         raise OptionError("--resume needs --format csv or json (a table keeps rounded figures only)")
+    if isinstance(scheduler, str):
+        scheduler = check_scheduler(scheduler)
     path = Path(output) if output is not None else None
     rows: dict[int, Row] = {}
     if resume and path is not None and path.exists():
         rows = read_points(path, fmt, plan)
     work = [(chunk, frozenset(i for i, _ in chunk.points if i in rows)) for chunk in plan.chunks()]
     work = [(chunk, skip) for chunk, skip in work if len(skip) < len(chunk.points)]
-    journal = Journal(path, fmt, plan.grid, rows) if path is not None else None
+    # the file is touched only once a point has arrived (a failed start leaves it as it was), and
+    # kept complete point by point only where it is a file (a pipe gets the document at the end)
+    journaled = path is not None and is_regular_or_absent(path)
+    journal: Journal | None = None
     bar = progress_bar(plan.size, len(rows), enabled=progress)
 
     def emit(index: int, row: Row) -> None:
+        nonlocal journal
         if index in rows:
             return
         rows[index] = row
-        if journal is not None:
-            journal.append(index, row)
+        if journaled:
+            try:
+                if journal is None:
+                    journal = Journal(path, fmt, plan.grid, rows)
+                else:
+                    journal.append(index, row)
+            except OSError as exc:
+                raise _unwritable(path, exc, len(rows) - 1) from None
         bar.update()
 
     try:
-        with _sigterm_as_interrupt():
+        with sigterm_as_interrupt():
             if not work:
                 pass
             elif scheduler is not None:
@@ -142,5 +136,13 @@ def execute(plan: SweepPlan, *, workers: int = 1, scheduler: Any = None, output:
             journal.close()
     frontier = Frontier(plan.grid, rows)
     if path is not None:
-        write_atomic(path, render(frontier, fmt))
+        try:
+            write_atomic(path, render(frontier, fmt))
+        except OSError as exc:
+            raise _unwritable(path, exc, len(rows)) from None
     return frontier
+
+
+def _unwritable(path: Path, exc: OSError, kept: int) -> OutputError:
+    return OutputError(f"cannot write {path}: {exc.strerror or exc}; it holds the {kept} points finished before "
+                       "(or what it held before the sweep): make room, then run the same command with --resume")
