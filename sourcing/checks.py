@@ -6,6 +6,9 @@ and row that must change.
 
 from __future__ import annotations
 
+import difflib
+
+import numpy as np
 import pandas as pd
 
 from sourcing.errors import suggest
@@ -152,3 +155,43 @@ def _check_magnitudes(problems: Collector, frames: dict[str, pd.DataFrame | None
                          f"{low[3]} {low[0]:g} is {high[0] / low[0]:.0e} times smaller than {high[3]} {high[0]:g} "
                          f"({where}); {family} spanning more than {SPREAD:.0e} cannot be solved accurately: check the "
                          "units (t/yr, USD/kg), or leave out what is negligible")
+
+
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
+PRICE_SPREAD = 1000.0
+"""A unit cost this many times above (or below) the median of the element's other origins is
+probably in the wrong unit (USD per t instead of per kg, say): a warning, not an error."""
+
+
+def advise(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> list[str]:
+    """Warnings about a valid folder: files no one reads, origins no scenario touches, prices far
+    from the element's others. Nothing here stops a solve; each may be a mistake worth a look."""
+    out = list(problems.notes)
+    known = [spec.name for spec in SPECS.values()]
+    for path in sorted(problems.folder.iterdir()):
+        if path.name in known or not path.is_file() or path.name.startswith("."):
+            continue
+        close = difflib.get_close_matches(path.name.lower(), known, n=1, cutoff=0.75)
+        if close or path.suffix.lower() in DATA_SUFFIXES:
+            hint = f"; did you mean {close[0]}?" if close else ""
+            out.append(f"{path.name} is not a file sourcing reads, and is ignored{hint} (the input files are "
+                       f"{', '.join(known)})")
+    supply, scen, dis = frames["supply"], frames["scenarios"], frames["disruptions"]
+    if scen is not None and len(scen) and (scen["probability"] > 0).any():
+        hit = set() if dis is None else set(dis.loc[dis["availability"] < 1, "origin"])
+        for origin in sorted(set(supply["origin"]) - hit):
+            out.append(f"{origin} is disrupted in no scenario of scenarios.csv and disruptions.csv: its supply "
+                       "is treated as certain")
+    spec = SPECS["supply"]
+    cost = supply["unit_cost"]
+    by = cost.groupby(supply["element"])
+    n = by.transform("size")
+    others = np.where(n == 2, by.transform("sum") - cost, by.transform("median"))  # (with 3 or more, the median)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = cost / others
+    odd = (n >= 2) & (cost > 0) & (others > 0) & ((ratio >= PRICE_SPREAD) | (ratio <= 1 / PRICE_SPREAD))
+    for at in np.flatnonzero(odd.to_numpy()):
+        row, r = supply.index[at], supply.iloc[at]
+        out.append(f"{spec.name}:{problems.line(spec, row)}: unit_cost {r['unit_cost']:g} USD/kg of {r['origin']} "
+                   f"{r['element']} is {ratio.iloc[at]:.3g} times the other origins' ({others[at]:g}); is it per kg?")
+    return out

@@ -113,6 +113,16 @@ def _write(output: Path, text: str) -> None:
         raise OutputError(f"cannot write {output}: {exc.strerror or exc}; nothing was written") from None
 
 
+def _load(inputs: Path | None):
+    """The validated inputs (the bundled ones by default), their warnings said on stderr."""
+    from sourcing.data import load_inputs
+
+    data = load_inputs(inputs or bundled_inputs())
+    for warning in data.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return data
+
+
 inputs_option = click.option(
     "--inputs", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
     help="Folder of input CSV files (default: the bundled Japan dataset).",
@@ -197,14 +207,13 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
     def action() -> str:
         from dataclasses import replace
 
-        from sourcing.data import load_inputs
         from sourcing.model import RiskOptions
         from sourcing.output import render
         from sourcing.solver import solve as solve_plan
         from sourcing.solver import value_of_information
 
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
-        data = load_inputs(inputs or bundled_inputs())
+        data = _load(inputs)
         if caps:
             data = data.with_caps(caps)
         result = solve_plan(data, options, time_limit=time_limit)
@@ -228,13 +237,13 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
     """Price a given plan under the scenarios, beside the optimum, with the limits it breaks."""
 
     def action() -> str:
-        from sourcing.data import load_inputs, load_plan
+        from sourcing.data import load_plan
         from sourcing.model import RiskOptions
         from sourcing.output import render
         from sourcing.solver import evaluate as evaluate_plan
 
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
-        data = load_inputs(inputs or bundled_inputs())
+        data = _load(inputs)
         volume = load_plan(plan_file, data)
         return render(evaluate_plan(data, volume, options, time_limit=time_limit), fmt)
 
@@ -278,7 +287,6 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
     scheduler = scheduler.strip() if scheduler and scheduler.strip() else None
 
     def action() -> str:
-        from sourcing.data import load_inputs
         from sourcing.errors import OptionError
         from sourcing.output import render
         from sourcing.output.table import sweep_summary
@@ -292,7 +300,7 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
         cvar = parse_values(cvar_weights, "--cvar-weight")
         if scheduler is not None:
             check_scheduler(scheduler)
-        plan = plan_sweep(load_inputs(inputs or bundled_inputs()), target, shares, risk_weights=risk,
+        plan = plan_sweep(_load(inputs), target, shares, risk_weights=risk,
                           cvar_weights=cvar, cvar_level=cvar_level)
         try:
             frontier = execute(plan, workers=workers, scheduler=scheduler, output=output, fmt=fmt,
@@ -322,10 +330,9 @@ def check(inputs: Path | None) -> None:
     """Validate the input folder; list every problem as file:line:column (exit 3)."""
 
     def action() -> str:
-        from sourcing.data import load_inputs
         from sourcing.output import render
 
-        return render(load_inputs(inputs or bundled_inputs()))
+        return render(_load(inputs))
 
     _run(action, None)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sourcing.checks import check_references
+from sourcing.checks import advise, check_references
 from sourcing.errors import InputError, OptionError, Problem, suggest
 from sourcing.readers import Collector, read_table
 from sourcing.schema import ALL, BASELINE, CONTENT, DEMAND, IMPORTS, ORIGIN, PLAN_SPEC, PROBABILITY_TOLERANCE, SPECS
@@ -58,7 +58,8 @@ class InputData:
             ``holding_cost`` (USD/kg/yr of stock held beyond ``stock``).
         caps: the cap rows as given (``origin`` (an origin, a group or an upstream country),
             ``element`` or ``*``, ``max_share`` (NaN: none), ``min_share``, ``basis``, ``scope``),
-            after any override from :meth:`with_caps`.
+            after any override from :meth:`with_caps`; ``given`` says where the row came from
+            (``caps.csv line N``, or ``--cap ...``) and ``max_given`` where its ``max_share`` did.
         scenarios: ``scenario``, ``probability``, ``description``; includes ``baseline`` when the
             given probabilities sum to less than 1.
         disruptions: the availability rows as given (``scenario``, ``origin``, ``element`` or ``*``,
@@ -66,6 +67,8 @@ class InputData:
         groups: ``group``, ``origin``: one row per membership.
         content: ``origin``, ``element`` or ``*``, ``upstream``, ``fraction`` as given.
         folder: where the data came from, if from a folder.
+        warnings: what may be a mistake in a valid folder (an ignored file, an origin no scenario
+            disrupts, a price far from the element's others); the CLI prints them on stderr.
     """
 
     offers: pd.DataFrame
@@ -76,6 +79,7 @@ class InputData:
     groups: pd.DataFrame
     content: pd.DataFrame
     folder: Path | None = None
+    warnings: tuple[str, ...] = ()
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -118,7 +122,8 @@ class InputData:
 
         Returns ``(limits, terms)``. ``limits`` has one row per limit: ``limit`` (id), ``origin``
         (as named in caps.csv), ``element``, ``kind`` (``max`` or ``min``), ``basis``, ``scope``,
-        ``share`` (the limit), ``max_share`` and ``min_share`` (of its caps.csv row).
+        ``share`` (the limit), ``max_share`` and ``min_share`` (of its caps.csv row), ``given``
+        (where the limit was set: ``caps.csv line N``, or the ``--cap`` option that set it).
         ``terms`` has ``limit``, ``offer`` (row of ``offers``), ``weight``: the limit holds
         sum_o weight x[o,e] against share times the basis. An (origin, element) row overrides
         the same origin's ``*`` row of the same basis and scope. A max limit exists where
@@ -167,11 +172,11 @@ class InputData:
                     ident = len(limit_rows)
                     max_share = 1.0 if np.isnan(cap.max_share) else float(cap.max_share)
                     limit_rows.append((ident, cap.origin, element, kind, cap.basis, cap.scope, float(share),
-                                       max_share, float(cap.min_share)))
+                                       max_share, float(cap.min_share), cap.max_given if kind == "max" else cap.given))
                     term_limit.append(np.full(int(mask.sum()), ident, dtype=np.int64))
                     term_offer.append(idx[mask])
                     term_weight.append(weight[mask])
-        cols = ["limit", "origin", "element", "kind", "basis", "scope", "share", "max_share", "min_share"]
+        cols = ["limit", "origin", "element", "kind", "basis", "scope", "share", "max_share", "min_share", "given"]
         limits = pd.DataFrame(limit_rows, columns=cols)
         order = limits.sort_values(["element", "origin", "basis", "scope", "kind"], kind="stable")["limit"]
         renumber = np.empty(len(order), dtype=np.int64)
@@ -282,10 +287,11 @@ class InputData:
                 raise OptionError(f"--cap {origin}: the share must lie in [0, 1], got {share}")
             plain = (caps["origin"] == origin) & (caps["basis"] == IMPORTS) & (caps["scope"] == ORIGIN)
             row = plain & (caps["element"] == element)
-            caps.loc[plain if element == ALL else row, "max_share"] = float(share)
+            option = f"--cap {origin}{'' if element == ALL else ':' + element}={share:g}"
+            caps.loc[plain if element == ALL else row, ["max_share", "max_given"]] = [float(share), option]
             if not row.any():
                 new = {"origin": origin, "element": element, "max_share": float(share), "min_share": 0.0,
-                       "basis": IMPORTS, "scope": ORIGIN}
+                       "basis": IMPORTS, "scope": ORIGIN, "given": option, "max_given": option}
                 caps = pd.concat([caps, pd.DataFrame([new])], ignore_index=True)
         caps = caps.sort_values(["origin", "element", "basis", "scope"], ignore_index=True)
         out = replace(self, caps=caps)
@@ -310,7 +316,11 @@ def load_inputs(folder: str | Path) -> InputData:
     check_references(problems, frames)
     if problems.problems:
         raise InputError(problems.finish())
-    return _assemble(frames, folder)
+    caps = frames["caps"]
+    if caps is not None:  # where each limit was set, for the messages that name it
+        given = [f"{SPECS['caps'].name} line {problems.line(SPECS['caps'], row)}" for row in caps.index]
+        frames["caps"] = caps.assign(given=given, max_given=given)
+    return replace(_assemble(frames, folder), warnings=tuple(advise(problems, frames)))
 
 
 def load_plan(path: str | Path, data: InputData) -> pd.Series:
@@ -346,13 +356,13 @@ def load_plan(path: str | Path, data: InputData) -> pd.Series:
 
 
 def _assemble(frames: dict[str, pd.DataFrame | None], folder: Path | None) -> InputData:
-    def frame(key: str) -> pd.DataFrame:
+    def frame(key: str, extra: tuple[str, ...] = ()) -> pd.DataFrame:
         spec = SPECS[key]
         got = frames[key]
         if got is None:
             got = pd.DataFrame({c.name: pd.Series(dtype=float if c.kind in ("number", "share") else str)
-                                for c in spec.columns})
-        return got[[c.name for c in spec.columns]]
+                                for c in spec.columns} | {name: pd.Series(dtype=str) for name in extra})
+        return got[[c.name for c in spec.columns] + list(extra)]
 
     offers = frame("supply").sort_values(["element", "origin"], ignore_index=True)
     stockpile = frame("stockpile").set_index("element")
@@ -361,7 +371,8 @@ def _assemble(frames: dict[str, pd.DataFrame | None], folder: Path | None) -> In
     max_stock = elements["element"].map(stockpile["max_stock"]).astype(float)
     elements["max_stock"] = max_stock.fillna(elements["stock"])
     elements["holding_cost"] = elements["element"].map(stockpile["holding_cost"]).fillna(0.0).astype(float)
-    caps = frame("caps").sort_values(["origin", "element", "basis", "scope"], ignore_index=True)
+    caps = frame("caps", ("given", "max_given")).sort_values(["origin", "element", "basis", "scope"],
+                                                             ignore_index=True)
     scenarios = frame("scenarios").sort_values("scenario", ignore_index=True)
     remainder = 1.0 - float(scenarios["probability"].sum())
     if remainder > PROBABILITY_TOLERANCE:

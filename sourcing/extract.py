@@ -76,19 +76,25 @@ def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawS
     stockpile = float((USD_PER_KG_TO_USD_PER_T * elements["holding_cost"] * (level - elements["stock"])).sum())
     return Result(
         status="optimal" if fixed is None else "evaluated",
-        objective=raw.objective,
-        procurement_cost=procurement,
-        expected_shortage_cost=expected,
-        cvar=cvar_of(loss, p, options.cvar_level),
+        objective=raw.objective + 0.0,
+        procurement_cost=procurement + 0.0,
+        expected_shortage_cost=expected + 0.0,
+        cvar=cvar_of(loss, p, options.cvar_level) + 0.0,
         options=options,
-        plan=plan.reset_index(drop=True),
-        caps=caps,
-        elements=elements.reset_index(drop=True),
-        scenarios=scenarios.reset_index(drop=True),
-        shortages=shortages,
-        stockpile_cost=stockpile,
+        plan=unsigned_zeros(plan.reset_index(drop=True)),
+        caps=unsigned_zeros(caps),
+        elements=unsigned_zeros(elements.reset_index(drop=True)),
+        scenarios=unsigned_zeros(scenarios.reset_index(drop=True)),
+        shortages=unsigned_zeros(shortages),
+        stockpile_cost=stockpile + 0.0,
         iterations=raw.iterations,
     )
+
+
+def unsigned_zeros(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every -0.0 made 0.0 (x + 0.0 is x, but 0.0 for -0.0): no output shows ``-0``."""
+    floats = frame.select_dtypes("float").columns
+    return frame.assign(**{c: frame[c] + 0.0 for c in floats}) if len(floats) else frame
 
 
 def _limit_duals(limits: pd.DataFrame, compiled: Compiled, raw: RawSolution) -> np.ndarray:

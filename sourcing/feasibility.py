@@ -91,7 +91,7 @@ def _elements(data: InputData) -> list[_Element]:
             none = (f"{lim.origin} offers no {row.element} in supply.csv" if lim.scope == ORIGIN
                     else f"no offer of {row.element} holds {lim.origin} content in content.csv")
             rows.append({"kind": lim.kind, "basis": lim.basis, "share": float(lim.share), "weight": weight,
-                         "what": what, "base": base, "none": none})
+                         "what": what, "base": base, "none": none, "given": lim.given})
         out.append(_Element(row.element, float(row.demand), offers["origin"].to_numpy()[idx].tolist(),
                             offers["capacity"].to_numpy(float)[idx], offers["min_volume"].to_numpy(float)[idx],
                             rows))
@@ -124,13 +124,13 @@ def explain_infeasibility(data: InputData) -> list[str]:
                 if need is not None:
                     causes.append(
                         f"{el.name}: {r['what']} must supply at least {_pct(need, up=True)} {r['base']} but its "
-                        f"cap (max_share) is {old:.1%}; raise that cap in caps.csv, or capacity elsewhere"
+                        f"cap (max_share) is {old:.1%}, set by {r['given']}; raise that cap, or capacity elsewhere"
                     )
                     found = True
             elif not r["weight"].any():
                 causes.append(
-                    f"{el.name}: the floor (min_share) of {old:.1%} {r['base']} for {r['what']} cannot be met: "
-                    f"{r['none']}; remove the floor or add the offer"
+                    f"{el.name}: the floor (min_share) of {old:.1%} {r['base']} for {r['what']}, set by {r['given']}, "
+                    f"cannot be met: {r['none']}; remove the floor or add the offer"
                 )
                 found = True
             else:
@@ -138,8 +138,9 @@ def explain_infeasibility(data: InputData) -> list[str]:
                 r["share"] = old
                 if most is not None:
                     causes.append(
-                        f"{el.name}: the floor (min_share) of {old:.1%} {r['base']} for {r['what']} cannot be met; "
-                        f"at most {_pct(most, up=False)} is possible within the caps and capacities"
+                        f"{el.name}: the floor (min_share) of {old:.1%} {r['base']} for {r['what']}, set by "
+                        f"{r['given']}, cannot be met; at most {_pct(most, up=False)} is possible within the caps "
+                        "and capacities: lower that floor"
                     )
                     found = True
         for i, origin in enumerate(el.origins):

@@ -132,8 +132,15 @@ class Evaluation:
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
     for rec in frame.to_dict(orient="records"):
-        out.append({k: (v.item() if isinstance(v, np.generic) else v) for k, v in rec.items()})
+        out.append({k: _plain(v) for k, v in rec.items()})
     return out
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as Python's, and -0.0 as 0.0."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return value + 0.0 if isinstance(value, float) else value
 
 
 def cvar_of(loss: np.ndarray, probability: np.ndarray, level: float) -> float:

@@ -77,10 +77,10 @@ def plain_limits(self):
                 ident = len(limit_rows)
                 max_share = 1.0 if np.isnan(cap.max_share) else float(cap.max_share)
                 limit_rows.append((ident, cap.origin, element, kind, cap.basis, cap.scope, float(share),
-                                   max_share, float(cap.min_share)))
+                                   max_share, float(cap.min_share), cap.max_given if kind == "max" else cap.given))
                 term_frames.append(pd.DataFrame({"limit": ident, "offer": offers.index[mask],
                                                  "weight": weight[mask]}))
-    cols = ["limit", "origin", "element", "kind", "basis", "scope", "share", "max_share", "min_share"]
+    cols = ["limit", "origin", "element", "kind", "basis", "scope", "share", "max_share", "min_share", "given"]
     limits = pd.DataFrame(limit_rows, columns=cols)
     order = limits.sort_values(["element", "origin", "basis", "scope", "kind"], kind="stable")["limit"]
     renumber = dict(zip(order, range(len(order))))

@@ -105,7 +105,9 @@ def test_a_corrupted_input_gets_a_contract_exit_code_and_a_located_message(tmp_p
     if result.exit_code != 0:
         assert out.read_text() == "precious\n" and result.stdout == "", note
     if result.exit_code == 3:
-        problems = result.stderr.splitlines()[1:]
+        lines = result.stderr.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("error: "))
+        problems = lines[start + 1:]
         listed = [p for p in problems if not p.startswith("... and")]
         assert listed and all(LOCATION.match(p) for p in listed), note
         if field is not None and value.strip():  # a problem at the cell written quotes what it found

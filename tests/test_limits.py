@@ -178,7 +178,7 @@ def test_bad_policy_input_exits_3_with_file_and_line(files, pattern):
     ("caps", "expected"),
     [
         ("origin,element,max_share,min_share\nFrance,Nd,,0.9\nChina,Nd,0.5,\n",
-         "Nd: the floor (min_share) of 90.0% of imports for France cannot be met"),
+         "Nd: the floor (min_share) of 90.0% of imports for France, set by caps.csv line 2, cannot be met"),
         ("origin,element,max_share,scope\nChina,Nd,0.1,content\n",
          "Nd: China content must supply at least"),
         ("origin,element,max_share,basis\nChina,Dy,0.2,demand\n",

@@ -68,7 +68,7 @@ def sweep_label(grid: Grid) -> str:
 
 def num(value: float) -> str:
     """A figure at full precision (it reads back exactly); empty where there is none."""
-    return "" if not np.isfinite(value) else repr(float(value))
+    return "" if not np.isfinite(value) else repr(float(value) + 0.0)
 
 
 def csv_line(values: Sequence[str]) -> str:

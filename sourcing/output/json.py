@@ -11,7 +11,18 @@ from sourcing.result import Evaluation, Result
 
 def result_json(result: Result | Evaluation) -> str:
     """The result's document (:meth:`sourcing.result.Result.to_dict`) as indented JSON."""
-    return json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
+    return json.dumps(_unsigned(result.to_dict()), indent=2, allow_nan=False) + "\n"
+
+
+def _unsigned(doc: Any) -> Any:
+    """``doc`` with every -0.0 written as 0.0."""
+    if isinstance(doc, float):
+        return doc + 0.0
+    if isinstance(doc, dict):
+        return {k: _unsigned(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_unsigned(v) for v in doc]
+    return doc
 
 
 class SweepJson:
@@ -29,11 +40,11 @@ class SweepJson:
         point: dict[str, Any] = dict(zip(KEYS, grid.point(index)))
         point["status"] = row.status
         ok = row.status == "optimal"
-        point.update({name: float(v) if ok else None for name, v in zip(FIGURES, row.figures)})
+        point.update({name: float(v) + 0.0 if ok else None for name, v in zip(FIGURES, row.figures)})
         shares: dict[str, dict[str, float]] | None = None
         if ok:
             shares = {}
             for (element, origin), s in zip(grid.offers, row.shares):
-                shares.setdefault(element, {})[origin] = float(s)
+                shares.setdefault(element, {})[origin] = float(s) + 0.0
         point["shares"] = shares
         return "  " + json.dumps(point, allow_nan=False)

@@ -6,6 +6,7 @@ USD M with three decimals (marginal costs per point with four).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -166,12 +167,20 @@ def _frame(frame: pd.DataFrame, indent: str = "  ") -> str:
     """Columns of text: names left-aligned, figures (already formatted) right-aligned."""
     cols = []
     for name in frame.columns:
-        cells = [str(name)] + [str(v) for v in frame[name]]
+        cells = [str(name)] + [unsigned(str(v)) for v in frame[name]]
         width = max(map(len, cells))
         numeric = all(_looks_numeric(v) for v in cells[1:])
         cols.append([c.rjust(width) if numeric else c.ljust(width) for c in cells])
     lines = ["  ".join(row).rstrip() for row in zip(*cols)]
     return "\n".join(indent + line for line in lines)
+
+
+_NEGATIVE_ZERO = re.compile(r"-(?=0[0.,]*(?:%| t)?$)")
+
+
+def unsigned(text: str) -> str:
+    """A formatted figure without the sign of a zero: ``-0.00`` (from -0.0 or -1e-9) is ``0.00``."""
+    return _NEGATIVE_ZERO.sub("", text, count=1) if text.startswith("-") else text
 
 
 def _looks_numeric(text: str) -> bool:
@@ -235,6 +244,7 @@ class SweepTable:
 
     @staticmethod
     def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
+        cells = [unsigned(c) for c in cells]
         out = [c.rjust(w) if i != 3 else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))]
         return "  ".join(out).rstrip()
 

@@ -49,6 +49,9 @@ def read_table(problems: Collector, spec: FileSpec) -> pd.DataFrame | None:
         return None
     header = file.header
     problems.register(spec, header, file.line)
+    if file.encoding != "utf-8":
+        problems.notes.append(f"{spec.name} was read as {file.encoding.upper()} (Excel's Unicode text); "
+                              "sourcing's files are UTF-8")
     if not any(header):
         problems.add(spec, [HEADER], None, "no header row; the first line must name the columns")
         return None

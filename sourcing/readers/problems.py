@@ -27,6 +27,7 @@ class Collector:
         # file, row (-1 header, < -1: line -row-1), col, message, value
         self.problems: list[tuple[str, int, int, str, str | None]] = []
         self._line_of: dict[str, Callable[[int], int]] = {}
+        self.notes: list[str] = []  # what is worth telling about files that were read all the same
         self._headers: dict[str, list[str]] = {}
 
     def register(self, spec: FileSpec, header: list[str], line_of: Callable[[int], int] | None = None) -> None:
