@@ -44,6 +44,12 @@ def musd(value: float) -> str:
     return f"{value / MUSD:,.3f}"
 
 
+def musd_change(value: float) -> str:
+    """A difference of money in USD, written in USD M with its sign: ``+2.435``, ``-354.408``."""
+    text = musd(value)
+    return text if text.startswith("-") else "+" + text
+
+
 def musd_per_pp(value: float) -> str:
     """A marginal cost per percentage point in USD, written in USD M: ``7.6688``."""
     return f"{value / MUSD:,.4f}"
