@@ -64,10 +64,11 @@ def report(data: InputData, options: RiskOptions | None = None, *,
     options = options or RiskOptions()
     caps = dict(caps or {})
     solved_data = data.with_caps(caps) if caps else data
-    result = solve(solved_data, options, time_limit=time_limit)
+    optimum = solve(solved_data, options, time_limit=time_limit)
+    result = optimum
     if options.cvar_weight == 0:
-        result = replace(result, value_of_information=value_of_information(solved_data, options,
-                                                                           time_limit=time_limit))
+        result = replace(optimum, value_of_information=value_of_information(solved_data, options,
+                                                                            time_limit=time_limit))
     folder = data.folder
     if status_quo is _DEFAULT:
         status_quo = folder / STATUS_QUO if folder is not None and (folder / STATUS_QUO).is_file() else None
@@ -75,7 +76,7 @@ def report(data: InputData, options: RiskOptions | None = None, *,
     if status_quo is not None:
         volume = load_plan(status_quo, solved_data)
         evaluation = evaluate(solved_data, volume, options, time_limit=time_limit, with_optimum=False)
-        evaluation = replace(evaluation, optimum=result)
+        evaluation = replace(evaluation, optimum=optimum)  # what sourcing evaluate reports beside it
         status_file = plan_file(status_quo, folder)
     focus = default_target(solved_data, result)
     if sweep is _DEFAULT:

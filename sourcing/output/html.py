@@ -7,6 +7,11 @@ is a base64 PNG, so the file needs nothing from the network, no script and no fo
 written by the rules of :mod:`sourcing.output.formats`, as the table writes it, from the same result
 objects as the JSON. What the page holds and in which order is the template's business; this module
 only prepares the rows it iterates over.
+
+The multi-year section (``sourcing plan``) has its place and nothing else yet: when
+:attr:`Briefing.multi_year <sourcing.briefing.Briefing.multi_year>` is set, ``report.html.j2``
+includes :data:`MULTI_YEAR_TEMPLATE` (a ``<section id="multi-year">``, to be written with the plan)
+after the cap frontier, and the page's navigation links to it.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ FRONTIER_EVERY = 5
 infeasible zone); grids of at most :data:`FRONTIER_ALL` points are shown whole."""
 FRONTIER_ALL = 15
 PNG_DPI = 100
+MULTI_YEAR_TEMPLATE = "multi_year.html.j2"
+"""The template of the multi-year section, given ``multi_year`` (none exists before ``sourcing plan``)."""
 
 
 def briefing_html(briefing: Briefing) -> str:
@@ -52,7 +59,8 @@ def briefing_html(briefing: Briefing) -> str:
                  "probability", "weight", "level", "given"):
         env.filters[name] = getattr(formats, name)
     css = env.loader.get_source(env, "report.css")[0]
-    return env.get_template("report.html.j2").render(b=briefing, css=css, **context(briefing))
+    return env.get_template("report.html.j2").render(b=briefing, css=css, multi_year_template=MULTI_YEAR_TEMPLATE,
+                                                     **context(briefing))
 
 
 def context(b: Briefing) -> dict[str, Any]:
