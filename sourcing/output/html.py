@@ -197,6 +197,8 @@ def frontier(cf: CapFrontier, r: Result) -> dict[str, Any]:
         "loosest": max(grid.shares), "tightest_grid": min(grid.shares),
         "tightest": tightest, "infeasible_below": cf.infeasible_below, "causes": list(cf.causes),
         "label": grid.label, "members": list(grid.members),
+        "origin": grid.target if isinstance(grid.target, str) else grid.target[0],
+        "element": None if isinstance(grid.target, str) else grid.target[1],
     }
 
 
