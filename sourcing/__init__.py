@@ -8,6 +8,7 @@ The API, lazily imported so that ``sourcing --help`` stays fast::
     result = sourcing.solve(data.with_caps({"China": 0.5}), sourcing.RiskOptions(risk_weight=1))
     result.plan, result.caps, result.scenarios
     frontier = sourcing.run_sweep(data, "China", [1.0, 0.9, 0.8], risk_weights=[0, 1, 2])
+    briefing = sourcing.report(data)          # what ``sourcing report`` writes as HTML
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 __all__ = [
     "InputData", "RiskOptions", "Result", "Evaluation", "build_model", "bundled_inputs", "load_inputs",
-    "load_plan", "run_sweep", "solve", "evaluate", "value_of_information",
+    "load_plan", "run_sweep", "solve", "evaluate", "value_of_information", "report", "Briefing",
     "SourcingError", "InputError", "InfeasibleError", "OptionError", "SolverError",
 ]
 
@@ -34,6 +35,8 @@ _LAZY = {
     "Result": "sourcing.result",
     "solve": "sourcing.solver",
     "run_sweep": "sourcing.sweep",
+    "report": "sourcing.reporting",
+    "Briefing": "sourcing.briefing",
     "SourcingError": "sourcing.errors",
     "InputError": "sourcing.errors",
     "InfeasibleError": "sourcing.errors",

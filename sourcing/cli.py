@@ -337,5 +337,64 @@ def check(inputs: Path | None) -> None:
     _run(action, None)
 
 
+@main.command(epilog=EXIT_CODES)
+@inputs_option
+@risk_options
+@click.option("--cap", "caps", multiple=True, callback=_parse_cap, metavar="ORIGIN[:ELEMENT]=SHARE",
+              help="Override caps.csv for this run, as solve does; repeatable. 1 removes.")
+@time_limit_option
+@click.option("--status-quo", "status_quo", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, metavar="FILE",
+              help="Today's mix (origin, element, volume) to judge against the optimum "
+                   "[default: plans/status-quo.csv of the inputs folder, when it exists].")
+@click.option("--sweep", "sweep_cap", default=None, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
+              help="The cap of the frontier section (TARGET alone: 1.0:0.3:0.01) [default: China=1.0:0.3:0.01, "
+                   "or the largest origin without China].")
+@click.option("-o", "--output", default="report.html", show_default=True, callback=_check_output, metavar="PATH",
+              help="The HTML file to write (atomically); - writes to stdout.")
+@click.option("--open", "open_it", is_flag=True, help="Open the file in the default browser once written.")
+def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float, caps: dict,
+           time_limit: float | None, status_quo: Path | None, sweep_cap: str | None, output: Path,
+           open_it: bool) -> None:
+    """Write one self-contained HTML report a planner can forward.
+
+    The first screen holds the answer: volumes by origin and element, China's share of each
+    element beside its cap, total cost and shortage risk, the three costliest caps. Then the plan
+    table, binding caps, stockpile, scenarios, VSS and EVPI; today's mix against the optimum; the
+    cap frontier of a sweep (with its infeasible zone); and every input file's rows with their
+    sources, the options, the version and the date. No script, font or image from the network:
+    it opens offline, without JavaScript, and prints on A4.
+    """
+    def action() -> str:
+        from sourcing.errors import OptionError, suggest
+        from sourcing.model import RiskOptions
+        from sourcing.output.html import briefing_html
+        from sourcing.reporting import DEFAULT_SHARES
+        from sourcing.reporting import report as assemble
+        from sourcing.sweep import parse_target, parse_values
+
+        options = RiskOptions(risk_weight, cvar_weight, cvar_level)
+        data = _load(inputs)
+        kwargs: dict[str, Any] = {}
+        if status_quo is not None:
+            kwargs["status_quo"] = status_quo
+        if sweep_cap is not None:
+            target, sep, values = sweep_cap.rpartition("=")
+            if not sep:
+                target, values = sweep_cap, ""
+            shares = parse_values(values, f"--sweep {target.strip()}=") if values.strip() else DEFAULT_SHARES
+            swept = parse_target(target)
+            origin = swept if isinstance(swept, str) else swept[0]
+            if origin not in set(data.origins) | set(data.groups["group"]):
+                raise OptionError(f"--sweep: unknown origin or group {origin!r}{suggest(origin, data.origins)}")
+            kwargs["sweep"] = (swept, shares)
+        briefing = assemble(data, options, caps=caps, time_limit=time_limit, **kwargs)
+        return briefing_html(briefing)
+
+    _run(action, output)
+    if open_it and output is not None:
+        click.launch(str(output))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,7 +1,8 @@
 """Results as text tables for people: what ``--format table`` prints.
 
-Figures are formatted here and nowhere else: volumes in t with one decimal, shares in %, money in
-USD M with three decimals (marginal costs per point with four).
+Figures are written by the rules of :mod:`sourcing.output.formats` (the HTML report uses the same):
+volumes in t with one decimal, shares in %, money in USD M with three decimals (marginal costs per
+point with four).
 """
 
 from __future__ import annotations
@@ -13,9 +14,19 @@ import pandas as pd
 
 from sourcing.data import InputData
 from sourcing.frontier import FIGURES, Grid, Row
+from sourcing.output.formats import (
+    cap,
+    level,
+    musd,
+    musd_per_pp,
+    probability,
+    share,
+    tonnes,
+    usd_kg,
+    weight,
+    whole_tonnes,
+)
 from sourcing.result import Evaluation, Result
-
-MUSD = 1e6
 
 
 def result_table(result: Result | Evaluation) -> str:
@@ -27,23 +38,23 @@ def result_table(result: Result | Evaluation) -> str:
     shown = pd.DataFrame({
         "element": plan["element"],
         "origin": plan["origin"],
-        "volume_t": plan["volume"].map("{:,.1f}".format),
-        "share": plan["share"].map("{:.1%}".format),
-        "unit_cost_usd_kg": plan["unit_cost"].map("{:,.2f}".format),
-        "cost_musd": (plan["procurement_cost"] / MUSD).map("{:,.3f}".format),
-        "capacity_t": plan["capacity"].map("{:,.0f}".format),
-        "cap": plan["max_share"].map(lambda s: "-" if s >= 1 else f"{s:.0%}"),
+        "volume_t": plan["volume"].map(tonnes),
+        "share": plan["share"].map(share),
+        "unit_cost_usd_kg": plan["unit_cost"].map(usd_kg),
+        "cost_musd": plan["procurement_cost"].map(musd),
+        "capacity_t": plan["capacity"].map(whole_tonnes),
+        "cap": plan["max_share"].map(cap),
     })
     out += ["Plan (t/yr; share of the element's contracted total; cost in USD M/yr)", _frame(shown), ""]
 
     e = result.elements
     elem = pd.DataFrame({
         "element": e["element"],
-        "demand_t": e["demand"].map("{:,.1f}".format),
-        "contracted_t": e["total_volume"].map("{:,.1f}".format),
-        "stock_t": e["optimal_stock"].map("{:,.1f}".format),
-        "marginal_cost_usd_kg": e["marginal_cost"].map("{:,.2f}".format),
-        "stock_value_usd_kg": e["stock_value"].map("{:,.2f}".format),
+        "demand_t": e["demand"].map(tonnes),
+        "contracted_t": e["total_volume"].map(tonnes),
+        "stock_t": e["optimal_stock"].map(tonnes),
+        "marginal_cost_usd_kg": e["marginal_cost"].map(usd_kg),
+        "stock_value_usd_kg": e["stock_value"].map(usd_kg),
     })
     out += ["Elements (marginal cost: rise of the objective per extra kg of demand; stock value: its fall per"
             " extra kg of stock)", _frame(elem), ""]
@@ -51,10 +62,10 @@ def result_table(result: Result | Evaluation) -> str:
         decided = e[e["max_stock"] > e["stock"]]
         stock = pd.DataFrame({
             "element": decided["element"],
-            "stock_t": decided["stock"].map("{:,.1f}".format),
-            "optimal_stock_t": decided["optimal_stock"].map("{:,.1f}".format),
-            "max_stock_t": decided["max_stock"].map("{:,.1f}".format),
-            "holding_cost_usd_kg": decided["holding_cost"].map("{:,.2f}".format),
+            "stock_t": decided["stock"].map(tonnes),
+            "optimal_stock_t": decided["optimal_stock"].map(tonnes),
+            "max_stock_t": decided["max_stock"].map(tonnes),
+            "holding_cost_usd_kg": decided["holding_cost"].map(usd_kg),
         })
         out += ["Stockpile (the stock level is a decision between stock and max_stock)", _frame(stock), ""]
 
@@ -66,7 +77,7 @@ def result_table(result: Result | Evaluation) -> str:
                     "measure": ["value of the stochastic solution (EEV - RP)",
                                 "expected value of perfect information (RP - WS)",
                                 "mean-value plan under the scenarios (EEV)", "wait-and-see (WS)"],
-                    "musd": [f"{v[k] / MUSD:,.3f}" for k in (
+                    "musd": [musd(v[k]) for k in (
                         "value_of_stochastic_solution", "expected_value_of_perfect_information",
                         "expected_result_of_mean_value_solution", "wait_and_see")],
                 }))]
@@ -87,17 +98,17 @@ def evaluation_table(ev: Evaluation) -> str:
     plan = mine.plan
     shares = pd.DataFrame({
         "element": plan["element"], "origin": plan["origin"],
-        "your_volume_t": plan["volume"].map("{:,.1f}".format),
-        "your_share": plan["share"].map("{:.1%}".format),
+        "your_volume_t": plan["volume"].map(tonnes),
+        "your_share": plan["share"].map(share),
     })
     if best is not None:
-        shares["optimum_volume_t"] = best.plan["volume"].map("{:,.1f}".format).to_numpy()
-        shares["optimum_share"] = best.plan["share"].map("{:.1%}".format).to_numpy()
+        shares["optimum_volume_t"] = best.plan["volume"].map(tonnes).to_numpy()
+        shares["optimum_share"] = best.plan["share"].map(share).to_numpy()
     out += ["Volumes and shares by element and origin", _frame(shares), ""]
     v = ev.violations
     if len(v):
         share_kind = v["kind"].str.endswith("_share")
-        fmt = lambda x, s: f"{x:.1%}" if s else f"{x:,.1f} t"  # noqa: E731
+        fmt = lambda x, s: share(x) if s else f"{tonnes(x)} t"  # noqa: E731
         shown = pd.DataFrame({
             "origin": v["origin"], "element": v["element"], "kind": v["kind"],
             "basis": v["basis"].replace("", "-"), "scope": v["scope"].replace("", "-"),
@@ -116,21 +127,21 @@ def evaluation_table(ev: Evaluation) -> str:
 
 def _heading(title: str, result: Result) -> str:
     o = result.options
-    head = f"{title}: risk weight {o.risk_weight:g}"
+    head = f"{title}: risk weight {weight(o.risk_weight)}"
     if o.cvar_weight > 0:
-        head += f", CVaR weight {o.cvar_weight:g} at level {o.cvar_level:g}"
+        head += f", CVaR weight {weight(o.cvar_weight)} at level {weight(o.cvar_level)}"
     return head
 
 
 def _totals(columns: dict[str, Result]) -> pd.DataFrame:
     first = next(iter(columns.values()))
-    level = first.options.cvar_level
+    cvar_level = first.options.cvar_level
     names = ["procurement cost", "stockpile cost", "expected shortage cost",
-             f"CVaR of shortage cost, {level:.0%}", "objective"]
+             f"CVaR of shortage cost, {level(cvar_level)}", "objective"]
     table = pd.DataFrame({"": names})
     for label, r in columns.items():
         values = [r.procurement_cost, r.stockpile_cost, r.expected_shortage_cost, r.cvar, r.objective]
-        table[label] = [f"{v / MUSD:,.3f}" for v in values]
+        table[label] = [musd(v) for v in values]
     return table
 
 
@@ -142,9 +153,9 @@ def _binding(caps: pd.DataFrame) -> list[str]:
         "origin": binding["origin"],
         "element": binding["element"],
         "kind": binding["kind"],
-        "limit": binding["limit"].map("{:.1%}".format),
-        "share": binding["share"].map("{:.1%}".format),
-        "marginal_cost_per_pp_musd": (binding["marginal_cost_per_pp"] / MUSD).map("{:,.4f}".format),
+        "limit": binding["limit"].map(share),
+        "share": binding["share"].map(share),
+        "marginal_cost_per_pp_musd": binding["marginal_cost_per_pp"].map(musd_per_pp),
     })
     if (binding["basis"] != "imports").any() or (binding["scope"] != "origin").any():
         b.insert(3, "basis", binding["basis"])
@@ -156,10 +167,10 @@ def _binding(caps: pd.DataFrame) -> list[str]:
 def _scenarios(result: Result) -> pd.DataFrame:
     short = result.shortages.pivot(index="scenario", columns="element", values="shortage")
     scen = result.scenarios.set_index("scenario")
-    table = pd.DataFrame({"probability": scen["probability"].map("{:.3f}".format)})
+    table = pd.DataFrame({"probability": scen["probability"].map(probability)})
     for element in short.columns:
-        table[f"{element}_t"] = short.loc[scen.index, element].map("{:,.1f}".format)
-    table["shortage_cost_musd"] = (scen["shortage_cost"] / MUSD).map("{:,.3f}".format)
+        table[f"{element}_t"] = short.loc[scen.index, element].map(tonnes)
+    table["shortage_cost_musd"] = scen["shortage_cost"].map(musd)
     return table.reset_index()
 
 
@@ -235,7 +246,7 @@ class SweepTable:
         what = (f"the cap on {grid.target[0]}'s share of {grid.target[1]}" if isinstance(grid.target, tuple)
                 else f"the cap on {grid.label} (every element it offers)")
         lines = [
-            f"Sweep of {what}: {grid.size} points; CVaR level {grid.cvar_level:g}",
+            f"Sweep of {what}: {grid.size} points; CVaR level {weight(grid.cvar_level)}",
             "Money in USD M/yr; marginal_pp: rise of the objective (USD M) if the cap tightens by 1 percentage "
             "point; shares in % of the element's imports",
             SweepTable._line(names, SweepTable._widths(grid)),
@@ -250,10 +261,10 @@ class SweepTable:
 
     @staticmethod
     def item(grid: Grid, index: int, row: Row) -> str:
-        share, rw, cw = grid.point(index)
+        cap_share, rw, cw = grid.point(index)
         ok = row.status == "optimal"
-        cells = [f"{share:.1%}", f"{rw:g}", f"{cw:g}", row.status]
-        cells += [f"{v / MUSD:,.3f}" if ok else "-" for v in row.figures[:-1]]
-        cells += [f"{row.figures[-1] / MUSD:,.4f}" if ok else "-"]
-        cells += [f"{row.shares[i]:.1%}" if ok else "-" for i, _ in SweepTable._shown(grid)]
+        cells = [share(cap_share), weight(rw), weight(cw), row.status]
+        cells += [musd(v) if ok else "-" for v in row.figures[:-1]]
+        cells += [musd_per_pp(row.figures[-1]) if ok else "-"]
+        cells += [share(row.shares[i]) if ok else "-" for i, _ in SweepTable._shown(grid)]
         return SweepTable._line(cells, SweepTable._widths(grid)) + "\n"

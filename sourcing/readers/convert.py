@@ -40,7 +40,8 @@ def check_header(problems: Collector, spec: FileSpec, header: list[str]) -> bool
 
 def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFrame:
     """The spec's columns from ``raw`` (strings, columns named by the header; rows that are empty
-    in every cell already dropped), index kept so that problems can be located later."""
+    in every cell already dropped), then the file's ``source`` and ``note`` columns if it has them,
+    index kept so that problems can be located later."""
     out = pd.DataFrame(index=raw.index)
     for col in spec.columns:
         if col.name not in raw.columns:
@@ -77,6 +78,9 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
             out[col.name] = values.where(~empty, col.default) if not col.required else values
         else:
             out[col.name] = values
+    for name in FREE_COLUMNS:  # citations and remarks, as written; never read by the model
+        if name in raw.columns:
+            out[name] = raw[name]
     dup = out.duplicated(subset=list(spec.key), keep=False)
     if dup.any():
         first: dict[tuple, int] = {}

@@ -1,0 +1,179 @@
+"""`sourcing report`: the briefing holds the other commands' results, and its HTML is one
+self-contained file whose numbers are the JSON's, checked here on the text and in
+test_report_browser.py in a real browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from markupsafe import escape
+from PIL import Image
+
+from sourcing import RiskOptions, bundled_inputs, load_inputs
+from sourcing.cli import main
+from sourcing.output import render
+from sourcing.output.html import briefing_html
+from sourcing.output.json import result_json
+from sourcing.reporting import report
+from tests.helpers import temp_folder
+
+GOLDEN = Path(__file__).parent / "golden"
+CREATED = dt.datetime(2026, 2, 1, 9, 30, tzinfo=dt.UTC)
+"""The date of the reports made here (SOURCE_DATE_EPOCH gives the CLI the same)."""
+
+
+@pytest.fixture(scope="module")
+def bundled_briefing():
+    return report(load_inputs(bundled_inputs()), created=CREATED)
+
+
+@pytest.fixture(scope="module")
+def bundled_html(bundled_briefing):
+    return briefing_html(bundled_briefing)
+
+
+def test_the_briefing_holds_what_solve_and_evaluate_print(bundled_briefing):
+    """The report's results are the other commands' documents, byte for byte."""
+    b = bundled_briefing
+    assert result_json(b.result) == (GOLDEN / "solve-voi.json").read_text()
+    assert result_json(b.status_quo) == (GOLDEN / "evaluate.json").read_text()
+    assert b.status_quo_file.name == "plans/status-quo.csv" and len(b.status_quo_file.rows) == 14
+    assert b.focus == "China" and b.bundled and b.created == CREATED
+
+
+def test_the_frontier_is_the_sweeps_with_its_infeasible_zone_explained(bundled_briefing):
+    cf = bundled_briefing.cap_frontier
+    assert cf.target == "China" and cf.frontier.grid.size == 71
+    assert cf.frontier.grid.risk_weights == (1.0,)
+    points = cf.frontier.frame().set_index("max_share")
+    golden = pd.read_csv(GOLDEN / "sweep.csv").set_index("max_share")  # 1.0 down to 0.46 by the CLI
+    common = golden.index.intersection(points.index)
+    assert len(common) == 55
+    for col in ("status", "objective", "procurement_cost", "cvar", "marginal_cost_per_pp"):
+        if col == "status":
+            assert (points.loc[common, col] == golden.loc[common, col]).all()
+        else:
+            pd.testing.assert_series_equal(points.loc[common, col], golden.loc[common, col], rtol=1e-9)
+    assert cf.infeasible_below == 0.62
+    assert (points.loc[points.index > 0.62, "status"] == "optimal").all()
+    assert (points.loc[points.index <= 0.62, "status"] == "infeasible").all()
+    assert cf.causes == ("Tb: China must supply at least 62.3% of imports but its cap (max_share) is 62.0%, "
+                         "set by --cap China=0.62; raise that cap, or capacity elsewhere",)
+
+
+def test_every_input_row_and_its_source_is_in_the_report(bundled_briefing, bundled_html):
+    """Counted and read here with the csv module, independently of the project's readers."""
+    folder = bundled_inputs()
+    files = {f.name: f for f in bundled_briefing.inputs}
+    for path in [*sorted(folder.glob("*.csv")), folder / "plans" / "status-quo.csv"]:
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        name = path.relative_to(folder).as_posix()
+        key = "plan" if name.startswith("plans/") else path.stem
+        if name in files:
+            assert len(files[name].rows) == len(rows)
+        assert len(re.findall(f'<tr id="in-{key}-\\d+"', bundled_html)) == len(rows), name
+        for row in rows:
+            assert str(escape(row["source"])) in bundled_html, (name, row["source"])
+    assert "groups.csv" in files and not files["groups.csv"].given
+
+
+def test_the_file_is_self_contained(bundled_html):
+    assert "<script" not in bundled_html.lower() and "<link" not in bundled_html.lower()
+    assert "@import" not in bundled_html and "url(" not in bundled_html and "@font-face" not in bundled_html
+    for attr in re.findall(r'(?:src|href)="([^"]*)"', bundled_html):
+        assert attr.startswith(("#", "data:image/png;base64,")), attr
+    images = re.findall(r'<img [^>]*src="data:image/png;base64,([^"]+)"', bundled_html)
+    assert len(images) == 1
+    picture = Image.open(io.BytesIO(base64.b64decode(images[0])))
+    assert picture.format == "PNG" and min(picture.size) > 500
+
+
+def test_every_link_to_an_input_row_lands_on_one(bundled_html):
+    targets = set(re.findall(r'href="#([^"]+)"', bundled_html))
+    ids = set(re.findall(r' id="([^"]+)"', bundled_html))
+    assert targets <= ids, sorted(targets - ids)
+    assert {t for t in targets if t.startswith("in-supply-")} == {f"in-supply-{n}" for n in range(2, 18)}
+
+
+def test_the_cli_writes_the_apis_file_and_opens_it(bundled_html, tmp_path, monkeypatch):
+    """Same inputs, options and date: the same bytes (SOURCE_DATE_EPOCH dates the file)."""
+    opened = []
+    monkeypatch.setattr("click.launch", lambda url, **kw: opened.append(url))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(CREATED.timestamp())))
+    out = tmp_path / "briefing.html"
+    result = CliRunner().invoke(main, ["report", "-o", str(out), "--open"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == bundled_html
+    assert opened == [str(out)] and f"wrote {out}" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefing.html"]  # no temporary left
+
+
+def test_no_plan_exits_4_and_writes_nothing(tmp_path):
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["report", "--cap", "China=0.3", "-o", str(out)])
+    assert result.exit_code == 4
+    assert "Tb: China must supply at least 62.3%" in result.stderr
+    assert not out.exists()
+
+
+def test_an_unknown_sweep_origin_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["report", "--sweep", "Chinaa=1:0.5:0.1", "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 2 and "--sweep: unknown origin or group 'Chinaa'" in result.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.fixture(scope="module")
+def small_folder():
+    """Two origins, no China, no caps.csv, no plans/: the report must do without them."""
+    return temp_folder(
+        supply=[{"origin": "Alpha", "element": "X", "unit_cost": 1, "capacity": 100, "source": "quote A"},
+                {"origin": "Beta", "element": "X", "unit_cost": 2, "capacity": 100, "source": "quote B"}],
+        demand=[{"element": "X", "demand": 80, "shortage_cost": 10, "source": "plan 2027"}],
+        scenarios=[{"scenario": "strike", "probability": 0.1, "source": "history"}],
+        disruptions=[{"scenario": "strike", "origin": "Alpha", "element": "*", "availability": 0.5}],
+    )
+
+
+def test_a_folder_without_china_or_status_quo_sweeps_its_largest_origin(small_folder):
+    b = report(load_inputs(small_folder), RiskOptions(1.0, 0.5), created=CREATED)
+    assert b.status_quo is None and b.result.value_of_information is None
+    assert b.focus == "Alpha" and b.cap_frontier.target == "Alpha"
+    assert b.cap_frontier.infeasible_below is None and not b.cap_frontier.causes
+    text = briefing_html(b)
+    assert 'id="status-quo"' not in text and 'href="#status-quo"' not in text
+    assert 'id="infeasible-zone"' not in text and "Every cap of the sweep has a plan." in text
+    assert "VSS and EVPI are defined for the risk-neutral objective" in text
+    assert "No limit binds" in text and "quote B" in text
+
+
+def test_the_cli_prints_to_stdout_with_a_sweep_asked_for(small_folder):
+    result = CliRunner().invoke(main, ["report", "--inputs", str(small_folder), "--sweep", "Beta=0.9,0.4,0.2",
+                                       "-o", "-"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("<!DOCTYPE html>") and result.stdout.rstrip().endswith("</html>")
+    assert "the Beta cap frontier" in result.stdout
+    frontier = re.search(r'<table id="frontier-table".*?</table>', result.stdout, re.S).group(0)
+    assert re.findall(r'<tr class="(nogo)?"><td class="num">([^<]+)</td>', frontier) == [
+        ("", "90.0%"), ("", "40.0%"), ("", "20.0%")]
+
+
+def test_the_table_and_the_report_write_figures_alike(bundled_briefing, bundled_html):
+    """A figure of the table (formatted by the rules both share) is a cell of the report."""
+    table = render(bundled_briefing.result, "table")
+    doc = json.loads(result_json(bundled_briefing.result))
+    for line in table.splitlines()[4:20]:  # the plan's rows
+        element, *rest = line.split()
+        assert f'data-element="{element}"' in bundled_html
+        for figure in rest[-6:-1]:
+            assert f">{figure}</td>" in bundled_html, (line, figure)
+    assert f">{doc['objective'] / 1e6:,.3f} <span" in bundled_html
