@@ -20,7 +20,7 @@ from typing import Any
 __all__ = [
     "InputData", "RiskOptions", "Result", "Evaluation", "build_model", "bundled_inputs", "load_inputs",
     "load_plan", "run_sweep", "solve", "evaluate", "value_of_information", "report", "Briefing",
-    "SourcingError", "InputError", "InfeasibleError", "OptionError", "SolverError",
+    "SourcingError", "InputError", "InfeasibleError", "OptionError", "OutputError", "SolverError",
 ]
 
 _LAZY = {
@@ -42,6 +42,7 @@ _LAZY = {
     "InfeasibleError": "sourcing.errors",
     "OptionError": "sourcing.errors",
     "SolverError": "sourcing.errors",
+    "OutputError": "sourcing.errors",
 }
 
 

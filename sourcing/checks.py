@@ -178,10 +178,10 @@ def advise(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> list[
                        f"{', '.join(known)})")
     supply, scen, dis = frames["supply"], frames["scenarios"], frames["disruptions"]
     if scen is not None and len(scen) and (scen["probability"] > 0).any():
-        hit = set() if dis is None else set(dis.loc[dis["availability"] < 1, "origin"])
-        for origin in sorted(set(supply["origin"]) - hit):
-            out.append(f"{origin} is disrupted in no scenario of scenarios.csv and disruptions.csv: its supply "
-                       "is treated as certain")
+        named = set() if dis is None else set(dis["origin"])  # a row of availability 1 says "not hit" on purpose
+        for origin in sorted(set(supply["origin"]) - named):
+            out.append(f"{origin} is named in no row of disruptions.csv, so no scenario disrupts it and its supply "
+                       "is treated as certain; if that is meant, say so with a row of availability 1")
     spec = SPECS["supply"]
     cost = supply["unit_cost"]
     by = cost.groupby(supply["element"])

@@ -23,6 +23,12 @@ infeasible (the conflicting caps, floors, capacities or commitments, and the cha
 each); 5 the solver failed or hit --time-limit; 130 interrupted (Ctrl-C or SIGTERM)."""
 
 
+def _epilog(*examples: str) -> str:
+    """An example or two (kept as written) and the exit codes, for a command's --help."""
+    lines = "\n".join(f"  $ {e}" for e in examples)
+    return f"\b\nExamples:\n{lines}\n\n{EXIT_CODES}"
+
+
 class Number(click.ParamType):
     """A finite number written as the input files write one (ASCII digits; ``1e-3`` and ``.5`` too),
     within [``low``, ``high``] (``high`` excluded if ``open_high``)."""
@@ -186,7 +192,8 @@ def main() -> None:
     """
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog=_epilog("sourcing solve",
+                             "sourcing solve --cap China=0.6 --risk-weight 2 --format json --output plan.json"))
 @inputs_option
 @risk_options
 @click.option("--cap", "caps", multiple=True, callback=_parse_cap, metavar="ORIGIN[:ELEMENT]=SHARE",
@@ -224,7 +231,7 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
     _run(action, output)
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog=_epilog("sourcing evaluate --plan inputs/plans/status-quo.csv"))
 @click.option("--plan", "plan_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV with origin, element, volume (t/yr); offers not listed get 0.")
 @inputs_option
@@ -250,7 +257,10 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
     _run(action, output)
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog=_epilog(
+    "sourcing sweep --cap China=1.0:0.3:0.01 --risk-weight 0,1,2 --format csv --output frontier.csv "
+    "--plot frontier.png",
+    "sourcing sweep --cap China:Dy=1.0:0.6:0.05 --cvar-weight 0,0.5,1 --workers 2"))
 @inputs_option
 @click.option("--cap", "caps", multiple=True, required=True, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
               help="The cap to sweep. TARGET is ORIGIN (its cap on every element it offers) or ORIGIN:ELEMENT; "
@@ -278,9 +288,12 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
           resume: bool) -> None:
     """Solve over a grid of one cap and risk weights: what diversification costs.
 
-    One row per point: max_share, risk_weight, cvar_weight, status, objective, procurement_cost,
-    expected_shortage_cost, cvar, marginal_cost_per_pp (of the swept cap) and every origin's share
-    of every element. Infeasible points are rows with status infeasible and empty figures.
+    It varies three things, on every combination: one cap (--cap, ORIGIN or ORIGIN:ELEMENT; an
+    ORIGIN may be a group of groups.csv), the risk weight (--risk-weight) and the CVaR weight
+    (--cvar-weight); --cvar-level is one value. One row per point: max_share, risk_weight,
+    cvar_weight, status, objective, procurement_cost, stockpile_cost, expected_shortage_cost, cvar,
+    marginal_cost_per_pp (of the swept cap) and share:ELEMENT:ORIGIN for every offer. Infeasible
+    points are rows with status infeasible and empty figures.
     """
     if output is not None and plot is not None and os.path.realpath(output) == os.path.realpath(plot):
         raise click.UsageError(f"--output and --plot name the same file ({output}); give two files")
@@ -313,8 +326,9 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
         click.echo(sweep_summary(frontier.rows), err=True)
         if plot is not None:
             from sourcing.output.plot import plot_frontier
+            from sourcing.sweep import infeasible_causes
 
-            plot_frontier(frontier.frame(), plot)
+            plot_frontier(frontier.frame(), plot, causes=infeasible_causes(plan, frontier)[1])
             click.echo(f"wrote {plot}", err=True)
         if output is not None:
             click.echo(f"wrote {output}", err=True)
@@ -324,7 +338,7 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
     _run(action, None)
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog=_epilog("sourcing check --inputs my-folder"))
 @inputs_option
 def check(inputs: Path | None) -> None:
     """Validate the input folder; list every problem as file:line:column (exit 3)."""
@@ -337,7 +351,7 @@ def check(inputs: Path | None) -> None:
     _run(action, None)
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog=_epilog("sourcing report --output report.html --open"))
 @inputs_option
 @risk_options
 @click.option("--cap", "caps", multiple=True, callback=_parse_cap, metavar="ORIGIN[:ELEMENT]=SHARE",

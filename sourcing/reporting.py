@@ -19,12 +19,11 @@ from pathlib import Path
 from sourcing import bundled_inputs
 from sourcing.briefing import Briefing, CapFrontier
 from sourcing.data import InputData, load_plan
-from sourcing.errors import InfeasibleError
 from sourcing.frontier import Target
 from sourcing.model import RiskOptions
 from sourcing.solver import evaluate, solve, value_of_information
 from sourcing.sources import input_files, plan_file
-from sourcing.sweep import execute, parse_values, plan_sweep
+from sourcing.sweep import execute, infeasible_causes, parse_values, plan_sweep
 
 STATUS_QUO = Path("plans") / "status-quo.csv"
 """Today's mix, below the inputs folder: judged against the optimum when it exists."""
@@ -114,15 +113,8 @@ def frontier(data: InputData, options: RiskOptions, target: Target, shares: Iter
     plan = plan_sweep(data, target, shares, risk_weights=[options.risk_weight],
                       cvar_weights=[options.cvar_weight], cvar_level=options.cvar_level)
     swept = execute(plan)
-    infeasible = [plan.grid.point(i)[0] for i, row in swept.rows.items() if row.status == "infeasible"]
-    if not infeasible:
-        return CapFrontier(swept)
-    loosest = max(infeasible)
-    try:
-        solve(data.with_caps({target: loosest}), options)
-    except InfeasibleError as exc:
-        return CapFrontier(swept, loosest, tuple(exc.causes))
-    return CapFrontier(swept, loosest)  # pragma: no cover - the sweep and a fresh solve disagree
+    loosest, causes = infeasible_causes(plan, swept)
+    return CapFrontier(swept, loosest, causes)
 
 
 def _version() -> str:

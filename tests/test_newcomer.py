@@ -78,7 +78,11 @@ def test_a_file_no_one_reads_is_named_with_the_close_name(tmp_path):
 
 def test_an_origin_no_scenario_disrupts_and_a_price_per_tonne_are_warned_about(tmp_path):
     result = run("check")
-    assert "warning: Australia is disrupted in no scenario" in result.stderr
+    assert "warning: Australia is named in no row of disruptions.csv" not in result.stderr  # said on purpose
+    folder0 = bundled_copy(tmp_path / "0")
+    dis = folder0 / "disruptions.csv"
+    dis.write_text("\n".join(line for line in dis.read_text().splitlines() if ",Australia," not in line) + "\n")
+    assert "warning: Australia is named in no row of disruptions.csv" in run("check", "--inputs", str(folder0)).stderr
     folder = bundled_copy(tmp_path)
     supply = folder / "supply.csv"
     supply.write_text(supply.read_text().replace("France,Dy,850,", "France,Dy,850000,"))
@@ -92,3 +96,78 @@ def test_a_utf16_file_is_read_and_check_says_so(tmp_path):
     demand.write_bytes(demand.read_text(encoding="utf-8").encode("utf-16"))
     result = run("check", "--inputs", str(folder))
     assert result.exit_code == 0 and "demand.csv was read as UTF-16" in result.stderr
+
+
+def test_one_of_a_thing_is_singular():
+    folder = temp_folder(supply="origin,element,unit_cost,capacity\nChina,Nd,10,100\n",
+                         demand="element,demand,shortage_cost\nNd,50,100\n")
+    assert run("check", "--inputs", str(folder)).stdout.startswith(
+        "ok: 1 offer from 1 origin for 1 element; 0 cap rows; 1 scenario with 0 disrupted offer-scenarios;")
+    result = run("sweep", "--cap", "China=0.7")
+    assert "1 point: 1 optimal" in result.stderr and "Sweep of the cap on China (every element it offers): 1 point;" \
+        in result.stdout
+
+
+@pytest.mark.parametrize("command", ["solve", "evaluate", "sweep", "report", "check"])
+def test_help_gives_an_example_and_every_exit_code(command):
+    text = run(command, "--help").stdout
+    assert f"$ sourcing {command}" in text
+    for code in (0, 2, 3, 4, 5, 130):
+        assert re.search(rf"\b{code} [a-z]", " ".join(text.split())), code
+    if command == "sweep":
+        for option in ("--cap", "--risk-weight", "--cvar-weight"):
+            assert option in text.split("Options:")[0]  # what a sweep varies, said before the options
+
+
+def test_the_frontier_picture_says_what_it_shows(tmp_path):
+    """The PNG of the bundled sweep: the marginal-cost line ends at the tightest cap with a plan,
+    the shaded zone names its reason, a share that never moves is named in its panel's legend and
+    not drawn, and every panel spans the whole sweep."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.image
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from sourcing.output.plot import plot_frontier
+    from sourcing.sweep import execute, infeasible_causes, parse_values, plan_sweep
+
+    plan = plan_sweep(load_inputs(bundled_inputs()), "China", parse_values("1.0:0.3:0.01", "--cap"),
+                      risk_weights=(0.0, 1.0))
+    frontier = execute(plan)
+    loosest, causes = infeasible_causes(plan, frontier)
+    assert loosest == 0.62 and causes[0].startswith("Tb: China must supply at least 62.3% of imports")
+    path = tmp_path / "frontier.png"
+    fig = plot_frontier(frontier.frame(), path, causes=causes)
+    height, width = matplotlib.image.imread(path).shape[:2]
+    assert (width, height) == (1872, 1404)
+    objective, costs, marginal = fig.axes[:3]
+    for line in marginal.get_lines():
+        x = np.asarray(line.get_xdata(), float)
+        assert np.nanmin(x) == 63.0  # the line stops where the plan stops
+    zone = " ".join(t.get_text() for t in objective.texts)
+    assert "no plan" in zone and "Tb: China must supply at least 62.3%" in zone.replace("\n", " ")
+    panels = {ax.get_title().split(":")[0]: ax for ax in fig.axes if ax.get_title().endswith("share of each origin")}
+    nd = panels["NdPr"]
+    assert not nd.get_lines()  # every NdPr share is the same throughout: named, not drawn
+    named = [t.get_text() for t in nd.get_legend().get_texts()]
+    assert named == ["Southeast Asia: 64.1%", "China: 35.9%", "Australia: 0.0%", "France: 0.0%"]
+    dy = panels["Dy"]
+    widths = {line.get_label(): line.get_linewidth() for line in dy.get_lines() if line.get_linestyle() == "-"}
+    assert len(set(widths.values())) == len(widths) == 3  # China, France, Southeast Asia: none hidden under another
+    for ax in fig.axes[:3] + list(panels.values()):
+        lo, hi = sorted(ax.get_xlim())
+        assert lo < 30 and hi > 100
+    plt.close(fig)
+
+
+def test_the_readme_starts_with_the_two_commands_ci_runs():
+    root = Path(__file__).resolve().parents[1]
+    readme, ci = (root / "README.md").read_text(), (root / ".ci" / "run").read_text()
+    block = readme.split("```bash\n", 1)[1].split("```", 1)[0]
+    first, second = [line for line in block.splitlines() if line and not line.startswith("#")]
+    assert first.endswith("sourcing solve") and "sed -n '/^# 1\\./{n;p;q}' README.md" in ci  # CI runs it as written
+    install = re.search(r"pip install -q -e '([^']+)'", second).group(1)
+    assert f"pip install --quiet -e '{install}'" in ci and second.endswith("python -m pytest -q")
+    assert ".venv/bin/python -m pytest -q" in ci

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -191,7 +192,7 @@ def frontier(cf: CapFrontier, r: Result) -> dict[str, Any]:
     shown = points if len(points) <= FRONTIER_ALL else points[on_step | edge.to_numpy()]
     grid = cf.frontier.grid
     return {
-        "png": "data:image/png;base64," + base64.b64encode(frontier_png(points)).decode("ascii"),
+        "png": "data:image/png;base64," + base64.b64encode(frontier_png(points, cf.causes)).decode("ascii"),
         "points": records(shown),
         "count": len(points),
         "loosest": max(grid.shares), "tightest_grid": min(grid.shares),
@@ -202,7 +203,7 @@ def frontier(cf: CapFrontier, r: Result) -> dict[str, Any]:
     }
 
 
-def frontier_png(points: pd.DataFrame) -> bytes:
+def frontier_png(points: pd.DataFrame, causes: Sequence[str] = ()) -> bytes:
     """The sweep's own picture (:func:`~sourcing.output.plot.plot_frontier`) as PNG bytes."""
     import matplotlib
 
@@ -211,7 +212,7 @@ def frontier_png(points: pd.DataFrame) -> bytes:
 
     from sourcing.output.plot import plot_frontier
 
-    fig = plot_frontier(points)
+    fig = plot_frontier(points, causes=causes)
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
     plt.close(fig)

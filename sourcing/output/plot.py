@@ -3,13 +3,19 @@
 Top row: the objective, then procurement cost and expected shortage cost, then the marginal cost
 of tightening the cap by one percentage point, against the cap, one line (colour) per risk setting.
 Bottom row: one panel per element, the share of each origin (colour) against the cap, one line
-style per risk setting. Caps where no plan exists are shaded grey. The cap axis runs from loose
-(left) to tight (right). matplotlib is imported only when a picture is drawn.
+style per risk setting; a share that does not move over the whole sweep is named in the panel
+(with its value) instead of drawn, and lines that lie on each other are drawn thick under thin, so
+that an origin at zero is never hidden under another. Caps where no plan exists are shaded grey
+and labelled with the reason (which element needs how much of the capped origin); every line
+stops at the tightest cap with a plan. The cap axis runs from loose (left) to tight (right).
+matplotlib is imported only when a picture is drawn.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +26,13 @@ STYLES = ("-", "--", ":", "-.")
 PANELS_PER_ROW = 5
 
 
-def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title: str | None = None, dpi: int = 120):
+def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title: str | None = None, dpi: int = 120,
+                  causes: Sequence[str] = ()):
     """Draw the frontier of ``points`` (a frame from :func:`sourcing.sweep.run_sweep`, or its CSV
-    read back with pandas) and save it to ``path`` (PNG) if given. Returns the Figure."""
+    read back with pandas) and save it to ``path`` (PNG) if given. Returns the Figure.
+
+    ``causes``: why the loosest cap without a plan has none (:func:`sourcing.sweep.infeasible_causes`),
+    written in the shaded zone."""
     import matplotlib
 
     if path is not None:
@@ -51,6 +61,7 @@ def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title
     bottom, spare = slots[:len(elements)], slots[len(elements):]
 
     line_colour = {s: plt.cm.viridis(0.85 * i / max(1, len(series) - 1)) for i, s in enumerate(series)}
+    flat = _flat_shares(points)
     for s in series:
         sel = points[(points["risk_weight"] == s[0]) & (points["cvar_weight"] == s[1])]
         sel = sel.sort_values("max_share")
@@ -65,13 +76,13 @@ def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title
         top[1].plot(x, y("procurement_cost"), color=c, lw=2, label=f"procurement, {name(*s)}")
         top[1].plot(x, y("expected_shortage_cost"), color=c, lw=2, ls="--", label=f"expected shortage, {name(*s)}")
         top[1].plot(x, y("stockpile_cost"), color=c, lw=1.5, ls=":", label=f"stockpile, {name(*s)}")
-        top[2].step(x, y("marginal_cost_per_pp"), where="pre", color=c, lw=2, label=name(*s))
+        top[2].plot(*_steps(x, y("marginal_cost_per_pp")), color=c, lw=2, label=name(*s))
         style = STYLES[series.index(s) % len(STYLES)]
         for ax, el in zip(bottom, elements):
-            for o in origins:
-                col = f"share:{el}:{o}"
-                if col in sel:
-                    ax.plot(x, y(col, 0.01), color=colours[o], ls=style, lw=1.8)
+            drawn = [o for o in origins if f"share:{el}:{o}" in sel and o not in flat.get(el, {})]
+            for rank, o in enumerate(drawn):  # thick under thin: lines on each other all show
+                width = 1.5 + 1.7 * (len(drawn) - 1 - rank) / max(1, len(drawn) - 1)
+                ax.plot(x, y(f"share:{el}:{o}", 0.01), color=colours[o], ls=style, lw=width, label=o)
 
     top[0].set_title("Objective: procurement + risk_weight x risk")
     top[0].set_ylabel("USD M / yr")
@@ -84,18 +95,26 @@ def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title
         ax.set_title(f"{el}: share of each origin")
         ax.set_ylabel("% of imports")
         ax.set_ylim(-3, 103)
+        if flat.get(el):  # named in the panel's legend, placed where it hides no line
+            still = [plt.Line2D([], [], color=colours[o], lw=0, marker="s", label=f"{o}: {v:.1%}")
+                     for o, v in sorted(flat[el].items(), key=lambda kv: -kv[1])]
+            ax.legend(handles=still, title="the same over the sweep", loc="best", fontsize=8, title_fontsize=8)
     infeasible = _infeasible_spans(points)
+    caps = 100 * points["max_share"].to_numpy(float)
     for ax in top + bottom:
         ax.set_xlabel(f"{cap_name} (max_share, %)")
-        ax.invert_xaxis()
+        if len(caps):  # every panel spans the whole sweep, drawn lines or not, loose on the left
+            pad = max(0.5, 0.02 * (caps.max() - caps.min()))
+            ax.set_xlim(caps.max() + pad, caps.min() - pad)
         ax.grid(True, alpha=0.3)
         for lo, hi in infeasible:
             ax.axvspan(100 * lo, 100 * hi, color="0.85", zorder=0)
     if infeasible:
+        lo, hi = max(infeasible, key=lambda span: span[1])  # the zone next to the loosest caps
+        label = "\n\n".join(["no plan (infeasible)"] + [textwrap.fill(_short(c), 24) for c in causes])
         for ax in top:
-            lo, hi = infeasible[0]
-            ax.text(100 * (lo + hi) / 2, 0.5, "no plan\n(infeasible)", transform=ax.get_xaxis_transform(),
-                    ha="center", va="center", fontsize=8, color="0.4")
+            ax.text(100 * (lo + hi) / 2, 0.5, label, transform=ax.get_xaxis_transform(), ha="center",
+                    va="center", fontsize=8, color="0.25")
     handles = [plt.Line2D([], [], color=colours[o], lw=2, label=o) for o in origins]
     if len(series) > 1:
         handles += [plt.Line2D([], [], color="0.3", ls=STYLES[i % len(STYLES)], label=name(*s))
@@ -119,6 +138,44 @@ def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title
         plt.close(fig)
         write_atomic(path, png.getvalue())  # a reader never sees half a picture
     return fig
+
+
+def _steps(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A step line through (x, y) (x ascending; y[i] holds on (x[i-1], x[i]]: the rate of tightening
+    from x[i]) drawn only between caps that both have a plan, and a point at a lone one."""
+    xs, ys = [], []
+    for i in range(len(x)):
+        if not np.isfinite(y[i]):
+            continue
+        if i > 0 and np.isfinite(y[i - 1]):
+            xs += [x[i - 1], x[i], np.nan]
+            ys += [y[i], y[i], np.nan]
+        if i + 1 < len(x) and np.isfinite(y[i + 1]):  # the rise to the next level
+            xs += [x[i], x[i], np.nan]
+            ys += [y[i], y[i + 1], np.nan]
+        elif i == 0 or not np.isfinite(y[i - 1]):
+            xs += [x[i], np.nan]
+            ys += [y[i], np.nan]
+    return np.array(xs, float), np.array(ys, float)
+
+
+def _flat_shares(points: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """{element: {origin: share}} of the shares that do not move over the sweep's optimal points."""
+    ok = points[points["status"] == "optimal"]
+    out: dict[str, dict[str, float]] = {}
+    if ok.empty:
+        return out
+    for col in (c for c in points.columns if c.startswith("share:")):
+        values = ok[col].to_numpy(float)
+        if np.nanmax(values) - np.nanmin(values) <= 1e-9:
+            _, element, origin = col.split(":", 2)
+            out.setdefault(element, {})[origin] = float(values[0])
+    return out
+
+
+def _short(cause: str) -> str:
+    """A cause of infeasibility cut to its first clause: 'Tb: China must supply at least 62.3% of imports'."""
+    return cause.split(" but ", 1)[0].split(";", 1)[0]
 
 
 def _infeasible_spans(points: pd.DataFrame) -> list[tuple[float, float]]:

@@ -148,7 +148,7 @@ def _totals(columns: dict[str, Result]) -> pd.DataFrame:
 def _binding(caps: pd.DataFrame) -> list[str]:
     binding = caps[caps["binding"]]
     if not len(binding):
-        return [f"Binding caps: none of {len(caps)} limits binds", ""]
+        return [f"Binding caps: none of {count(len(caps), 'limit')} binds", ""]
     b = pd.DataFrame({
         "origin": binding["origin"],
         "element": binding["element"],
@@ -198,13 +198,19 @@ def _looks_numeric(text: str) -> bool:
     return text == "-" or text.replace(",", "").replace("%", "").replace(".", "", 1).lstrip("-").isdigit()
 
 
+def count(n: int, noun: str) -> str:
+    """``1 point``, ``2 points``, ``1,000 points``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def check_summary(data: InputData) -> str:
     """What ``sourcing check`` prints for a folder that passes."""
     n_dis = len(data.offer_availability())
     return (
-        f"ok: {len(data.offers)} offers from {len(data.origins)} origins for "
-        f"{len(data.elements)} elements; {len(data.caps)} cap rows; {len(data.scenarios)} scenarios "
-        f"with {n_dis} disrupted offer-scenarios; folder {data.folder}\n"
+        f"ok: {count(len(data.offers), 'offer')} from {count(len(data.origins), 'origin')} for "
+        f"{count(len(data.elements), 'element')}; {count(len(data.caps), 'cap row')}; "
+        f"{count(len(data.scenarios), 'scenario')} "
+        f"with {count(n_dis, 'disrupted offer-scenario')}; folder {data.folder}\n"
     )
 
 
@@ -212,7 +218,7 @@ def sweep_summary(rows: dict[int, Row]) -> str:
     """One line for stderr: how many points were solved and how many have no plan."""
     status = [row.status for row in rows.values()]
     failed = len(status) - status.count("optimal")
-    return (f"{len(status)} points: {status.count('optimal')} optimal"
+    return (f"{count(len(status), 'point')}: {status.count('optimal')} optimal"
             + (f", {failed} without a plan (status {', '.join(sorted(set(status) - {'optimal'}))})"
                if failed else ""))
 
@@ -246,7 +252,7 @@ class SweepTable:
         what = (f"the cap on {grid.target[0]}'s share of {grid.target[1]}" if isinstance(grid.target, tuple)
                 else f"the cap on {grid.label} (every element it offers)")
         lines = [
-            f"Sweep of {what}: {grid.size} points; CVaR level {weight(grid.cvar_level)}",
+            f"Sweep of {what}: {count(grid.size, 'point')}; CVaR level {weight(grid.cvar_level)}",
             "Money in USD M/yr; marginal_pp: rise of the objective (USD M) if the cap tightens by 1 percentage "
             "point; shares in % of the element's imports",
             SweepTable._line(names, SweepTable._widths(grid)),

@@ -15,7 +15,7 @@ What a sweep returns is :class:`sourcing.frontier.Frontier`; the output layer wr
 
 from sourcing.sweep.grid import CHUNK_SIZE, Chunk, SweepPlan, parse_cap, parse_target, parse_values, plan_sweep
 from sourcing.sweep.resolve import Resolver
-from sourcing.sweep.run import execute, run_sweep
+from sourcing.sweep.run import execute, infeasible_causes, run_sweep
 
-__all__ = ["CHUNK_SIZE", "Chunk", "Resolver", "SweepPlan", "execute", "parse_cap", "parse_target", "parse_values",
-           "plan_sweep", "run_sweep"]
+__all__ = ["CHUNK_SIZE", "Chunk", "Resolver", "SweepPlan", "execute", "infeasible_causes", "parse_cap",
+           "parse_target", "parse_values", "plan_sweep", "run_sweep"]

@@ -146,3 +146,16 @@ def execute(plan: SweepPlan, *, workers: int = 1, scheduler: Any = None, output:
 def _unwritable(path: Path, exc: OSError, kept: int) -> OutputError:
     return OutputError(f"cannot write {path}: {exc.strerror or exc}; it holds the {kept} points finished before "
                        "(or what it held before the sweep): make room, then run the same command with --resume")
+
+
+def infeasible_causes(plan: SweepPlan, frontier: Frontier) -> tuple[float | None, tuple[str, ...]]:
+    """The loosest swept cap without a plan (None if every point has one) and why there is none
+    there, as :class:`sourcing.InfeasibleError` says it. Over one cap every tighter point has no
+    plan either; the causes are found from the data alone (:mod:`sourcing.feasibility`)."""
+    from sourcing.feasibility import explain_infeasibility
+
+    infeasible = [plan.grid.point(i)[0] for i, row in frontier.rows.items() if row.status == "infeasible"]
+    if not infeasible:
+        return None, ()
+    loosest = max(infeasible)
+    return loosest, tuple(explain_infeasibility(plan.data.with_caps({plan.target: loosest})))
