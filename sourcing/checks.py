@@ -7,6 +7,7 @@ and row that must change.
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -167,14 +168,19 @@ def advise(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> list[
     """Warnings about a valid folder: files no one reads, origins no scenario touches, prices far
     from the element's others. Nothing here stops a solve; each may be a mistake worth a look."""
     out = list(problems.notes)
-    known = [spec.name for spec in SPECS.values()]
-    for path in sorted(problems.folder.iterdir()):
-        if path.name in known or not path.is_file() or path.name.startswith("."):
+    source = problems.source
+    book = source.kind == "workbook"
+    known = [spec.name.removesuffix(".csv") if book else spec.name for spec in SPECS.values()]
+    for name in source.others():
+        if name in known:
             continue
-        close = difflib.get_close_matches(path.name.lower(), known, n=1, cutoff=0.75)
-        if close or path.suffix.lower() in DATA_SUFFIXES:
+        close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.75)
+        if book and close:
+            out.append(f"sheet {name!r} is not one sourcing reads, and is ignored; did you mean {close[0]!r}? "
+                       f"(the input sheets are {', '.join(known)})")
+        elif not book and (close or Path(name).suffix.lower() in DATA_SUFFIXES):
             hint = f"; did you mean {close[0]}?" if close else ""
-            out.append(f"{path.name} is not a file sourcing reads, and is ignored{hint} (the input files are "
+            out.append(f"{name} is not a file sourcing reads, and is ignored{hint} (the input files are "
                        f"{', '.join(known)})")
     supply, scen, dis = frames["supply"], frames["scenarios"], frames["disruptions"]
     if scen is not None and len(scen) and (scen["probability"] > 0).any():

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from sourcing.checks import advise, check_references
-from sourcing.errors import InputError, OptionError, Problem, suggest
-from sourcing.readers import Collector, read_table
+from sourcing.errors import InputError, OptionError, suggest
+from sourcing.readers import Collector, Folder, open_source, read_table
 from sourcing.schema import ALL, BASELINE, CONTENT, DEMAND, IMPORTS, ORIGIN, PLAN_SPEC, PROBABILITY_TOLERANCE, SPECS
 from sourcing.speed import paused_gc
 
@@ -66,7 +66,9 @@ class InputData:
             ``availability``).
         groups: ``group``, ``origin``: one row per membership.
         content: ``origin``, ``element`` or ``*``, ``upstream``, ``fraction`` as given.
-        folder: where the data came from, if from a folder.
+        folder: where the data came from: the folder, or the workbook.
+        digests: (file, sha256 of its bytes) of every input file read (a workbook's sheets share
+            the book's).
         warnings: what may be a mistake in a valid folder (an ignored file, an origin no scenario
             disrupts, a price far from the element's others); the CLI prints them on stderr.
     """
@@ -80,6 +82,7 @@ class InputData:
     content: pd.DataFrame
     folder: Path | None = None
     warnings: tuple[str, ...] = ()
+    digests: tuple[tuple[str, str], ...] = ()
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -299,16 +302,17 @@ class InputData:
         return out
 
 
-def load_inputs(folder: str | Path) -> InputData:
-    """Read and validate the contract's CSV files in ``folder``.
+def load_inputs(source: str | Path) -> InputData:
+    """Read and validate the inputs at ``source``: a folder of CSV files, or a workbook (``.xlsx``)
+    with one sheet per file (``supply``, ``demand``, ...), the same columns and the same rules.
 
     Raises:
-        InputError: listing every problem found, each as ``file:line:column: message``.
+        InputError: listing every problem found, each as ``file:line:column: message`` (in a
+            workbook ``book.xlsx:sheet!C7: message``).
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError([Problem(str(folder), 1, 1, "no such folder; pass --inputs DIR")])
-    problems = Collector(folder, SPECS.values())
+    where = open_source(source)
+    folder = where.path
+    problems = Collector(where, SPECS.values())
     with paused_gc():
         frames = {key: read_table(problems, spec) for key, spec in SPECS.items()}
     if problems.problems:  # cross-file checks only make sense on files that parse
@@ -318,9 +322,10 @@ def load_inputs(folder: str | Path) -> InputData:
         raise InputError(problems.finish())
     caps = frames["caps"]
     if caps is not None:  # where each limit was set, for the messages that name it
-        given = [f"{SPECS['caps'].name} line {problems.line(SPECS['caps'], row)}" for row in caps.index]
+        given = [problems.where(SPECS["caps"], row) for row in caps.index]
         frames["caps"] = caps.assign(given=given, max_given=given)
-    return replace(_assemble(frames, folder), warnings=tuple(advise(problems, frames)))
+    return replace(_assemble(frames, folder), warnings=tuple(advise(problems, frames)),
+                   digests=tuple(problems.digests.items()))
 
 
 def load_plan(path: str | Path, data: InputData) -> pd.Series:
@@ -333,7 +338,7 @@ def load_plan(path: str | Path, data: InputData) -> pd.Series:
     """
     path = Path(path)
     spec = replace(PLAN_SPEC, name=path.name)
-    problems = Collector(path.parent, [spec])
+    problems = Collector(Folder(path.parent), [spec])
     frame = read_table(problems, spec)
     if frame is not None:
         origins, elements = set(data.offers["origin"]), set(data.elements["element"])

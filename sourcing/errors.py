@@ -25,17 +25,35 @@ class OptionError(SourcingError, ValueError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in an input file, located by 1-based line and column; ``value`` is the cell's
-    text as written, where one cell is at fault (the message quotes it too)."""
+    """One thing wrong in an input file, located by 1-based line and column (in a workbook: the
+    ``sheet``'s row and column, shown as its ``cell``, e.g. ``C7``); ``value`` is the cell's text
+    as written, where one cell is at fault (the message quotes it too)."""
 
     file: str
     line: int
     column: int
     message: str
     value: str | None = None
+    sheet: str | None = None
+
+    @property
+    def cell(self) -> str | None:
+        """The cell in a workbook's notation (``C7``), or None for a CSV file."""
+        return None if self.sheet is None else f"{column_letters(self.column)}{self.line}"
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            return f"{self.file}:{self.sheet}!{self.cell}: {self.message}"
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+def column_letters(column: int) -> str:
+    """A spreadsheet's name of the 1-based ``column``: 1 is A, 27 is AA."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters or "A"
 
 
 LISTED = 200
@@ -57,13 +75,46 @@ class InputError(SourcingError, ValueError):
         super().__init__("\n".join(lines))
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """One reason no plan exists, and the nearest change that removes it.
+
+    Attributes:
+        element: the element whose limits conflict.
+        kind: ``capacity`` (demand above all capacity), ``max_share`` (a cap), ``min_share`` (a
+            floor), ``min_volume`` (a commitment) or ``several`` (no single change fixes it).
+        origin: the origin, group or upstream country of the limit ("" for capacity, several).
+        basis, scope: the limit's (as in caps.csv; "" where none).
+        value: the limit as given (a share, or tonnes).
+        feasible: the nearest value of it with which a plan exists (the smallest cap, the largest
+            floor or commitment); None where no single change works.
+        given: where the limit was set (``caps.csv line 3``, ``--cap China=0.3``, a file).
+        message: the sentence the CLI prints.
+    """
+
+    element: str
+    kind: str
+    origin: str
+    basis: str
+    scope: str
+    value: float
+    feasible: float | None
+    given: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class InfeasibleError(SourcingError):
-    """No plan meets every constraint; ``causes`` says which limits conflict and by how much (exit 4)."""
+    """No plan meets every constraint; ``causes`` says which limits conflict and by how much (exit 4),
+    and ``conflicts`` says the same as data (:class:`Conflict`)."""
 
     exit_code = 4
 
-    def __init__(self, causes: list[str]) -> None:
-        self.causes = list(causes)
+    def __init__(self, causes: list[str | Conflict]) -> None:
+        self.conflicts = [c for c in causes if isinstance(c, Conflict)]
+        self.causes = [str(c) for c in causes]
         text = "no plan meets every constraint:\n" + "\n".join(f"  - {c}" for c in self.causes)
         super().__init__(text)
 
@@ -76,9 +127,14 @@ class OutputError(SourcingError):
 
 
 class SolverError(SourcingError):
-    """HiGHS failed, hit a limit or returned something unusable (exit 5)."""
+    """HiGHS failed, hit a limit or returned something unusable (exit 5); ``status`` is HiGHS's
+    model status (``time_limit``, ``unbounded``, ...)."""
 
     exit_code = 5
+
+    def __init__(self, message: str, status: str = "solver_error") -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def suggest(name: str, known: Iterable[str]) -> str:

@@ -15,6 +15,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from sourcing.data import InputData
+from sourcing.errors import Conflict
 from sourcing.schema import IMPORTS, ORIGIN
 
 TOLERANCE = 1e-7
@@ -91,25 +92,28 @@ def _elements(data: InputData) -> list[_Element]:
             none = (f"{lim.origin} offers no {row.element} in supply.csv" if lim.scope == ORIGIN
                     else f"no offer of {row.element} holds {lim.origin} content in content.csv")
             rows.append({"kind": lim.kind, "basis": lim.basis, "share": float(lim.share), "weight": weight,
-                         "what": what, "base": base, "none": none, "given": lim.given})
+                         "what": what, "base": base, "none": none, "given": lim.given, "origin": lim.origin,
+                         "scope": lim.scope})
         out.append(_Element(row.element, float(row.demand), offers["origin"].to_numpy()[idx].tolist(),
                             offers["capacity"].to_numpy(float)[idx], offers["min_volume"].to_numpy(float)[idx],
                             rows))
     return out
 
 
-def explain_infeasibility(data: InputData) -> list[str]:
-    """One sentence per conflict, naming the element, the limit or commitment and the amount to change."""
-    causes: list[str] = []
+def explain_infeasibility(data: InputData) -> list[Conflict]:
+    """One :class:`~sourcing.errors.Conflict` per conflict, naming the element, the limit or
+    commitment, where it was set and the amount to change (its ``message`` says it in a sentence)."""
+    causes: list[Conflict] = []
     for el in _elements(data):
         if el.feasible():
             continue
         total = float(el.capacity.sum())
         if el.demand > total * (1 + TOLERANCE):
-            causes.append(
+            causes.append(Conflict(
+                el.name, "capacity", "", "", "", el.demand, total, "demand.csv",
                 f"{el.name}: demand {el.demand:,.6g} t exceeds the total capacity of all origins, {total:,.6g} t, "
                 f"by {el.demand - total:,.6g} t; raise capacity in supply.csv or lower demand in demand.csv"
-            )
+            ))
             continue
         found = False
         for r in el.rows:
@@ -122,26 +126,31 @@ def explain_infeasibility(data: InputData) -> list[str]:
                 need = _bisect(el, set_share, old, 1.0, increasing_helps=True)
                 r["share"] = old
                 if need is not None:
-                    causes.append(
+                    causes.append(Conflict(
+                        el.name, "max_share", r["origin"], r["basis"], r["scope"], old, _rounded(need, up=True),
+                        r["given"],
                         f"{el.name}: {r['what']} must supply at least {_pct(need, up=True)} {r['base']} but its "
                         f"cap (max_share) is {old:.1%}, set by {r['given']}; raise that cap, or capacity elsewhere"
-                    )
+                    ))
                     found = True
             elif not r["weight"].any():
-                causes.append(
+                causes.append(Conflict(
+                    el.name, "min_share", r["origin"], r["basis"], r["scope"], old, 0.0, r["given"],
                     f"{el.name}: the floor (min_share) of {old:.1%} {r['base']} for {r['what']}, set by {r['given']}, "
                     f"cannot be met: {r['none']}; remove the floor or add the offer"
-                )
+                ))
                 found = True
             else:
                 most = _bisect(el, set_share, 0.0, old, increasing_helps=False)
                 r["share"] = old
                 if most is not None:
-                    causes.append(
+                    causes.append(Conflict(
+                        el.name, "min_share", r["origin"], r["basis"], r["scope"], old, _rounded(most, up=False),
+                        r["given"],
                         f"{el.name}: the floor (min_share) of {old:.1%} {r['base']} for {r['what']}, set by "
                         f"{r['given']}, cannot be met; at most {_pct(most, up=False)} is possible within the caps "
                         "and capacities: lower that floor"
-                    )
+                    ))
                     found = True
         for i, origin in enumerate(el.origins):
             old = float(el.minimum[i])
@@ -154,17 +163,25 @@ def explain_infeasibility(data: InputData) -> list[str]:
             most = _bisect(el, set_min, 0.0, old, increasing_helps=False)
             el.minimum[i] = old
             if most is not None:
-                causes.append(
+                causes.append(Conflict(
+                    el.name, "min_volume", origin, "", "", old, most, "supply.csv",
                     f"{el.name}: the take-or-pay commitment (min_volume) of {old:,.6g} t from {origin} overshoots "
                     f"its caps by {old - most:,.6g} t: at most {most:,.6g} t fits; lower min_volume or raise the cap"
-                )
+                ))
                 found = True
         if not found:
-            causes.append(
+            causes.append(Conflict(
+                el.name, "several", "", "", "", el.demand, None, "",
                 f"{el.name}: caps, floors, capacities and commitments conflict and no single change fixes it "
                 f"(demand {el.demand:,.6g} t, capacity {total:,.6g} t); relax several of them"
-            )
+            ))
     return causes
+
+
+def _rounded(share: float, up: bool) -> float:
+    """The share :func:`_pct` states, as a fraction (0.623 for 62.3%)."""
+    scaled = share * 1000
+    return float((np.ceil(scaled - 1e-6) if up else np.floor(scaled + 1e-6)) / 1000)
 
 
 def _pct(share: float, up: bool) -> str:

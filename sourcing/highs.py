@@ -224,8 +224,8 @@ def check_status(data: InputData, raw: RawSolution) -> None:
     if raw.status == "unbounded":  # every cost is >= 0 and every column bounded below: a numerical failure
         raise SolverError("HiGHS called the LP unbounded, which it cannot be (no cost is negative and the tonnes "
                           "are bounded below); that is numerical trouble: check that the inputs' units are "
-                          "consistent (t/yr, USD/kg) and that `sourcing check` passes")
-    raise SolverError(f"HiGHS stopped without an optimal plan (model status: {raw.status})")
+                          "consistent (t/yr, USD/kg) and that `sourcing check` passes", raw.status)
+    raise SolverError(f"HiGHS stopped without an optimal plan (model status: {raw.status})", raw.status)
 
 
 def values(compiled: Compiled, raw: RawSolution, name: str) -> np.ndarray:

@@ -11,7 +11,6 @@ writes the result.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +22,7 @@ from sourcing.frontier import Target
 from sourcing.model import RiskOptions
 from sourcing.solver import evaluate, solve, value_of_information
 from sourcing.sources import input_files, plan_file
+from sourcing.stamp import now, version
 from sourcing.sweep import execute, infeasible_causes, parse_values, plan_sweep
 
 STATUS_QUO = Path("plans") / "status-quo.csv"
@@ -87,8 +87,8 @@ def report(data: InputData, options: RiskOptions | None = None, *,
     return Briefing(
         result=result,
         inputs=tuple(input_files(folder)) if folder is not None else (),
-        version=_version(),
-        created=created or _now(),
+        version=version(),
+        created=created or now(),
         caps=caps,
         time_limit=time_limit,
         status_quo=evaluation,
@@ -115,19 +115,3 @@ def frontier(data: InputData, options: RiskOptions, target: Target, shares: Iter
     swept = execute(plan)
     loosest, causes = infeasible_causes(plan, swept)
     return CapFrontier(swept, loosest, causes)
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("sourcing")
-    except PackageNotFoundError:  # pragma: no cover - a checkout run without installing
-        return "unknown"
-
-
-def _now() -> dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sourcing.errors import InputError
-from sourcing.readers import Collector, read_table
+from sourcing.readers import Collector, Folder, open_source, read_table
 from sourcing.schema import FREE_COLUMNS, PLAN_SPEC, SPECS, FileSpec
 
 LINE = "line"
@@ -54,8 +54,7 @@ def input_files(folder: str | Path) -> list[InputFile]:
     Raises:
         InputError: the folder does not load (as :func:`sourcing.data.load_inputs` would say).
     """
-    folder = Path(folder)
-    problems = Collector(folder, SPECS.values())
+    problems = Collector(open_source(folder), SPECS.values())
     read = [(spec, read_table(problems, spec)) for spec in SPECS.values()]
     if problems.problems:
         raise InputError(problems.finish())
@@ -71,7 +70,7 @@ def plan_file(path: str | Path, folder: str | Path | None = None) -> InputFile:
     """
     path = Path(path)
     spec = replace(PLAN_SPEC, name=path.name)
-    problems = Collector(path.parent, [spec])
+    problems = Collector(Folder(path.parent), [spec])
     frame = read_table(problems, spec)
     if problems.problems:
         raise InputError(problems.finish())

@@ -164,7 +164,7 @@ def test_bad_options_exit_2(args, message):
 
 
 def test_resume_refuses_another_sweeps_file(tmp_path):
-    out = tmp_path / "s.csv"
+    out = tmp_path / "s.sweep"  # an extension that names no format: --format says what the file is
     ok = CliRunner().invoke(main, ["sweep", "--cap", "China=1,0.9", "--format", "csv", "--output", str(out)])
     assert ok.exit_code == 0, ok.output
     before = out.read_bytes()

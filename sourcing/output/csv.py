@@ -34,15 +34,15 @@ def result_csv(result: Result | Evaluation) -> str:
     """One row per offer: the plan, with its cap's share, binding flag and marginal cost (for an
     evaluation, also the optimum's volume and share)."""
     if isinstance(result, Evaluation):
-        plan = _plan_with_caps(result.result)
+        plan = plan_with_caps(result.result)
         if result.optimum is not None:
             plan["optimum_volume"] = result.optimum.plan["volume"].to_numpy()
             plan["optimum_share"] = result.optimum.plan["share"].to_numpy()
         return _safe_frame(plan).to_csv(index=False, lineterminator="\n", float_format="%.10g")
-    return _safe_frame(_plan_with_caps(result)).to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    return _safe_frame(plan_with_caps(result)).to_csv(index=False, lineterminator="\n", float_format="%.10g")
 
 
-def _plan_with_caps(result: Result) -> pd.DataFrame:
+def plan_with_caps(result: Result) -> pd.DataFrame:
     caps = result.caps
     plain = caps[(caps["kind"] == "max") & (caps["basis"] == "imports") & (caps["scope"] == "origin")]
     plain = plain[["origin", "element", "binding", "marginal_cost_per_pp", "violated", "excess"]]

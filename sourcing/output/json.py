@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sourcing.data import InputData
 from sourcing.frontier import FIGURES, KEYS, Grid, Row
 from sourcing.result import Evaluation, Result
 
@@ -48,3 +49,50 @@ class SweepJson:
                 shares.setdefault(element, {})[origin] = float(s) + 0.0
         point["shares"] = shares
         return "  " + json.dumps(point, allow_nan=False)
+
+
+STATUS = {"InputError": "invalid_input", "InfeasibleError": "infeasible", "OptionError": "usage",
+          "OutputError": "usage", "UsageError": "usage", "BadParameter": "usage", "NoSuchOption": "usage",
+          "BadOptionUsage": "usage", "MissingParameter": "usage", "BadArgumentUsage": "usage"}
+HINTS = {
+    "invalid_input": "fix each problem where it is located (file:line:column, or sheet!cell), then run sourcing check",
+    "infeasible": "change one of the conflicting limits as far as its 'feasible' value (or raise a capacity)",
+    "usage": "run the command with --help for its options and an example",
+    "time_limit": "allow HiGHS more time (--time-limit) or solve a smaller case",
+    "solver_error": "run sourcing check; if it passes, the inputs may hold magnitudes HiGHS cannot resolve",
+    "interrupted": "run the command again (a sweep with --resume keeps the points it finished)",
+    "internal_error": "this is a bug in sourcing: set SOURCING_DEBUG=1 for the traceback and report it",
+}
+
+
+def error_document(error: BaseException, exit_code: int) -> str:
+    """A failure as the one JSON document a script reads on stdout when it asked for JSON:
+    ``status``, ``exit_code``, ``message``, ``errors`` (one per input problem: file, line,
+    column, sheet, cell, value, message), ``hint``; an infeasibility adds ``conflicts``."""
+    name = type(error).__name__
+    if isinstance(error, KeyboardInterrupt):
+        status, message = "interrupted", "interrupted" + (f": {error}" if str(error) else "")
+    elif name == "SolverError":
+        status, message = ("time_limit" if getattr(error, "status", "") == "time_limit" else "solver_error"), str(error)
+    else:
+        status = STATUS.get(name, "usage" if exit_code == 2 else "internal_error")
+        message = error.format_message() if hasattr(error, "format_message") else str(error)
+    doc: dict[str, Any] = {"status": status, "exit_code": exit_code, "message": message, "errors": []}
+    for p in getattr(error, "problems", []):
+        doc["errors"].append({"file": p.file, "line": p.line, "column": p.column, "sheet": p.sheet, "cell": p.cell,
+                              "value": p.value, "message": p.message})
+    if status == "infeasible":
+        doc["conflicts"] = [{"element": c.element, "kind": c.kind, "origin": c.origin, "basis": c.basis,
+                             "scope": c.scope, "value": c.value, "feasible": c.feasible, "given": c.given,
+                             "message": c.message} for c in getattr(error, "conflicts", [])]
+    doc["hint"] = HINTS[status]
+    return json.dumps(_unsigned(doc), indent=2, allow_nan=False) + "\n"
+
+
+def check_json(data: InputData) -> str:
+    """What ``sourcing check --format json`` prints for inputs that pass."""
+    doc = {"status": "ok", "source": str(data.folder), "offers": len(data.offers), "origins": len(data.origins),
+           "elements": len(data.elements), "cap_rows": len(data.caps), "scenarios": len(data.scenarios),
+           "disrupted_offer_scenarios": len(data.offer_availability()), "warnings": list(data.warnings),
+           "files": [{"file": name, "sha256": digest} for name, digest in data.digests]}
+    return json.dumps(doc, indent=2) + "\n"

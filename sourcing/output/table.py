@@ -210,7 +210,8 @@ def check_summary(data: InputData) -> str:
         f"ok: {count(len(data.offers), 'offer')} from {count(len(data.origins), 'origin')} for "
         f"{count(len(data.elements), 'element')}; {count(len(data.caps), 'cap row')}; "
         f"{count(len(data.scenarios), 'scenario')} "
-        f"with {count(n_dis, 'disrupted offer-scenario')}; folder {data.folder}\n"
+        f"with {count(n_dis, 'disrupted offer-scenario')}; "
+        f"{'workbook' if data.folder is not None and data.folder.is_file() else 'folder'} {data.folder}\n"
     )
 
 

@@ -1,45 +1,56 @@
-"""Read input files into typed frames, every problem located in its file.
+"""Read input tables into typed frames, every problem located in its file (or sheet and cell).
 
-A reader turns one file into text cells (:mod:`sourcing.readers.csv`); :mod:`sourcing.readers.convert`
-types them by the schema, the same for every reader; :mod:`sourcing.readers.problems` locates and
-orders what is wrong. :func:`read_table` is the one sequence all of them follow.
+A source holds the tables: a folder of CSV files (:mod:`~sourcing.readers.folder`, each file read
+by :mod:`~sourcing.readers.csv`) or a workbook (:mod:`~sourcing.readers.book`). Either turns a
+table into cells with their places; :mod:`~sourcing.readers.convert` types them by the schema, the
+same for every source; :mod:`~sourcing.readers.problems` locates and orders what is wrong.
+:func:`read_table` is the one sequence all of them follow.
 """
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 
 import pandas as pd
 
+from sourcing.errors import InputError, Problem
+from sourcing.readers.book import Book
 from sourcing.readers.convert import check_header, typed
-from sourcing.readers.csv import CsvFile, UnreadableError
+from sourcing.readers.csv import UnreadableError
+from sourcing.readers.folder import Folder
 from sourcing.readers.problems import HEADER, Collector
 from sourcing.schema import FileSpec
 
-__all__ = ["Collector", "read_table"]
+__all__ = ["Book", "Collector", "Folder", "open_source", "read_table"]
+
+
+def open_source(path: str | Path) -> Folder | Book:
+    """The inputs at ``path``: a folder of CSV files, or a workbook (``.xlsx``).
+
+    Raises:
+        InputError: nothing to read there.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return Folder(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
+        try:
+            return Book(path)
+        except (UnreadableError, OSError) as exc:
+            message = exc.message if isinstance(exc, UnreadableError) else f"cannot be read ({exc.strerror or exc})"
+            raise InputError([Problem(str(path), 1, 1, message)]) from None
+    if path.exists():
+        raise InputError([Problem(str(path), 1, 1, "neither a folder of CSV files nor an .xlsx workbook; "
+                                  "pass --inputs DIR or --inputs book.xlsx")])
+    raise InputError([Problem(str(path), 1, 1, "no such folder or workbook; pass --inputs DIR or --inputs book.xlsx")])
 
 
 def read_table(problems: Collector, spec: FileSpec) -> pd.DataFrame | None:
-    """The typed frame of ``spec``'s file in ``problems.folder``; None if it is absent (problems
+    """The typed frame of ``spec``'s table in ``problems.source``; None if it is absent (problems
     name it if it is required) or could not be typed (problems say why)."""
-    path: Path = problems.folder / spec.name
+    source = problems.source
     try:
-        kind = _kind_of(path)
-    except OSError as exc:  # a loop of symbolic links, or a folder that cannot be searched
-        problems.register(spec, [])
-        problems.add(spec, [HEADER], None, f"cannot be read ({exc.strerror or exc}); replace it by a CSV file")
-        return None
-    if kind != "file":
-        if kind != "absent":  # a file of that name exists but is not one to read: never take it as absent
-            problems.register(spec, [])
-            problems.add(spec, [HEADER], None, f"is {kind}, not a file; replace it by a CSV file or remove it")
-        elif spec.required:
-            problems.register(spec, [])
-            problems.add(spec, [HEADER], None, f"required file {spec.name} not found in {problems.folder}")
-        return None
-    try:
-        file = CsvFile(path)
+        table = source.open(spec)
     except UnreadableError as exc:
         problems.register(spec, [])
         if exc.line is None:
@@ -47,41 +58,33 @@ def read_table(problems: Collector, spec: FileSpec) -> pd.DataFrame | None:
         else:
             problems.at_line(spec, exc.line, exc.column, exc.message)
         return None
-    header = file.header
-    problems.register(spec, header, file.line)
-    if file.encoding != "utf-8":
-        problems.notes.append(f"{spec.name} was read as {file.encoding.upper()} (Excel's Unicode text); "
-                              "sourcing's files are UTF-8")
+    if table is None:
+        if spec.required:
+            problems.register(spec, [])
+            problems.add(spec, [HEADER], None, source.missing(spec))
+        return None
+    header = table.header
+    problems.register(spec, header, table.line, table.column, table.header_line)
+    problems.digests[spec.name] = table.digest
+    if table.encoding == "utf-16":
+        problems.notes.append(f"{spec.name} was read as UTF-16 (Excel's Unicode text); sourcing's files are UTF-8")
     if not any(header):
         problems.add(spec, [HEADER], None, "no header row; the first line must name the columns")
         return None
     ok = check_header(problems, spec, header)
     try:
-        raw = file.rows()
+        raw = table.rows()
     except UnreadableError as exc:
         if exc.line is None:
             problems.add(spec, [HEADER], None, exc.message)
         else:
             problems.at_line(spec, exc.line, exc.column, exc.message)
         return None
-    if not ok:
+    for row, col, formula in getattr(table, "unsaved", ()):
+        problems.at_column(spec, row, col + 1, f"holds the formula {formula!r}, whose value was never saved "
+                           "(the book was not recalculated in Excel): open and save it in Excel, or type the value",
+                           formula)
+    if not ok or getattr(table, "unsaved", ()):
         return None
     raw = raw[(raw != "").any(axis=1)]
     return typed(problems, spec, raw)
-
-
-def _kind_of(path: Path) -> str:
-    """``file`` (a regular file, through any symbolic links), ``absent``, or what else is there."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return "a symbolic link to a missing file" if path.is_symlink() else "absent"
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device"

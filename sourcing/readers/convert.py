@@ -47,7 +47,7 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
         if col.name not in raw.columns:
             out[col.name] = col.default
             continue
-        values = raw[col.name]
+        values = raw[col.name] if col.kind in ("number", "share") else as_text(raw[col.name])
         empty = values == ""
         if col.kind in ("number", "share"):
             parsed = pd.to_numeric(values.where(~empty, None), errors="coerce")
@@ -60,7 +60,7 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
             too_big = parsed > 1.0 if col.kind == "share" else parsed >= MAX_MAGNITUDE
             wrong = (~empty & ~ok) | (ok & ((parsed < 0) | too_big))
             for row in raw.index[wrong]:
-                text = values[row]
+                text = shown(values[row])
                 problems.add(spec, [row], col.name, _out_of_range(col, text, parsed[row]), text)
             out[col.name] = parsed
         elif col.kind == "name":
@@ -80,7 +80,7 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
             out[col.name] = values
     for name in FREE_COLUMNS:  # citations and remarks, as written; never read by the model
         if name in raw.columns:
-            out[name] = raw[name]
+            out[name] = as_text(raw[name])
     dup = out.duplicated(subset=list(spec.key), keep=False)
     if dup.any():
         first: dict[tuple, int] = {}
@@ -88,10 +88,27 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
             if key in first:
                 where = problems.line(spec, first[key])
                 text = ", ".join(f"{k}={v!r}" for k, v in zip(spec.key, key))
-                problems.add(spec, [row], spec.key[-1], f"duplicate row for {text}; first given on line {where}")
+                unit = "row" if problems.source.kind == "workbook" else "line"
+                problems.add(spec, [row], spec.key[-1], f"duplicate row for {text}; first given on {unit} {where}")
             else:
                 first[key] = row
     return out
+
+
+def shown(value) -> str:
+    """A cell as it reads: text as written, a number without a spurious ``.0``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """``values`` as text (a workbook's name column may hold numbers: 2020 is the name '2020')."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values
+    return values.map(lambda v: "" if v is None else shown(v))
 
 
 def _out_of_range(col: Column, text: str, value: float) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import re
 import unicodedata
@@ -31,11 +32,15 @@ class UnreadableError(Exception):
 class CsvFile:
     """The text of one CSV file: ``header`` (names stripped), then :meth:`rows` and :meth:`line`."""
 
+    header_line = 1
+    """The header is the file's first line."""
+
     def __init__(self, path: Path) -> None:
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise UnreadableError(f"cannot be read ({exc.strerror or exc}); check the file's permissions") from None
+        self.digest = hashlib.sha256(data).hexdigest()
         self.encoding = "utf-8"
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
             self.encoding = "utf-16"
@@ -98,6 +103,10 @@ class CsvFile:
         if _may_be_padded(self.text):
             raw = raw.apply(lambda s: s.str.strip())
         return raw
+
+    def column(self, index: int) -> int:
+        """The 1-based column (field) of the header's ``index``-th name."""
+        return index + 1
 
     def line(self, row: int) -> int:
         """The 1-based line on which row position ``row`` (0-based, below the header) starts."""

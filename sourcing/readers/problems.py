@@ -2,14 +2,16 @@
 
 Whoever finds a problem says where it is as the data knows it: a file, a row of the file's table
 (its position, 0-based, as the reader returned it) or the header, and a column by name. The
-:class:`Collector` turns that into the ``file:line:column`` a user can open, through the line map
-the reader of that file registered, and sorts every problem by file, line and column.
+:class:`Collector` turns that into the place a user can open, through the map the reader of that
+file registered: ``file:line:column`` for a CSV file, ``book.xlsx:sheet!C7`` for a workbook. It
+sorts every problem by file, line and column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Protocol
 
 from sourcing.errors import Problem
 from sourcing.schema import FileSpec
@@ -18,39 +20,67 @@ HEADER = -1
 """The row position of a file's header."""
 
 
+class Source(Protocol):
+    """Where the input tables are: a folder of CSV files, or one workbook."""
+
+    path: Path
+
+    def place(self, spec: FileSpec) -> tuple[str, str | None]:
+        """(the file a problem names, the sheet, if any) of ``spec``'s table."""
+
+    def row_name(self, spec: FileSpec, line: int) -> str:
+        """A row of ``spec``'s table as a message names it: ``caps.csv line 3``, ``sheet caps row 3``."""
+
+
+class _Table:
+    """How one file's row positions and column indices map to what a user sees."""
+
+    def __init__(self, header: list[str], line_of: Callable[[int], int] | None,
+                 column_of: Callable[[int], int] | None, header_line: int) -> None:
+        self.header, self.line_of, self.header_line = header, line_of, header_line
+        self.column_of = column_of or (lambda index: index + 1)
+
+
 class Collector:
-    """The problems of one reading of a folder (or of one file), in the order of ``specs``."""
+    """The problems of one reading of a source (or of one file), in the order of ``specs``."""
 
-    def __init__(self, folder: Path, specs: Iterable[FileSpec]) -> None:
-        self.folder = folder
+    def __init__(self, source: Source, specs: Iterable[FileSpec]) -> None:
+        self.source = source
+        self.folder = source.path  # the folder, or the workbook
         self.order = {spec.name: i for i, spec in enumerate(specs)}
-        # file, row (-1 header, < -1: line -row-1), col, message, value
+        # file, row (-1 header, < -1: line -row-1), column (1-based in the table), message, value
         self.problems: list[tuple[str, int, int, str, str | None]] = []
-        self._line_of: dict[str, Callable[[int], int]] = {}
         self.notes: list[str] = []  # what is worth telling about files that were read all the same
-        self._headers: dict[str, list[str]] = {}
+        self.digests: dict[str, str] = {}  # what was read: file (or sheet) -> sha256 of its bytes
+        self._tables: dict[str, _Table] = {}
+        self._specs = {spec.name: spec for spec in specs}
 
-    def register(self, spec: FileSpec, header: list[str], line_of: Callable[[int], int] | None = None) -> None:
-        """Say which header ``spec``'s file has and how its row positions map to lines."""
-        self._headers[spec.name] = header
-        if line_of is not None:
-            self._line_of[spec.name] = line_of
+    def register(self, spec: FileSpec, header: list[str], line_of: Callable[[int], int] | None = None,
+                 column_of: Callable[[int], int] | None = None, header_line: int = 1) -> None:
+        """Say which header ``spec``'s file has, how its row positions map to lines (and, in a
+        workbook, its column indices to sheet columns), and on which line its header stands."""
+        self._tables[spec.name] = _Table(header, line_of, column_of, header_line)
 
     def line(self, spec: FileSpec, row: int) -> int:
-        """The 1-based line of row position ``row`` of ``spec``'s file."""
-        return self._line_of[spec.name](row)
+        """The 1-based line (a workbook: sheet row) of row position ``row`` of ``spec``'s file."""
+        return self._tables[spec.name].line_of(row)
+
+    def where(self, spec: FileSpec, row: int) -> str:
+        """Row position ``row`` of ``spec``'s table as a message names it (``caps.csv line 3``)."""
+        return self.source.row_name(spec, self.line(spec, row))
 
     def add(self, spec: FileSpec, rows: Iterable[int], column: str | None, message: str,
             value: str | None = None) -> None:
         """One problem per row position in ``rows`` (:data:`HEADER` for the header), at ``column``
         (a header name; None or a name the header lacks: column 1); ``value``: the cell's text."""
-        header = self._headers.get(spec.name, [])
+        table = self._tables.get(spec.name)
+        header = table.header if table else []
         col = header.index(column) + 1 if column in header else 1
         for row in rows:
             self.problems.append((spec.name, int(row), col, message, value))
 
     def at_column(self, spec: FileSpec, row: int, col: int, message: str, value: str | None = None) -> None:
-        """One problem at row position ``row`` and the 1-based column number ``col``."""
+        """One problem at row position ``row`` and the 1-based column ``col`` of the table."""
         self.problems.append((spec.name, int(row), col, message, value))
 
     def at_line(self, spec: FileSpec, line: int, col: int, message: str) -> None:
@@ -61,8 +91,16 @@ class Collector:
         """Every problem, located, sorted by file, line and column, each once."""
         out = []
         for name, row, col, msg, value in self.problems:
-            line = 1 if row == HEADER else (-1 - row if row < HEADER else self._line_of[name](row))
-            out.append((self.order[name], line, col, Problem(str(self.folder / name), line, col, msg, value)))
+            table = self._tables.get(name)
+            file, sheet = self.source.place(self._specs[name])
+            if row == HEADER:
+                line = table.header_line if table else 1
+            elif row < HEADER:
+                line = -1 - row
+            else:
+                line = table.line_of(row)
+            column = table.column_of(col - 1) if table and row >= HEADER else col
+            out.append((self.order[name], line, column, Problem(file, line, column, msg, value, sheet)))
         out.sort(key=lambda t: t[:3])
         seen: set[Problem] = set()
         return [p for *_, p in out if not (p in seen or seen.add(p))]

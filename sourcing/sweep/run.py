@@ -15,7 +15,7 @@ from sourcing.errors import OptionError, OutputError
 from sourcing.frontier import Frontier, Row, Target
 from sourcing.output import FORMATS, render, write_atomic
 from sourcing.output.files import is_regular_or_absent
-from sourcing.output.stream import Journal
+from sourcing.output.stream import STREAMS, Journal
 from sourcing.signals import sigterm_as_interrupt
 from sourcing.sweep.backends import _dask, _local, _serial, check_scheduler
 from sourcing.sweep.grid import CHUNK_SIZE, SweepPlan, plan_sweep
@@ -82,6 +82,8 @@ def execute(plan: SweepPlan, *, workers: int = 1, scheduler: Any = None, output:
     """
     if fmt not in FORMATS:
         raise OptionError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt == "xlsx" and output is None:
+        raise OptionError("--format xlsx writes a workbook: give --output FILE.xlsx")
     if not (isinstance(workers, int) and workers >= 1):
         raise OptionError(f"--workers must be a positive integer, got {workers!r}")
     if scheduler is not None and workers > 1:
@@ -101,7 +103,7 @@ def execute(plan: SweepPlan, *, workers: int = 1, scheduler: Any = None, output:
     work = [(chunk, skip) for chunk, skip in work if len(skip) < len(chunk.points)]
     # the file is touched only once a point has arrived (a failed start leaves it as it was), and
     # kept complete point by point only where it is a file (a pipe gets the document at the end)
-    journaled = path is not None and is_regular_or_absent(path)
+    journaled = path is not None and fmt in STREAMS and is_regular_or_absent(path)
     journal: Journal | None = None
     bar = progress_bar(plan.size, len(rows), enabled=progress)
 
@@ -137,7 +139,9 @@ def execute(plan: SweepPlan, *, workers: int = 1, scheduler: Any = None, output:
     frontier = Frontier(plan.grid, rows)
     if path is not None:
         try:
-            write_atomic(path, render(frontier, fmt))
+            write_atomic(path, render(frontier, fmt, data=plan.data, command="sweep",
+                                      options={"cap": plan.label, "risk_weight": plan.grid.risk_weights,
+                                               "cvar_weight": plan.grid.cvar_weights, "cvar_level": plan.cvar_level}))
         except OSError as exc:
             raise _unwritable(path, exc, len(rows)) from None
     return frontier
@@ -158,4 +162,4 @@ def infeasible_causes(plan: SweepPlan, frontier: Frontier) -> tuple[float | None
     if not infeasible:
         return None, ()
     loosest = max(infeasible)
-    return loosest, tuple(explain_infeasibility(plan.data.with_caps({plan.target: loosest})))
+    return loosest, tuple(str(c) for c in explain_infeasibility(plan.data.with_caps({plan.target: loosest})))

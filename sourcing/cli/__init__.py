@@ -1,0 +1,305 @@
+"""The ``sourcing`` command: a thin layer over the Python API.
+
+Only click is imported at start-up; the optimization and data libraries load when a command runs,
+so ``sourcing --help`` answers at once. Each command parses its options
+(:mod:`~sourcing.cli.options`), calls the API and hands the result to :mod:`sourcing.output`;
+:mod:`~sourcing.cli.run` maps what goes wrong to the exit codes. Data goes to stdout (or
+``--output``); messages to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sourcing import bundled_inputs
+from sourcing.cli.options import (
+    EXIT_CODES,
+    Number,
+    caps_option,
+    check_output,
+    epilog,
+    format_option,
+    inputs_option,
+    output_option,
+    risk_options,
+    time_limit_option,
+)
+from sourcing.cli.run import Main, asks_json, load, run, write
+from sourcing.errors import OptionError
+
+
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             epilog=EXIT_CODES)
+@click.version_option(package_name="sourcing")
+def main() -> None:
+    """Decide how many tonnes of each critical mineral to contract from each origin.
+
+    Minimizes procurement cost plus the weighted cost of shortages in disruption scenarios,
+    under capacities, take-or-pay commitments and concentration caps.
+    """
+
+
+@main.command(epilog=epilog("sourcing solve",
+                             "sourcing solve --cap China=0.6 --risk-weight 2 --format json --output plan.json"))
+@inputs_option
+@risk_options
+@caps_option
+@format_option
+@output_option
+@time_limit_option
+@click.option("--value-of-information", "voi", is_flag=True,
+              help="Also report the value of the stochastic solution (EEV - RP) and of perfect information "
+                   "(RP - WS); needs --cvar-weight 0.")
+def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float,
+          caps: dict, fmt: str | None, output: Path | None, time_limit: float | None, voi: bool) -> None:
+    """Solve for the optimal plan and report its cost, risk and binding caps."""
+
+    def action() -> str | bytes:
+        if voi and cvar_weight > 0:
+            raise OptionError("--value-of-information is defined for the risk-neutral objective: "
+                              "use --cvar-weight 0 (the default)")
+        from dataclasses import replace
+
+        from sourcing.model import RiskOptions
+        from sourcing.output import render, resolve_format
+        from sourcing.solver import solve as solve_plan
+        from sourcing.solver import value_of_information
+
+        chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
+        options = RiskOptions(risk_weight, cvar_weight, cvar_level)
+        data = load(inputs)
+        if caps:
+            data = data.with_caps(caps)
+        result = solve_plan(data, options, time_limit=time_limit)
+        if voi:
+            result = replace(result, value_of_information=value_of_information(data, options, time_limit=time_limit))
+        return render(result, chosen, data=data, command="solve", options={
+            "risk_weight": risk_weight, "cvar_weight": cvar_weight, "cvar_level": cvar_level, "caps": caps,
+            "time_limit": time_limit, "value_of_information": voi})
+
+    run(action, output, as_json=asks_json(fmt, output))
+
+
+@main.command(epilog=epilog("sourcing evaluate --plan inputs/plans/status-quo.csv"))
+@click.option("--plan", "plan_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with origin, element, volume (t/yr); offers not listed get 0.")
+@inputs_option
+@risk_options
+@format_option
+@output_option
+@time_limit_option
+def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float,
+             fmt: str | None, output: Path | None, time_limit: float | None) -> None:
+    """Price a given plan under the scenarios, beside the optimum, with the limits it breaks."""
+
+    def action() -> str | bytes:
+        from sourcing.data import load_plan
+        from sourcing.model import RiskOptions
+        from sourcing.output import render, resolve_format
+        from sourcing.solver import evaluate as evaluate_plan
+
+        chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
+        options = RiskOptions(risk_weight, cvar_weight, cvar_level)
+        data = load(inputs)
+        volume = load_plan(plan_file, data)
+        return render(evaluate_plan(data, volume, options, time_limit=time_limit), chosen, data=data,
+                      command="evaluate", options={"plan": str(plan_file), "risk_weight": risk_weight,
+                                                   "cvar_weight": cvar_weight, "cvar_level": cvar_level})
+
+    run(action, output, as_json=asks_json(fmt, output))
+
+
+@main.command(epilog=epilog(
+    "sourcing sweep --cap China=1.0:0.3:0.01 --risk-weight 0,1,2 --format csv --output frontier.csv "
+    "--plot frontier.png",
+    "sourcing sweep --cap China:Dy=1.0:0.6:0.05 --cvar-weight 0,0.5,1 --workers 2"))
+@inputs_option
+@click.option("--cap", "caps", multiple=True, required=True, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
+              help="The cap to sweep. TARGET is ORIGIN (its cap on every element it offers) or ORIGIN:ELEMENT; "
+                   "START:STOP:STEP includes STOP when on the grid and may run downwards (1:0.3:0.05).")
+@click.option("--risk-weight", "risk_weights", default="1", show_default=True, metavar="V1,V2,...",
+              help="Risk weights lambda >= 0 to sweep (or START:STOP:STEP).")
+@click.option("--cvar-weight", "cvar_weights", default="0", show_default=True, metavar="V1,V2,...",
+              help="CVaR weights omega in [0, 1] to sweep (or START:STOP:STEP).")
+@click.option("--cvar-level", type=Number(), default=0.95, show_default=True,
+              help="beta in [0, 1): CVaR averages the worst 1 - beta of probability.")
+@format_option
+@click.option("--output", default=None, callback=check_output, metavar="PATH",
+              help="Write to this file, point by point as they finish (a killed sweep leaves a readable file); "
+                   "- for stdout.")
+@click.option("--plot", default=None, callback=check_output, metavar="PNG",
+              help="Draw the cost of diversification, marginal cost and shares against the cap.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Local processes solving points (one HiGHS thread each).")
+@click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", default=None, metavar="ADDRESS",
+              help="Send chunks of points to this Dask distributed scheduler, as tcp://HOST:PORT (env "
+                   "DASK_SCHEDULER_ADDRESS; blank: unset); needs pip install 'sourcing[distributed]'.")
+@click.option("--resume", is_flag=True, help="Keep the points already in --output (csv or json); solve the rest.")
+def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_weights: str, cvar_level: float,
+          fmt: str | None, output: Path | None, plot: Path | None, workers: int, scheduler: str | None,
+          resume: bool) -> None:
+    """Solve over a grid of one cap and risk weights: what diversification costs.
+
+    It varies three things, on every combination: one cap (--cap, ORIGIN or ORIGIN:ELEMENT; an
+    ORIGIN may be a group of groups.csv), the risk weight (--risk-weight) and the CVaR weight
+    (--cvar-weight); --cvar-level is one value. One row per point: max_share, risk_weight,
+    cvar_weight, status, objective, procurement_cost, stockpile_cost, expected_shortage_cost, cvar,
+    marginal_cost_per_pp (of the swept cap) and share:ELEMENT:ORIGIN for every offer. Infeasible
+    points are rows with status infeasible and empty figures.
+    """
+    scheduler = scheduler.strip() if scheduler and scheduler.strip() else None
+
+    def action() -> str | bytes:
+        from sourcing.output import render, resolve_format
+        from sourcing.output.table import sweep_summary
+        from sourcing.sweep import execute, parse_cap, parse_values, plan_sweep
+        from sourcing.sweep.backends import check_scheduler
+
+        if output is not None and plot is not None and os.path.realpath(output) == os.path.realpath(plot):
+            raise OptionError(f"--output and --plot name the same file ({output}); give two files")
+        chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
+        if len(caps) != 1:
+            raise OptionError("--cap: give exactly one cap to sweep")
+        target, shares = parse_cap(caps[0])
+        risk = parse_values(risk_weights, "--risk-weight", upper=None)
+        cvar = parse_values(cvar_weights, "--cvar-weight")
+        if scheduler is not None:
+            check_scheduler(scheduler)
+        plan = plan_sweep(load(inputs), target, shares, risk_weights=risk,
+                          cvar_weights=cvar, cvar_level=cvar_level)
+        try:
+            frontier = execute(plan, workers=workers, scheduler=scheduler, output=output, fmt=chosen,
+                               resume=resume, progress=sys.stderr.isatty())
+        except KeyboardInterrupt:
+            if output is not None and output.exists():
+                raise KeyboardInterrupt(f"the points finished so far are in {output}; run the same command with "
+                                        "--resume to finish") from None
+            raise
+        click.echo(sweep_summary(frontier.rows), err=True)
+        if plot is not None:
+            from sourcing.output.plot import plot_frontier
+            from sourcing.sweep import infeasible_causes
+
+            plot_frontier(frontier.frame(), plot, causes=infeasible_causes(plan, frontier)[1])
+            click.echo(f"wrote {plot}", err=True)
+        if output is not None:
+            click.echo(f"wrote {output}", err=True)
+            return ""
+        return render(frontier, chosen)
+
+    run(action, None, as_json=asks_json(fmt, output))
+
+
+@main.command(epilog=epilog("sourcing check --inputs my-folder", "sourcing check --inputs book.xlsx --format json"))
+@inputs_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: one line; json: the counts, the warnings, and the files read with their SHA-256.")
+def check(inputs: Path | None, fmt: str) -> None:
+    """Validate the inputs (a folder or a workbook); list every problem as file:line:column (exit 3)."""
+
+    def action() -> str:
+        from sourcing.output import render
+
+        return render(load(inputs), fmt)
+
+    run(action, None, as_json=fmt == "json")
+
+
+@main.command(epilog=epilog("sourcing report --output report.html --open"))
+@inputs_option
+@risk_options
+@caps_option
+@time_limit_option
+@click.option("--status-quo", "status_quo", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, metavar="FILE",
+              help="Today's mix (origin, element, volume) to judge against the optimum "
+                   "[default: plans/status-quo.csv of the inputs folder, when it exists].")
+@click.option("--sweep", "sweep_cap", default=None, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
+              help="The cap of the frontier section (TARGET alone: 1.0:0.3:0.01) [default: China=1.0:0.3:0.01, "
+                   "or the largest origin without China].")
+@click.option("-o", "--output", default="report.html", show_default=True, callback=check_output, metavar="PATH",
+              help="The HTML file to write (atomically); - writes to stdout.")
+@click.option("--open", "open_it", is_flag=True, help="Open the file in the default browser once written.")
+def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float, caps: dict,
+           time_limit: float | None, status_quo: Path | None, sweep_cap: str | None, output: Path,
+           open_it: bool) -> None:
+    """Write one self-contained HTML report a planner can forward.
+
+    The first screen holds the answer: volumes by origin and element, China's share of each
+    element beside its cap, total cost and shortage risk, the three costliest caps. Then the plan
+    table, binding caps, stockpile, scenarios, VSS and EVPI; today's mix against the optimum; the
+    cap frontier of a sweep (with its infeasible zone); and every input file's rows with their
+    sources, the options, the version and the date. No script, font or image from the network:
+    it opens offline, without JavaScript, and prints on A4.
+    """
+    def action() -> str:
+        from sourcing.errors import OptionError, suggest
+        from sourcing.model import RiskOptions
+        from sourcing.output.html import briefing_html
+        from sourcing.reporting import DEFAULT_SHARES
+        from sourcing.reporting import report as assemble
+        from sourcing.sweep import parse_target, parse_values
+
+        options = RiskOptions(risk_weight, cvar_weight, cvar_level)
+        data = load(inputs)
+        kwargs: dict[str, Any] = {}
+        if status_quo is not None:
+            kwargs["status_quo"] = status_quo
+        if sweep_cap is not None:
+            target, sep, values = sweep_cap.rpartition("=")
+            if not sep:
+                target, values = sweep_cap, ""
+            shares = parse_values(values, f"--sweep {target.strip()}=") if values.strip() else DEFAULT_SHARES
+            swept = parse_target(target)
+            origin = swept if isinstance(swept, str) else swept[0]
+            if origin not in set(data.origins) | set(data.groups["group"]):
+                raise OptionError(f"--sweep: unknown origin or group {origin!r}{suggest(origin, data.origins)}")
+            kwargs["sweep"] = (swept, shares)
+        briefing = assemble(data, options, caps=caps, time_limit=time_limit, **kwargs)
+        return briefing_html(briefing)
+
+    run(action, output)
+    if open_it and output is not None:
+        click.launch(str(output))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+
+@main.command(epilog=epilog("sourcing init my-inputs", "sourcing init --xlsx my-inputs.xlsx"))
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+@click.option("--xlsx", "book", default=None, type=click.Path(dir_okay=False, path_type=Path), metavar="BOOK.xlsx",
+              help="Write the template as one workbook instead of a folder.")
+@click.option("--force", is_flag=True, help="Overwrite an existing folder's files, or an existing workbook.")
+def init(folder: Path | None, book: Path | None, force: bool) -> None:
+    """Write a documented template of every input file: the bundled case as example rows (with
+    their sources), and the columns' units and rules (a README.md, or a readme sheet with comments
+    and drop-downs). `sourcing check` and `sourcing solve --inputs` take either as they are."""
+
+    def action() -> str:
+        from sourcing.output.template import template_xlsx, write_folder
+
+        if (folder is None) == (book is None):
+            raise OptionError("give a FOLDER to write, or --xlsx BOOK.xlsx (one of the two)")
+        target = folder if folder is not None else book
+        if target.exists() and not force and (book is not None or any(target.iterdir())):
+            raise OptionError(f"{target} exists; choose another name, or pass --force to overwrite it")
+        if book is not None:
+            if book.suffix.lower() != ".xlsx":
+                raise OptionError(f"--xlsx {book}: the workbook's name must end in .xlsx")
+            write(book, template_xlsx(bundled_inputs()))
+            click.echo(f"wrote {book}: one sheet per input file and a readme sheet; check it with "
+                       f"sourcing check --inputs {book}", err=True)
+            return ""
+        write_folder(folder, bundled_inputs())
+        click.echo(f"wrote {folder}: every input file and README.md; check it with sourcing check --inputs {folder}",
+                   err=True)
+        return ""
+
+    run(action, None)

@@ -1,0 +1,126 @@
+"""Running a command: its errors mapped to the contract's exit codes (and, for a script that asked
+for JSON, to one JSON document on stdout), its output written, its warnings said."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import click
+
+from sourcing import bundled_inputs
+
+
+def asks_json(fmt: str | None, output: Path | None) -> bool:
+    """Whether parsed options ask for JSON: ``--format json``, or an ``--output`` ending in .json."""
+    return fmt == "json" or (fmt is None and output is not None and output.suffix.lower() == ".json")
+
+
+def wants_json(args: Sequence[str]) -> bool:
+    """Whether a command line asks for JSON: ``--format json``, or an ``--output`` ending in .json
+    with no other --format. Read from the words themselves, so that it holds for a command line
+    that does not parse."""
+    args = list(args)
+    fmt = output = None
+    for i, word in enumerate(args):
+        for name in ("--format", "--output"):
+            if word == name and i + 1 < len(args):
+                value = args[i + 1]
+            elif word.startswith(name + "="):
+                value = word.split("=", 1)[1]
+            else:
+                continue
+            if name == "--format":
+                fmt = value
+            else:
+                output = value
+    return fmt == "json" or (fmt is None and output is not None and output.lower().endswith(".json"))
+
+
+class Main(click.Group):
+    """The ``sourcing`` group: a usage error found while parsing, for a command line that asked
+    for JSON, is also written as the JSON error document on stdout."""
+
+    def main(self, args: Sequence[str] | None = None, *rest, **kwargs):
+        words = list(sys.argv[1:] if args is None else args)
+        if not wants_json(words):
+            return super().main(args, *rest, **kwargs)
+        try:
+            return super().main(words, *rest, standalone_mode=False, **{k: v for k, v in kwargs.items()
+                                                                        if k != "standalone_mode"})
+        except click.ClickException as exc:
+            _fail_json(exc, exc.exit_code)
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            _fail_json(KeyboardInterrupt(), 130)
+            sys.exit(130)
+
+
+def _fail_json(error: BaseException, exit_code: int) -> None:
+    from sourcing.output.json import error_document
+
+    click.echo(error_document(error, exit_code), nl=False)
+
+
+def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool = False) -> None:
+    """Run ``action`` and emit what it renders; map our errors to the contract's exit codes (with
+    ``as_json``, a failure also writes the JSON error document to stdout; ``output`` is never
+    touched by a failure)."""
+    from sourcing.errors import OptionError, SourcingError
+    from sourcing.signals import ignore_interrupts, sigterm_as_interrupt
+
+    def fail(exc: BaseException, code: int, text: str) -> None:
+        if as_json:
+            _fail_json(exc, code)
+        click.echo(text, err=True)
+        sys.exit(code)
+
+    try:
+        with sigterm_as_interrupt():
+            text = action()
+            if output is not None:
+                write(output, text)
+    except OptionError as exc:
+        if as_json:
+            fail(exc, 2, f"Error: {exc}")
+        raise click.UsageError(str(exc)) from None
+    except SourcingError as exc:
+        fail(exc, exc.exit_code, f"error: {exc}")
+    except KeyboardInterrupt as exc:
+        ignore_interrupts()  # the process is on its way out: a second Ctrl-C must not cut that short
+        fail(exc, 130, "interrupted" + (f": {exc}" if str(exc) else ""))
+    except Exception as exc:  # a bug: say so briefly, keep the traceback for those who ask
+        if os.environ.get("SOURCING_DEBUG"):
+            raise
+        fail(exc, 1, f"internal error (a bug in sourcing; set SOURCING_DEBUG=1 for details): {exc!r}")
+    if output is None:
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            click.echo(text, nl=False)
+    elif text:
+        click.echo(f"wrote {output}", err=True)
+
+
+def write(output: Path, content: str | bytes) -> None:
+    """Write ``content`` to ``output`` (atomically where it is a file); a failure is an OutputError."""
+    from sourcing.errors import OutputError
+    from sourcing.output import write_atomic
+
+    try:
+        write_atomic(output, content)
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror or exc}; nothing was written") from None
+
+
+def load(inputs: Path | None):
+    """The validated inputs (the bundled ones by default), their warnings said on stderr."""
+    from sourcing.data import load_inputs
+
+    data = load_inputs(inputs or bundled_inputs())
+    for warning in data.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return data

@@ -1,0 +1,233 @@
+"""Results as one Excel workbook a planner can open and forward (written with XlsxWriter).
+
+A first sheet ``about`` says what was solved (the inputs with a SHA-256 of each file, the options,
+the status, the objective, the version and the date); then one sheet per result table, with the
+unit in every header, number formats (tonnes with one decimal, shares in %, money in USD M with
+three decimals), a frozen header row, filters and column widths. Text is always written as text:
+a name such as ``=HYPERLINK(...)`` can never become a formula.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sourcing.data import InputData
+from sourcing.frontier import FIGURES, Frontier
+from sourcing.output.csv import plan_with_caps
+from sourcing.result import Evaluation, Result
+from sourcing.stamp import now, version
+
+M = 1e6
+
+# kind of a column: (unit shown in the header, number format, scale applied to the value)
+KINDS = {
+    "t": ("t", "#,##0.0", 1.0),
+    "t/yr": ("t/yr", "#,##0.0", 1.0),
+    "share": ("%", "0.0%", 1.0),
+    "usd_kg": ("USD/kg", "#,##0.00", 1.0),
+    "musd": ("USD M", "#,##0.000", 1 / M),
+    "musd_pp": ("USD M per pp", "#,##0.0000", 1 / M),
+    "number": ("", "General", 1.0),
+    "text": ("", None, 1.0),
+    "flag": ("", None, 1.0),
+}
+
+PLAN = {"origin": "text", "element": "text", "volume": "t/yr", "share": "share", "unit_cost": "usd_kg",
+        "procurement_cost": "musd", "capacity": "t/yr", "min_volume": "t/yr", "max_share": "share",
+        "binding": "flag", "marginal_cost_per_pp": "musd_pp", "violated": "flag", "excess": "share",
+        "optimum_volume": "t/yr", "optimum_share": "share"}
+ELEMENTS = {"element": "text", "demand": "t/yr", "shortage_cost": "usd_kg", "stock": "t", "max_stock": "t",
+            "holding_cost": "usd_kg", "total_volume": "t/yr", "optimal_stock": "t", "marginal_cost": "usd_kg",
+            "stock_value": "usd_kg"}
+STOCKPILE = {"element": "text", "stock": "t", "optimal_stock": "t", "max_stock": "t", "holding_cost": "usd_kg"}
+CAPS = {"origin": "text", "element": "text", "limit": "share", "kind": "text", "basis": "text", "scope": "text",
+        "max_share": "share", "min_share": "share", "share": "share", "binding": "flag", "violated": "flag",
+        "excess": "share", "marginal_cost_per_pp": "musd_pp", "slack": "t/yr"}
+SCENARIOS = {"scenario": "text", "probability": "share", "description": "text", "shortage_cost": "musd"}
+SHORTAGES = {"scenario": "text", "element": "text", "demand": "t/yr", "arrived": "t/yr", "stock_release": "t",
+             "shortage": "t", "shortage_cost": "musd"}
+VIOLATIONS = {"origin": "text", "element": "text", "kind": "text", "basis": "text", "scope": "text",
+              "limit": "number", "value": "number", "excess": "number"}
+POINTS = {"max_share": "share", "risk_weight": "number", "cvar_weight": "number", "status": "text",
+          **{f: "musd" for f in FIGURES if f != "marginal_cost_per_pp"}, "marginal_cost_per_pp": "musd_pp",
+          "target": "text", "cvar_level": "share"}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet: its name, its frame, and the kind of each column (see :data:`KINDS`)."""
+
+    name: str
+    frame: pd.DataFrame
+    kinds: dict[str, str]
+
+
+def result_xlsx(result: Result | Evaluation | Frontier, data: InputData | None = None,
+                options: dict[str, Any] | None = None, command: str = "") -> bytes:
+    """``result`` as the bytes of an .xlsx workbook (see the module's docstring)."""
+    if isinstance(result, Frontier):
+        tables = [_points(result)]
+        status, objective = _sweep_status(result), None
+    elif isinstance(result, Evaluation):
+        tables = _evaluation_tables(result)
+        status, objective = result.result.status, result.result.objective
+    else:
+        tables = _result_tables(result)
+        status, objective = result.status, result.objective
+    about = _about(command, data, options or {}, status, objective)
+    return workbook([about, *tables])
+
+
+def workbook(tables: Sequence[Table], *, setup=None) -> bytes:
+    """The tables as one workbook, each on a formatted sheet; ``setup(book, sheets, formats)`` may
+    add to it (comments, validation) before it is closed."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_numbers": False, "strings_to_urls": False})
+    book.set_properties({"title": "sourcing", "author": "sourcing " + version(), "created": now().replace(tzinfo=None)})
+    header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
+    formats = {kind: book.add_format({"num_format": fmt}) for kind, (_, fmt, _) in KINDS.items() if fmt}
+    sheets = {}
+    for table in tables:
+        sheets[table.name] = _sheet(book, table, header, formats)
+    if setup is not None:
+        setup(book, sheets, formats)
+    book.close()
+    return buffer.getvalue()
+
+
+def heading(column: str, kind: str) -> str:
+    """A column's header with its unit: ``volume (t/yr)``."""
+    unit = KINDS[kind][0]
+    return f"{column} ({unit})" if unit else column
+
+
+def _sheet(book, table: Table, header, formats):
+    sheet = book.add_worksheet(table.name)
+    frame = table.frame
+    columns = list(frame.columns)
+    widths = []
+    for j, column in enumerate(columns):
+        kind = table.kinds.get(column, "number")
+        title = heading(column, kind)
+        sheet.write_string(0, j, title, header)
+        widths.append(max(len(title) * 0.9, 8))
+    for i, row in enumerate(frame.itertuples(index=False), start=1):
+        for j, value in enumerate(row):
+            kind = table.kinds.get(columns[j], "number")
+            widths[j] = max(widths[j], _write(sheet, i, j, value, kind, formats))
+    for j, width in enumerate(widths):
+        sheet.set_column(j, j, min(width + 2, 60))
+    sheet.freeze_panes(1, 0)
+    if len(frame):
+        sheet.autofilter(0, 0, len(frame), max(0, len(columns) - 1))
+    return sheet
+
+
+def _write(sheet, row: int, col: int, value, kind: str, formats) -> float:
+    """Write one cell as its kind says; return the width its text takes."""
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        sheet.write_blank(row, col, None)
+        return 0
+    if isinstance(value, bool | np.bool_):
+        sheet.write_boolean(row, col, bool(value))
+        return 5
+    if isinstance(value, int | float | np.integer | np.floating):
+        scaled = float(value) * KINDS[kind][2] + 0.0
+        sheet.write_number(row, col, scaled, formats.get(kind))
+        return len(f"{scaled:,.3f}")
+    text = str(value)
+    sheet.write_string(row, col, text)  # text, never a formula
+    return min(len(text), 60)
+
+
+def _result_tables(result: Result) -> list[Table]:
+    short = result.shortages.pivot(index="scenario", columns="element", values="shortage")
+    scen = result.scenarios.copy()
+    for element in short.columns:
+        scen[f"shortage {element}"] = scen["scenario"].map(short[element])
+    kinds = SCENARIOS | {f"shortage {e}": "t" for e in short.columns}
+    e = result.elements
+    stockpile = e[["element", "stock", "optimal_stock", "max_stock", "holding_cost"]]
+    return [
+        Table("plan", _plan(result), PLAN),
+        Table("elements", e, ELEMENTS),
+        Table("stockpile", stockpile, STOCKPILE),
+        Table("caps", result.caps, CAPS),
+        Table("scenarios", scen, kinds),
+        Table("shortages", result.shortages, SHORTAGES),
+        Table("totals", _totals({"value": result}), {"figure": "text", "value": "musd"}),
+    ]
+
+
+def _evaluation_tables(ev: Evaluation) -> list[Table]:
+    mine = _result_tables(ev.result)
+    plan = _plan(ev.result)
+    if ev.optimum is not None:
+        plan["optimum_volume"] = ev.optimum.plan["volume"].to_numpy()
+        plan["optimum_share"] = ev.optimum.plan["share"].to_numpy()
+    columns = {"your_mix": ev.result} | ({"optimum": ev.optimum} if ev.optimum is not None else {})
+    totals = _totals(columns)
+    return [Table("plan", plan, PLAN), Table("violations", ev.violations, VIOLATIONS),
+            *[t for t in mine if t.name not in ("plan", "totals")],
+            Table("totals", totals, {"figure": "text"} | {c: "musd" for c in columns})]
+
+
+def _plan(result: Result) -> pd.DataFrame:
+    return plan_with_caps(result)
+
+
+def _totals(columns: dict[str, Result]) -> pd.DataFrame:
+    first = next(iter(columns.values()))
+    names = ["procurement cost", "stockpile cost", "expected shortage cost",
+             f"CVaR of shortage cost, {first.options.cvar_level:.0%}", "objective"]
+    out = pd.DataFrame({"figure": names})
+    for label, r in columns.items():
+        out[label] = [r.procurement_cost, r.stockpile_cost, r.expected_shortage_cost, r.cvar, r.objective]
+    if first.value_of_information and len(columns) == 1:
+        extra = pd.DataFrame({"figure": list(first.value_of_information),
+                              "value": list(first.value_of_information.values())})
+        out = pd.concat([out, extra], ignore_index=True)
+    return out
+
+
+def _points(frontier: Frontier) -> Table:
+    frame = frontier.frame()
+    kinds = POINTS | {c: "share" for c in frame.columns if c.startswith("share:")}
+    return Table("points", frame, kinds)
+
+
+def _sweep_status(frontier: Frontier) -> str:
+    status = [row.status for row in frontier.rows.values()]
+    return f"{status.count('optimal')} of {len(status)} points optimal"
+
+
+def _about(command: str, data: InputData | None, options: dict[str, Any], status: str,
+           objective: float | None) -> Table:
+    rows: list[tuple[str, str, Any]] = [("run", "command", f"sourcing {command}".strip())]
+    if data is not None:
+        rows.append(("inputs", "source", str(data.folder)))
+        rows += [("inputs", name, f"sha256 {digest}") for name, digest in data.digests]
+    rows += [("options", name, _option(value)) for name, value in options.items()]
+    rows.append(("result", "status", status))
+    if objective is not None:
+        rows.append(("result", "objective (USD M)", objective / M))
+    rows += [("run", "version", f"sourcing {version()}"), ("run", "date", now().isoformat(sep=" "))]
+    frame = pd.DataFrame(rows, columns=["section", "item", "value"])
+    return Table("about", frame, {"section": "text", "item": "text", "value": "number"})
+
+
+def _option(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ", ".join(f"{k if isinstance(k, str) else ':'.join(k)}={v:g}" for k, v in value.items()) or "none"
+    if isinstance(value, Iterable) and not isinstance(value, str):
+        return ", ".join(str(v) for v in value)
+    return "none" if value is None else value

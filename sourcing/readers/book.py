@@ -1,0 +1,213 @@
+"""A workbook (.xlsx) as a source of input tables: one sheet per input file, named like the file
+without ``.csv`` (``supply``, ``demand``, ``caps``, ...), with the same columns and rules.
+
+Read with python-calamine (the values Excel saved: a formula gives its cached value), the way a
+planner's workbook comes: a title row above the header, merged header cells, numbers stored as
+text, dates, empty trailing rows and columns, and sheets that are not tables (a hidden sheet, a
+notes sheet) are all taken as they are. A problem names the cell: ``book.xlsx:supply!C7``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sourcing.readers.csv import UnreadableError
+from sourcing.schema import FREE_COLUMNS, FileSpec
+
+HEADER_SEARCH = 20
+"""The header is looked for in the first this many rows (title rows may stand above it)."""
+FORMULA_SCAN = 200_000
+"""Sheets of up to this many cells that have empty cells in their table are read a second time
+(with openpyxl) to tell an empty cell from a formula whose value was never saved: a workbook
+written by a program and never opened in Excel holds formulas without values."""
+
+
+def sheet_name(spec: FileSpec) -> str:
+    """The sheet that holds ``spec``'s table: the file's name without ``.csv``."""
+    return spec.name.removesuffix(".csv")
+
+
+class Book:
+    """The sheets of the workbook at ``path``."""
+
+    kind = "workbook"
+
+    def __init__(self, path: Path) -> None:
+        import python_calamine
+
+        self.path = Path(path)
+        data = self.path.read_bytes()
+        self.digest = hashlib.sha256(data).hexdigest()
+        try:
+            self._book = python_calamine.CalamineWorkbook.from_path(str(self.path))
+        except Exception as exc:  # calamine's errors: not a zip, not a workbook, a password
+            raise UnreadableError(f"not a workbook Excel can save as .xlsx ({exc})") from None
+        meta = self._book.sheets_metadata
+        self.sheets = [m.name for m in meta]
+        self.hidden = {m.name for m in meta if str(m.visible).endswith(("Hidden", "VeryHidden"))}
+
+    def place(self, spec: FileSpec) -> tuple[str, str | None]:
+        return str(self.path), sheet_name(spec)
+
+    def row_name(self, spec: FileSpec, line: int) -> str:
+        return f"sheet {sheet_name(spec)} row {line}"
+
+    def missing(self, spec: FileSpec) -> str:
+        return f"required sheet {sheet_name(spec)!r} not found in {self.path.name}"
+
+    def open(self, spec: FileSpec) -> Sheet | None:
+        """The sheet of ``spec``, or None where the book has none."""
+        name = sheet_name(spec)
+        if name not in self.sheets:
+            return None
+        rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheet = Sheet(rows, spec, self.digest)
+        if sum(map(len, rows)) <= FORMULA_SCAN:
+            gaps = sheet.gaps()
+            if gaps:
+                sheet.unsaved = self._unsaved_formulas(name, sheet, gaps)
+        return sheet
+
+    def _unsaved_formulas(self, name: str, sheet: Sheet, gaps: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        """(row position, column index, formula) of the table's empty cells (``gaps``) that hold a formula."""
+        import openpyxl
+
+        wanted: dict[int, list[tuple[int, int]]] = {}
+        for r, c in gaps:
+            wanted.setdefault(sheet.line(r), []).append((r, c))
+        book = openpyxl.load_workbook(self.path, read_only=True, data_only=False)
+        try:
+            out = []
+            first, last = min(wanted), max(wanted)
+            rows = book[name].iter_rows(min_row=first, max_row=last, values_only=True)
+            for line, values in enumerate(rows, start=first):
+                for r, c in wanted.get(line, ()):
+                    at = sheet.column(c) - 1
+                    value = values[at] if at < len(values) else None
+                    if isinstance(value, str) and value.startswith("="):
+                        out.append((r, c, value))
+            return out
+        finally:
+            book.close()
+
+    def others(self) -> list[str]:
+        """The visible sheets (a hidden sheet is the planner's own business)."""
+        return [s for s in self.sheets if s not in self.hidden]
+
+
+class Sheet:
+    """One sheet's table: the header (found below any title rows), the rows below it as cells
+    (text stripped, numbers as numbers, dates as ISO dates, empty as ""), and where each is."""
+
+    encoding = "xlsx"
+
+    def __init__(self, rows: list[list], spec: FileSpec, digest: str) -> None:
+        self.digest = digest
+        known = {c.name for c in spec.columns} | set(FREE_COLUMNS)
+        at = _header_row(rows, known)
+        cells = [_text(v) for v in rows[at]] if rows else []
+        named = [i for i, c in enumerate(cells) if c]
+        if not named:
+            self.header, self._columns, self._rows, self.header_line = [], [], rows, at + 1
+            self.unsaved, self._frame = [], None
+            return
+        first, last = named[0], named[-1]
+        body = rows[at + 1:]
+        columns = list(range(first, last + 1))
+        # a column with no name holds the rest of a merged header cell: dropped if it holds nothing
+        columns = [i for i in columns if cells[i] or any(i < len(r) and _filled(r[i]) for r in body)]
+        self.header = [cells[i] for i in columns]
+        self._columns, self._rows, self.header_line = columns, body, at + 1
+        self.unsaved: list[tuple[int, int, str]] = []  # formulas without a saved value (see Book)
+        self._frame: pd.DataFrame | None = None
+
+    def rows(self) -> pd.DataFrame:
+        """The cells below the header, one column per header name (empty cells are "")."""
+        if self._frame is None:
+            self._frame = self._cells()
+        return self._frame
+
+    def gaps(self) -> list[tuple[int, int]]:
+        """(row position, column index) of the empty cells of rows that hold something."""
+        frame = self.rows()
+        empty = np.column_stack([(frame.iloc[:, j] == "").to_numpy(bool) for j in range(frame.shape[1])]) \
+            if frame.shape[1] else np.zeros((len(frame), 0), bool)
+        used = ~empty.all(axis=1)
+        rows, cols = np.nonzero(empty & used[:, None])
+        return list(zip(rows.tolist(), cols.tolist()))
+
+    def _cells(self) -> pd.DataFrame:
+        if not self._rows or not self._columns:
+            return pd.DataFrame({name: pd.Series(dtype=object) for name in self.header})
+        frame = pd.DataFrame(self._rows, dtype=object)  # ragged rows are padded with None
+        frame = frame.reindex(columns=self._columns)
+        frame.columns = range(len(self._columns))
+        for j in frame.columns:
+            frame[j] = _cells(frame[j])
+        frame.columns = self.header
+        return frame
+
+    def line(self, row: int) -> int:
+        """The sheet row (1-based) of row position ``row`` below the header."""
+        return self.header_line + 1 + row
+
+    def column(self, index: int) -> int:
+        """The sheet column (1-based: A is 1) of the header's ``index``-th name."""
+        return self._columns[index] + 1 if index < len(self._columns) else index + 1
+
+
+def _header_row(rows: list[list], known: set[str]) -> int:
+    """The first row naming a known column (title rows above it are skipped), else the first
+    row that holds anything."""
+    for i, row in enumerate(rows[:HEADER_SEARCH]):
+        if any(_text(v) in known for v in row):
+            return i
+    return next((i for i, row in enumerate(rows) if any(_filled(v) for v in row)), 0)
+
+
+def _filled(value) -> bool:
+    return not (value is None or (isinstance(value, str) and not value.strip()))
+
+
+def _text(value) -> str:
+    """A cell as text, the way it reads in the sheet: 20 (not 20.0), 0.65, 2027-01-01."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _cells(column: pd.Series) -> pd.Series:
+    """A column of cells: numbers as float64 where every cell is a number (they are parsed as
+    numbers anyway), else text stripped of white space at its ends ("" where empty)."""
+    column = column.where(column.notna(), "")
+    kinds = pd.api.types.infer_dtype(column, skipna=False)
+    if kinds == "string":
+        return column.str.strip() if _padded(column) else column
+    if kinds in ("floating", "integer", "mixed-integer-float"):
+        return column.astype(float)
+    return column.map(lambda v: v if isinstance(v, float | int) and not isinstance(v, bool) else _text(v))
+
+
+_SPACES = (" ", "\t", "\n", "\r", "\x0b", "\x0c", "\xa0")
+
+
+def _padded(column: pd.Series) -> bool:
+    """Whether some text of ``column`` starts or ends with white space: looked for at the joints of
+    the joined text, which is far faster than stripping every cell of a large sheet."""
+    text = "\x00" + "\x00".join(column.tolist()) + "\x00"
+    return any("\x00" + space in text or space + "\x00" in text for space in _SPACES)

@@ -1,0 +1,270 @@
+"""The planner's workbook (issue 14): Excel in and out, ``init``, the format from the extension,
+and the JSON document a script gets when a run fails. The workbooks are real files, written with
+XlsxWriter or openpyxl and read back with openpyxl, never mocked."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+
+from sourcing import InputError, bundled_inputs, load_inputs, solve
+from sourcing.cli import main
+from sourcing.output import render
+from tests.test_golden import GOLDEN
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    book = tmp_path_factory.mktemp("init") / "inputs.xlsx"
+    assert run("init", "--xlsx", str(book)).exit_code == 0
+    return book
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel in
+
+
+def test_the_template_workbook_gives_the_bundled_answer_bit_for_bit(template):
+    assert run("solve", "--inputs", str(template), "--format", "json").stdout == (GOLDEN / "solve.json").read_text()
+    assert run("check", "--inputs", str(template)).stdout.startswith("ok: 16 offers from 4 origins")
+
+
+def test_the_template_folder_gives_the_bundled_answer(tmp_path):
+    folder = tmp_path / "mine"
+    assert run("init", str(folder)).exit_code == 0
+    assert run("solve", "--inputs", str(folder), "--format", "json").stdout == (GOLDEN / "solve.json").read_text()
+    readme = (folder / "README.md").read_text()
+    assert "| `max_share` |" in readme and "a number in [0, 1]" in readme  # the columns, from the schema
+    assert (folder / "groups.csv").read_text().startswith("group,origin,note\nallies,Australia,")
+
+
+def planner_book(path: Path, changes: dict | None = None) -> Path:
+    """The bundled case as a planner's workbook comes: a merged title row above the header, numbers
+    stored as text, capacities as formulas with their saved values, a hidden sheet, a notes sheet,
+    empty trailing rows and columns, and a date in a free column."""
+    book = xlsxwriter.Workbook(path)
+    title = book.add_format({"bold": True})
+    for csv in sorted(bundled_inputs().glob("*.csv")):
+        frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+        sheet = book.add_worksheet(csv.stem)
+        sheet.merge_range(0, 0, 0, len(frame.columns) - 1, f"Japan rare earths: {csv.stem}", title)
+        sheet.write_row(2, 0, list(frame.columns))
+        for i, row in enumerate(frame.itertuples(index=False), start=3):
+            for j, (name, value) in enumerate(zip(frame.columns, row)):
+                value = (changes or {}).get((csv.stem, i + 1, name), value)
+                if name == "capacity":  # a formula whose value Excel saved
+                    sheet.write_formula(i, j, f"={value}*1", None, float(value))
+                elif name in ("unit_cost", "demand", "probability"):  # a number stored as text
+                    sheet.write_string(i, j, value)
+                else:
+                    try:
+                        sheet.write_number(i, j, float(value))
+                    except ValueError:
+                        sheet.write_string(i, j, value)
+        sheet.write_blank(len(frame) + 6, len(frame.columns) + 3, None, title)  # empty trailing cells
+    hidden = book.add_worksheet("workings")
+    hidden.write_string(0, 0, "the buyer's own sums")
+    hidden.hide()
+    book.add_worksheet("notes").write_string(0, 0, "call Lynas about the 2027 volumes")
+    book.add_worksheet("Suply").write_string(0, 0, "an old copy")
+    book.close()
+    return path
+
+
+def test_a_planners_workbook_is_read_as_the_folder(tmp_path):
+    book = planner_book(tmp_path / "planner.xlsx")
+    data = load_inputs(book)
+    assert render(solve(data), "json") == (GOLDEN / "solve.json").read_text()
+    warnings = " ".join(data.warnings)
+    assert "'Suply'" in warnings and "did you mean 'supply'" in warnings  # a close name: warned
+    assert "notes" not in warnings and "workings" not in warnings  # a notes sheet and a hidden one: ignored
+
+
+def test_a_bad_cell_is_named_by_sheet_cell_and_value(tmp_path):
+    book = planner_book(tmp_path / "bad.xlsx", {("supply", 7, "unit_cost"): "-5", ("demand", 5, "demand"): "lots"})
+    with pytest.raises(InputError) as info:
+        load_inputs(book)
+    found = {(p.sheet, p.cell, p.value) for p in info.value.problems}
+    assert ("supply", "C7", "-5") in found and ("demand", "B5", "lots") in found
+    text = str(info.value)
+    assert f"{book}:supply!C7: must not be negative, got '-5'" in text
+    result = run("check", "--inputs", str(book))
+    assert result.exit_code == 3 and f"{book}:demand!B5: expected a finite number" in result.stderr
+
+
+def test_a_formula_without_a_saved_value_is_named(tmp_path):
+    book = tmp_path / "unsaved.xlsx"
+    shutil.copyfile(planner_book(tmp_path / "base.xlsx"), book)
+    wb = openpyxl.load_workbook(book)
+    wb["supply"]["D5"] = "=2*1500"  # openpyxl saves formulas without their values (all of them, here)
+    wb.save(book)
+    with pytest.raises(InputError) as info:
+        load_inputs(book)
+    found = {(p.sheet, p.cell): p for p in info.value.problems}
+    assert found[("supply", "D5")].value == "=2*1500"
+    assert all("whose value was never saved" in p.message for p in found.values())
+    assert {cell for sheet, cell in found} == {f"D{row}" for row in range(4, 20)}  # every capacity formula
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel out
+
+
+def test_the_result_workbook_has_formatted_sheets_and_the_json_volumes(tmp_path):
+    out = tmp_path / "result.xlsx"
+    result = run("solve", "--output", str(out))  # the format from the extension
+    assert result.exit_code == 0 and result.stdout == ""
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["about", "plan", "elements", "stockpile", "caps", "scenarios", "shortages", "totals"]
+    plan = book["plan"]
+    header = [c.value for c in plan[1]]
+    assert header[:4] == ["origin", "element", "volume (t/yr)", "share (%)"] and "procurement_cost (USD M)" in header
+    assert plan["C2"].number_format == "#,##0.0" and plan["D2"].number_format == "0.0%"
+    assert plan[f"{chr(65 + header.index('procurement_cost (USD M)'))}2"].number_format == "#,##0.000"
+    assert plan.freeze_panes == "A2" and plan.auto_filter.ref
+    doc = json.loads((GOLDEN / "solve.json").read_text())
+    volumes = [row[2] for row in plan.iter_rows(min_row=2, values_only=True)]
+    assert volumes == pytest.approx([p["volume"] for p in doc["plan"]], rel=1e-15)  # Excel keeps 15 digits
+    about = {row[1]: row[2] for row in book["about"].iter_rows(min_row=2, values_only=True)}
+    assert about["command"] == "sourcing solve" and about["status"] == "optimal"
+    assert about["supply.csv"].startswith("sha256 ") and abs(about["objective (USD M)"] - doc["objective"] / 1e6) < 1e-9
+
+
+def test_a_formula_like_name_stays_text_in_the_workbook(tmp_path):
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "supply.csv").write_text('origin,element,unit_cost,capacity\n"=HYPERLINK(""http://x"")",Nd,10,100\n'
+                                       "+1+2,Nd,12,100\n")
+    (folder / "demand.csv").write_text("element,demand,shortage_cost\nNd,50,100\n")
+    out = tmp_path / "r.xlsx"
+    assert run("solve", "--inputs", str(folder), "--output", str(out)).exit_code == 0
+    cells = [row[0] for row in openpyxl.load_workbook(out)["plan"].iter_rows(min_row=2)]
+    assert [c.value for c in cells] == ["+1+2", '=HYPERLINK("http://x")'] and all(c.data_type == "s" for c in cells)
+
+
+def test_the_template_workbook_documents_and_validates_its_cells(template):
+    book = openpyxl.load_workbook(template)
+    assert book.sheetnames[0] == "readme" and book["lists"].sheet_state == "hidden"
+    caps = book["caps"]
+    header = [c.value for c in caps[1]]
+    share = caps.cell(1, header.index("max_share") + 1)
+    assert "the cap" in share.comment.text and "a number in [0, 1]" in share.comment.text
+    rules = {(v.type, str(v.sqref).split(":")[0]) for v in caps.data_validations.dataValidation}
+    assert ("decimal", f"{chr(65 + header.index('max_share'))}2") in rules
+    assert ("list", f"{chr(65 + header.index('element'))}2") in rules  # the known elements, as a drop-down
+
+
+def test_init_refuses_to_overwrite_unless_forced(tmp_path, template):
+    before = template.read_bytes()
+    again = run("init", "--xlsx", str(template))
+    assert again.exit_code == 2 and "exists" in again.stderr and template.read_bytes() == before
+    assert run("init", "--xlsx", str(template), "--force").exit_code == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# the format from the extension
+
+
+@pytest.mark.parametrize("name, first", [("r.json", "{"), ("r.csv", "origin,element,"), ("r.txt", "Sourcing plan")])
+def test_the_extension_picks_the_format(tmp_path, name, first):
+    out = tmp_path / name
+    assert run("solve", "--output", str(out)).exit_code == 0
+    assert out.read_text().startswith(first)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--output", "r.csv", "--format", "json"], "is a CSV file but --format json"),
+    (["--output", "r.parquet"], ".parquet is not an extension sourcing knows (.txt, .json, .csv, .xlsx, .html)"),
+    (["--output", "r.html"], "sourcing report"),
+    (["--format", "xlsx"], "give --output FILE.xlsx"),
+])
+def test_an_extension_and_a_format_that_disagree_are_a_usage_error(tmp_path, args, message):
+    args = [a if not a.startswith("r.") else str(tmp_path / a) for a in args]
+    result = run("solve", *args)
+    assert result.exit_code == 2 and message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# the JSON error document
+
+
+def error_doc(*args: str, code: int) -> dict:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["exit_code"] == code and doc["message"] and doc["hint"]
+    return doc
+
+
+def test_an_invalid_input_as_json(tmp_path):
+    folder = tmp_path / "inputs"
+    shutil.copytree(bundled_inputs(), folder)
+    supply = folder / "supply.csv"
+    supply.write_text(supply.read_text().replace("China,Dy,224,", "China,Dy,-224,"))
+    doc = error_doc("solve", "--inputs", str(folder), "--format", "json", code=3)
+    assert doc["status"] == "invalid_input"
+    [error] = doc["errors"]
+    assert error["file"].endswith("supply.csv") and error["value"] == "-224" and error["sheet"] is None
+    assert (error["line"], error["column"]) == (6, 3) and "must not be negative" in error["message"]
+
+
+def test_an_infeasibility_as_json_names_the_conflicts_and_the_smallest_feasible_cap(tmp_path):
+    out = tmp_path / "plan.json"
+    out.write_text("yesterday's plan")
+    doc = error_doc("solve", "--cap", "China=0.3", "--output", str(out), code=4)  # JSON from the extension
+    assert out.read_text() == "yesterday's plan"  # a failure never touches --output
+    assert doc["status"] == "infeasible"
+    tb = next(c for c in doc["conflicts"] if c["element"] == "Tb")
+    assert (tb["kind"], tb["origin"], tb["value"], tb["feasible"], tb["given"]) == \
+        ("max_share", "China", 0.3, 0.623, "--cap China=0.3")
+
+
+def test_a_usage_error_as_json_even_before_parsing():
+    doc = error_doc("solve", "--risk-weight", "lots", "--format", "json", code=2)
+    assert doc["status"] == "usage" and "lots" in doc["message"]
+    doc = error_doc("sweep", "--cap", "China=2", "--format", "json", code=2)
+    assert doc["status"] == "usage" and "outside" in doc["message"]
+
+
+@pytest.mark.parametrize("status, code", [("time_limit", 5), ("unbounded", 5)])
+def test_a_solver_failure_as_json(monkeypatch, status, code):
+    import sourcing.solver as solver
+
+    real = solver.run_highs
+
+    def stopped(highs, time_limit=None, **kw):
+        raw = real(highs, time_limit, **kw)
+        return solver.RawSolution(status, float("nan"), raw.col_value[:0], raw.row_dual[:0], 0)
+
+    monkeypatch.setattr(solver, "run_highs", stopped)
+    doc = error_doc("solve", "--format", "json", code=code)
+    assert doc["status"] == ("time_limit" if status == "time_limit" else "solver_error")
+
+
+def test_an_interruption_as_json(monkeypatch):
+    import sourcing.solver as solver
+
+    def interrupted(*args, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(solver, "run_highs", interrupted)
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        doc = error_doc("solve", "--format", "json", code=130)
+    finally:
+        for s, handler in handlers.items():  # the CLI ignores further interrupts on its way out
+            signal.signal(s, handler)
+    assert doc["status"] == "interrupted"
