@@ -66,7 +66,7 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
                        f"floor min_share {caps.at[row, 'min_share']:g} is above the cap max_share "
                        f"{caps.at[row, 'max_share']:g}; no plan can meet both")
     if content is not None:
-        offers = supply[["origin", "element"]]
+        offers = supply[["origin", "element"]].drop_duplicates()  # one per offer, however many years
         star = content[content["element"] == ALL].drop(columns="element").reset_index(names="row").merge(
             offers, on="origin")
         exact = content[content["element"] != ALL].reset_index(names="row").merge(offers, on=["origin", "element"])
@@ -78,6 +78,18 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
             problems.add(SPECS["content"], [int(rows.max())], "fraction",
                        f"content fractions of {origin} {element} sum to {value:.6g} (> 1); "
                        "they are parts of one offer's material")
+
+    investments = frames.get("investments")
+    if investments is not None:
+        must_exist("investments", "element", elements, "demand.csv")
+        offered = set(zip(supply["origin"], supply["element"]))
+        must_exist("investments", "origin", origins, "supply.csv")
+        for row in investments.index[investments["origin"].isin(origins) & investments["element"].isin(elements)]:
+            origin, element = investments.at[row, "origin"], investments.at[row, "element"]
+            if (origin, element) not in offered:
+                problems.add(SPECS["investments"], [row], "element",
+                             f"{origin} does not offer {element} in supply.csv; an investment adds capacity to an "
+                             "offer: add a supply.csv row for it (capacity may be 0)")
 
     stockpile = frames["stockpile"]
     if stockpile is not None:

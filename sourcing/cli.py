@@ -131,8 +131,10 @@ def main() -> None:
 @click.option("--value-of-information", "voi", is_flag=True,
               help="Also report the value of the stochastic solution (EEV - RP) and of perfect information "
                    "(RP - WS); needs --cvar-weight 0.")
+@click.option("--year", type=int, default=None, metavar="YEAR",
+              help="Solve on the rows in force in this year (default: the first year named in a year column).")
 def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float,
-          caps: dict, fmt: str, output: Path | None, time_limit: float | None, voi: bool) -> None:
+          caps: dict, fmt: str, output: Path | None, time_limit: float | None, voi: bool, year: int | None) -> None:
     """Solve for the optimal plan and report its cost, risk and binding caps."""
     if voi and cvar_weight > 0:
         raise click.UsageError("--value-of-information is defined for the risk-neutral objective: "
@@ -148,7 +150,7 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
         from sourcing.solver import value_of_information
 
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
-        data = load_inputs(inputs or bundled_inputs())
+        data = load_inputs(inputs or bundled_inputs(), year=year)
         if caps:
             data = data.with_caps(caps)
         result = solve_plan(data, options, time_limit=time_limit)

@@ -12,6 +12,7 @@ from sourcing.data import InputData
 from sourcing.frontier import Frontier
 from sourcing.output.csv import result_csv
 from sourcing.output.files import write_atomic
+from sourcing.output.inputs import dated_summary
 from sourcing.output.json import result_json
 from sourcing.output.stream import document
 from sourcing.output.table import check_summary, result_table
@@ -35,5 +36,5 @@ def render(result: Result | Evaluation | Frontier | InputData, fmt: str = "table
     if isinstance(result, Frontier):
         return document(result.grid, result.rows, fmt)
     if isinstance(result, InputData):
-        return check_summary(result)
+        return check_summary(result) + dated_summary(result)
     return {"table": result_table, "json": result_json, "csv": result_csv}[fmt](result)

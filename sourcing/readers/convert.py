@@ -13,7 +13,7 @@ import pandas as pd
 
 from sourcing.errors import suggest
 from sourcing.readers.problems import HEADER, Collector
-from sourcing.schema import ALL, FREE_COLUMNS, MAX_MAGNITUDE, FileSpec, expected
+from sourcing.schema import ALL, FREE_COLUMNS, MAX_MAGNITUDE, NUMERIC_KINDS, YEAR, YEAR_RANGE, FileSpec, expected
 
 
 def check_header(problems: Collector, spec: FileSpec, header: list[str]) -> bool:
@@ -48,10 +48,12 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
             continue
         values = raw[col.name]
         empty = values == ""
-        if col.kind in ("number", "share"):
+        if col.kind in NUMERIC_KINDS:
             parsed = pd.to_numeric(values.where(~empty, None), errors="coerce")
             parsed = parsed.astype(float)
-            if col.required:
+            if col.inherit:  # filled from earlier rows of the key later (sourcing.timeline.inherit)
+                pass
+            elif col.required:
                 problems.add(spec, raw.index[empty], col.name, f"missing value; expected {expected(col)}")
             else:
                 parsed = parsed.where(~empty, float(col.default))
@@ -64,6 +66,13 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
             if col.kind == "share":
                 big = ok & (parsed > 1)
                 problems.add(spec, raw.index[big], col.name, f"must lie in [0, 1]; expected {expected(col)}")
+            elif col.kind in ("integer", "year"):
+                low, high = YEAR_RANGE if col.kind == "year" else (col.minimum, MAX_MAGNITUDE)
+                whole = ok & (parsed == np.floor(parsed))
+                outside = (parsed < low) | (parsed > high) | (parsed >= MAX_MAGNITUDE)
+                wrong = (ok & ~whole) | (whole & ~neg & outside)
+                for row in raw.index[wrong]:
+                    problems.add(spec, [row], col.name, f"expected {expected(col)}, got {values[row]!r}")
             else:
                 big = ok & (parsed >= MAX_MAGNITUDE)
                 problems.add(spec, raw.index[big], col.name, f"must be below {MAX_MAGNITUDE:g}")
@@ -83,14 +92,22 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
             out[col.name] = values.where(~empty, col.default) if not col.required else values
         else:
             out[col.name] = values
-    dup = out.duplicated(subset=list(spec.key), keep=False)
+    key = list(spec.key) + ([YEAR] if spec.dated else [])
+    dup = out.duplicated(subset=key, keep=False)
     if dup.any():
         first: dict[tuple, int] = {}
-        for row, key in zip(out.index[dup], out.loc[dup, list(spec.key)].itertuples(index=False)):
-            if key in first:
-                where = problems.line(spec, first[key])
-                text = ", ".join(f"{k}={v!r}" for k, v in zip(spec.key, key))
-                problems.add(spec, [row], spec.key[-1], f"duplicate row for {text}; first given on line {where}")
+        for row, values in zip(out.index[dup], out.loc[dup, key].itertuples(index=False)):
+            values = tuple(values)
+            year = values[len(spec.key)] if spec.dated else np.nan
+            values = tuple(-1.0 if isinstance(v, float) and np.isnan(v) else v for v in values)  # NaN == NaN here
+            if values in first:
+                where = problems.line(spec, first[values])
+                text = ", ".join(f"{k}={v!r}" for k, v in zip(spec.key, values))
+                if np.isnan(year):
+                    problems.add(spec, [row], spec.key[-1], f"duplicate row for {text}; first given on line {where}")
+                else:
+                    problems.add(spec, [row], YEAR, f"duplicate row for {text} in year {year:.0f}; "
+                                 f"first given on line {where}")
             else:
-                first[key] = row
+                first[values] = row
     return out

@@ -34,6 +34,10 @@ class Collector:
         if line_of is not None:
             self._line_of[spec.name] = line_of
 
+    def header(self, spec: FileSpec) -> list[str]:
+        """The header ``spec``'s file was registered with (empty if it was not read)."""
+        return list(self._headers.get(spec.name, []))
+
     def line(self, spec: FileSpec, row: int) -> int:
         """The 1-based line of row position ``row`` of ``spec``'s file."""
         return self._line_of[spec.name](row)
