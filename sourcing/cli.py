@@ -258,6 +258,67 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
     _run(action, None)
 
 
+@main.command("plan")
+@inputs_option
+@click.option("--years", default=None, metavar="START:END",
+              help="The horizon, inclusive (default: the first to the last year named in a year column).")
+@click.option("--discount-rate", type=float, default=0.0, show_default=True,
+              help="r > -1: year y's money is weighed by (1 + r)^-(y - START).")
+@risk_options
+@click.option("--cap", "caps", multiple=True, callback=_parse_cap, metavar="ORIGIN[:ELEMENT]=SHARE",
+              help="Override caps.csv in every year; ORIGIN=SHARE caps every element; repeatable. 1 removes.")
+@format_option
+@output_option
+@click.option("--plot", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              callback=_check_output, metavar="PNG",
+              help="Draw the trajectory without an event (volumes by origin, stock) and the shortage per path.")
+@time_limit_option
+@click.option("--value-of-information", "voi", is_flag=True,
+              help="Also report the plan's VSS (the mean-value plan's root decisions re-solved on the tree) and "
+                   "EVPI (each path solved alone); needs --cvar-weight 0.")
+def plan_command(inputs: Path | None, years: str | None, discount_rate: float, risk_weight: float,
+                 cvar_weight: float, cvar_level: float, caps: dict, fmt: str, output: Path | None, plot: Path | None,
+                 time_limit: float | None, voi: bool) -> None:
+    """Plan several years on a tree of disruption paths: contracts, stock and capacity to fund.
+
+    A scenario's probability is read as an annual hazard; each path is one event starting in one
+    year (or none). Decisions know only the events before them: what to sign now is the same on
+    every path. Reports what to sign now, the trajectory without an event, the worst paths, the
+    funding per history, the time to survive a stop and the cost split.
+    """
+    if voi and cvar_weight > 0:
+        raise click.UsageError("--value-of-information is defined for the risk-neutral objective: "
+                               "use --cvar-weight 0 (the default)")
+
+    def action() -> str:
+        from dataclasses import replace
+
+        from sourcing.data import load_inputs
+        from sourcing.model import RiskOptions
+        from sourcing.multiyear.api import plan, value_of_information
+        from sourcing.multiyear.horizon import parse_years
+        from sourcing.output import render
+
+        options = RiskOptions(risk_weight, cvar_weight, cvar_level)
+        horizon = parse_years(years) if years else None
+        option = f"--years {horizon[0]}:{horizon[1]}" if horizon else None
+        data = load_inputs(inputs or bundled_inputs(), year=horizon[0] if horizon else None, option=option)
+        if caps:
+            data = data.with_caps(caps)
+        result = plan(data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit)
+        if voi:
+            result = replace(result, value_of_information=value_of_information(
+                data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit))
+        if plot is not None:
+            from sourcing.output.plan_plot import plot_plan
+
+            plot_plan(result, plot)
+            click.echo(f"wrote {plot}", err=True)
+        return render(result, fmt)
+
+    _run(action, output)
+
+
 @main.command()
 @inputs_option
 def check(inputs: Path | None) -> None:

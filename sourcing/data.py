@@ -313,12 +313,14 @@ class InputData:
         return out
 
 
-def load_inputs(folder: str | Path, year: int | None = None) -> InputData:
+def load_inputs(folder: str | Path, year: int | None = None, *, option: str | None = None) -> InputData:
     """Read and validate the CSV files in ``folder`` (once, for ``solve`` and ``plan`` alike).
 
     The frames of the :class:`InputData` are the rows in force in ``year``; by default in the
     first year named in a ``year`` column (the first year of ``sourcing plan``'s default horizon),
     or every row if no row is dated. ``timeline`` keeps every row for ``sourcing plan``.
+
+    ``option``: how the caller names ``year`` in that error (default ``--year YEAR``).
 
     Raises:
         InputError: listing every problem found, each as ``file:line:column: message``.
@@ -338,7 +340,7 @@ def load_inputs(folder: str | Path, year: int | None = None) -> InputData:
         raise InputError(problems.finish())
     timeline = Timeline.read(problems, frames)
     if year is not None:
-        return _resolve(timeline, int(year), f"--year {int(year)}")
+        return _resolve(timeline, int(year), option or f"--year {int(year)}")
     horizon = timeline.default_horizon()
     if horizon is None:
         return _assemble(timeline.frames_in_force(None), timeline, None)
