@@ -24,14 +24,15 @@ from sourcing.multiyear.horizon import Horizon, build_horizon
 from sourcing.multiyear.infeasible import explain_plan
 from sourcing.multiyear.matrices import compile_statement
 from sourcing.multiyear.result import PlanResult
-from sourcing.multiyear.statement import Statement, build_statement
-from sourcing.multiyear.tree import Tree, build_tree, tree_of_paths
+from sourcing.multiyear.statement import Statement, build_statement, statement_for, tree_for
+from sourcing.multiyear.tree import Tree, tree_of_paths
 from sourcing.speed import paused_gc
 
 if TYPE_CHECKING:
     import pyomo.environ as pyo
 
 Years = tuple[int, int]
+__all__ = ["plan", "value_of_information", "statement_for", "expected_availability"]
 
 
 def plan(data: InputData, years: Years | None = None, *, discount_rate: float = 0.0,
@@ -65,18 +66,6 @@ def plan(data: InputData, years: Years | None = None, *, discount_rate: float = 
         stats.update(rows=compiled.matrix.shape[0], columns=compiled.matrix.shape[1], nnz=int(compiled.matrix.nnz),
                      paths=tree.paths, nodes=tree.nodes)
     return result
-
-
-def statement_for(data: InputData, years: Years | None, discount_rate: float, options: RiskOptions) -> Statement:
-    """The LP statement that :func:`plan` solves for these arguments."""
-    horizon = build_horizon(data, years, discount_rate)
-    return build_statement(horizon, tree_for(horizon), options)
-
-
-def tree_for(horizon: Horizon) -> Tree:
-    """The tree of the horizon's events (their probabilities as annual hazards)."""
-    ev = horizon.events
-    return build_tree(horizon.years, list(ev["scenario"]), ev["probability"].to_numpy(float))
 
 
 def _solve(horizon: Horizon, tree: Tree, options: RiskOptions, time_limit: float | None,

@@ -18,7 +18,7 @@ import numpy as np
 from sourcing.data import InputData
 from sourcing.model import RiskOptions
 from sourcing.multiyear.families import Rows, Variables
-from sourcing.multiyear.statement import Statement
+from sourcing.multiyear.statement import Statement, statement_for
 from sourcing.speed import paused_gc
 
 if TYPE_CHECKING:
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 def build_plan_model(data: InputData, years: tuple[int, int] | None = None, *, discount_rate: float = 0.0,
                      options: RiskOptions | None = None) -> pyo.ConcreteModel:
     """The Pyomo model of the LP that ``sourcing.plan(data, years, discount_rate=..., options=...)`` solves."""
-    from sourcing.multiyear.api import statement_for
-
     return model_of(statement_for(data, years, discount_rate, options or RiskOptions()))
 
 

@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sourcing.data import InputData
 from sourcing.lp import TriviallyInfeasibleError
 from sourcing.model import USD_PER_KG_TO_USD_PER_T, RiskOptions
 from sourcing.multiyear.families import Cost, Rows, Variables, rows_at_depth
-from sourcing.multiyear.horizon import Horizon
-from sourcing.multiyear.tree import Tree
+from sourcing.multiyear.horizon import Horizon, build_horizon
+from sourcing.multiyear.tree import Tree, build_tree
 from sourcing.schema import IMPORTS
 
 KG = USD_PER_KG_TO_USD_PER_T
@@ -42,6 +43,19 @@ class Statement:
     costs: dict[str, Cost] = field(default_factory=dict)
     contributions: np.ndarray | None = None  # (investment item, offer-year) pairs: I adds to K
     annuity: np.ndarray | None = None  # per investment item: capex CRF sum DF over its years online
+
+
+def tree_for(horizon: Horizon) -> Tree:
+    """The tree of the horizon's events (their probabilities as annual hazards)."""
+    ev = horizon.events
+    return build_tree(horizon.years, list(ev["scenario"]), ev["probability"].to_numpy(float))
+
+
+def statement_for(data: InputData, years: tuple[int, int] | None, discount_rate: float,
+                  options: RiskOptions) -> Statement:
+    """The LP statement that :func:`sourcing.plan` solves for these arguments."""
+    horizon = build_horizon(data, years, discount_rate)
+    return build_statement(horizon, tree_for(horizon), options)
 
 
 def crf(rate: float, life: np.ndarray) -> np.ndarray:
