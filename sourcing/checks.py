@@ -10,7 +10,8 @@ import pandas as pd
 
 from sourcing.errors import suggest
 from sourcing.readers.problems import Collector
-from sourcing.schema import ALL, BASELINE, FRACTION_TOLERANCE, ORIGIN, PROBABILITY_TOLERANCE, SPECS
+from sourcing.schema import ALL, BASELINE, FRACTION_TOLERANCE, ORIGIN, PROBABILITY_TOLERANCE, SPECS, YEAR
+from sourcing.timeline import rows_in_force
 
 
 def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> None:
@@ -107,13 +108,24 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
             "lower the commitment or raise the capacity",
         )
     if scen is not None and len(scen):
+        years = sorted(scen[YEAR].dropna().unique())
+        if not years:
+            _check_probabilities(problems, scen, "")
+        for year in ([years[0] - 1] if years else []) + years:  # the undated rows, then each dated year
+            when = f" before {int(years[0])}" if year < years[0] else f" in {int(year)}"
+            _check_probabilities(problems, rows_in_force(scen, ["scenario"], int(year)), when)
+
+
+def _check_probabilities(problems: Collector, scen: pd.DataFrame, when: str) -> None:
+    """The probabilities of the scenario rows in force (in one year, ``when``) sum to at most 1."""
+    if len(scen):
         total = scen["probability"].cumsum()
         over_one = total > 1.0 + PROBABILITY_TOLERANCE
         if over_one.any():
             row = scen.index[over_one.to_numpy().argmax()]
             problems.add(
                 SPECS["scenarios"], [row], "probability",
-                f"probabilities sum to {scen['probability'].sum():.6g} (> 1) by this row; they are per-year "
+                f"probabilities sum to {scen['probability'].sum():.6g} (> 1){when} by this row; they are per-year "
                 "probabilities of disjoint scenarios and must sum to at most 1",
             )
         elif scen["probability"].sum() < 1.0 - PROBABILITY_TOLERANCE:

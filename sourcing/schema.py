@@ -181,6 +181,7 @@ SPECS: dict[str, FileSpec] = {
             Column("description", "text", required=False, default="", doc="what happens"),
             Column("duration", "integer", required=False, default=1.0, minimum=1, unit="years", plan_only=True,
                    doc="how many years the event lasts once started (sourcing plan)"),
+            _year("the row holds from this year on: for plan, the hazard of the event starting in that year"),
         ),
         ("scenario",),
         False,

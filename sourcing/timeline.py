@@ -35,6 +35,16 @@ def _rank(frame: pd.DataFrame) -> pd.Series:
     return frame[YEAR].fillna(-np.inf)
 
 
+def rows_in_force(frame: pd.DataFrame, key: list[str], year: int) -> pd.DataFrame:
+    """The rows of ``frame`` in force in ``year`` (per ``key``: its latest dated row at or before
+    ``year``, else its undated row), in the frame's order."""
+    if not frame[YEAR].notna().any():
+        return frame
+    eligible = frame[frame[YEAR].isna() | (frame[YEAR] <= year)]
+    order = eligible.assign(_rank=_rank(eligible)).sort_values([*key, "_rank"], kind="stable")
+    return order.groupby(key, sort=False).tail(1).drop(columns="_rank").sort_index()
+
+
 def inherit(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> None:
     """Fill the empty cells of ``inherit`` columns from the key's earlier rows, in place; a required
     column whose key's first row leaves it empty is a problem at that row."""
@@ -107,12 +117,9 @@ class Timeline:
         """The rows of file ``name`` in force in ``year`` (None if the file is absent), in file order."""
         frame = self.frames.get(name)
         spec = SPECS[name]
-        if frame is None or not spec.dated or not frame[YEAR].notna().any():
+        if frame is None or not spec.dated:
             return frame
-        eligible = frame[frame[YEAR].isna() | (frame[YEAR] <= year)]
-        order = eligible.assign(_rank=_rank(eligible)).sort_values([*spec.key, "_rank"], kind="stable")
-        latest = order.groupby(list(spec.key), sort=False).tail(1).drop(columns="_rank")
-        return latest.sort_index()
+        return rows_in_force(frame, list(spec.key), year)
 
     def frames_in_force(self, year: int | None) -> dict[str, pd.DataFrame | None]:
         """Every file's rows in force in ``year`` (every row if ``year`` is None: an undated folder),

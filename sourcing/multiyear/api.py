@@ -162,10 +162,9 @@ def expected_availability(horizon: Horizon, tree: Tree) -> np.ndarray:
     q_of = np.full((h.n, max(len(h.offers), 1)), -1, dtype=np.int64)
     q_of[oy["i"].to_numpy(), oy["offer"].to_numpy()] = np.arange(len(oy))
     lost = np.zeros(len(oy))
-    duration = h.events["duration"].to_numpy(np.int64)
     for s in np.flatnonzero(tree.path_event >= 0):
         k, t = tree.path_event[s], tree.path_start[s]
-        on = (a["k"].to_numpy() == k) & (a["i"].to_numpy() >= t) & (a["i"].to_numpy() <= t + duration[k] - 1)
+        on = (a["k"].to_numpy() == k) & (a["i"].to_numpy() >= t) & (a["i"].to_numpy() <= t + h.duration[k, t] - 1)
         q = q_of[a["i"].to_numpy()[on], a["offer"].to_numpy()[on]]
         np.add.at(lost, q, tree.path_probability[s] * (1.0 - a["availability"].to_numpy(float)[on]))
     return 1.0 - lost

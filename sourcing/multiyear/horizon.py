@@ -38,8 +38,11 @@ class Horizon:
         element_years: one row per year and element, year-major: ``i``, ``e``, ``demand``,
             ``shortage_cost``, ``max_stock`` (plan's: an empty one is the initial stock; 0
             without a stockpile row in force), ``holding_cost``.
-        events: the scenarios of scenarios.csv as events: ``scenario``, ``probability`` (the
-            annual hazard), ``duration`` (years), ``description``.
+        events: the scenarios of scenarios.csv as events: ``scenario``, ``probability`` and
+            ``duration`` (in force in y0), ``description`` (of its latest row).
+        hazard: (events x years): the probability that each event starts in each year, given that
+            no event has started before (the row in force that year; 0 where none is).
+        duration: (events x years): how many years the event lasts if it starts in that year.
         availability: availabilities below 1: ``i``, ``k``, ``offer``, ``availability``.
         limits: every share limit of every year: ``i``, ``limit`` (its row of that year's
             ``limits()``), ``origin``, ``element``, ``e``, ``kind``, ``basis``, ``scope``, ``share``.
@@ -57,6 +60,8 @@ class Horizon:
     offer_years: pd.DataFrame
     element_years: pd.DataFrame
     events: pd.DataFrame
+    hazard: np.ndarray
+    duration: np.ndarray
     availability: pd.DataFrame
     limits: pd.DataFrame
     limit_terms: pd.DataFrame
@@ -184,13 +189,24 @@ def _lay_out(data: InputData, calendar: np.ndarray, rate: float, discount: np.nd
                                    "holding_cost": e["holding_cost"].to_numpy(float)}))
     element_years = pd.concat(parts, ignore_index=True)
 
-    events = timeline.frames.get("scenarios")
-    if events is None:
-        events = pd.DataFrame({"scenario": pd.Series(dtype=str), "probability": pd.Series(dtype=float),
-                               "duration": pd.Series(dtype=float), "description": pd.Series(dtype=str)})
-    events = events.sort_values("scenario", ignore_index=True)[["scenario", "probability", "duration", "description"]]
-    events["duration"] = events["duration"].astype(np.int64)
-    event_code = pd.Index(events["scenario"])
+    rows = timeline.frames.get("scenarios")
+    names = sorted(rows["scenario"].unique()) if rows is not None else []
+    event_code = pd.Index(names, dtype=object)
+    hazard = np.zeros((len(names), len(calendar)))
+    duration = np.ones((len(names), len(calendar)), dtype=np.int64)
+    for i, year in enumerate(calendar):
+        now = timeline.in_force("scenarios", int(year))
+        if now is not None and len(now):
+            k = event_code.get_indexer(now["scenario"])
+            hazard[k, i] = now["probability"].to_numpy(float)
+            duration[k, i] = now["duration"].to_numpy(np.int64)
+    latest = rows.assign(_rank=rows["year"].fillna(-np.inf)).sort_values(["scenario", "_rank"]).groupby(
+        "scenario").tail(1).set_index("scenario") if rows is not None else None
+    events = pd.DataFrame({
+        "scenario": names, "probability": hazard[:, 0] if len(names) else np.zeros(0),
+        "duration": duration[:, 0] if len(names) else np.zeros(0, dtype=np.int64),
+        "description": latest["description"].reindex(names).to_numpy() if latest is not None else [],
+    })
 
     # availabilities, limits and their terms per year, in global codes
     avail, limits, terms = [], [], []
@@ -236,4 +252,4 @@ def _lay_out(data: InputData, calendar: np.ndarray, rate: float, discount: np.nd
     investments = investments[["project", "origin", "element", "offer", "capex", "lead_time", "max_capacity",
                                "first_year", "life"]]
     return Horizon(calendar, rate, discount, tuple(by_year), offers, elements, offer_years, element_years, events,
-                   availability, limits, limit_terms, investments)
+                   hazard, duration, availability, limits, limit_terms, investments)

@@ -47,8 +47,7 @@ class Statement:
 
 def tree_for(horizon: Horizon) -> Tree:
     """The tree of the horizon's events (their probabilities as annual hazards)."""
-    ev = horizon.events
-    return build_tree(horizon.years, list(ev["scenario"]), ev["probability"].to_numpy(float))
+    return build_tree(horizon.years, list(horizon.events["scenario"]), horizon.hazard)
 
 
 def statement_for(data: InputData, years: tuple[int, int] | None, discount_rate: float,
@@ -106,7 +105,7 @@ def build_statement(horizon: Horizon, tree: Tree, options: RiskOptions, *,
     ey_i, ey_e = ey["i"].to_numpy(np.int64), ey["e"].to_numpy(np.int64)
     depth_t = np.full(n * E, -1, dtype=np.int64)
     np.maximum.at(depth_t, q_i * E + q_e, depth_x)
-    duration = h.events["duration"].to_numpy(np.int64)
+    duration = h.duration
     availability = _Availability(h, len(h.events))
     base = np.ones(Q) if none_availability is None else np.asarray(none_availability, dtype=float)
     discount = h.discount
@@ -319,10 +318,12 @@ def _lost_terms(st: Statement, f: Rows, q_of: np.ndarray, base: np.ndarray, dura
     X = st.variables["volume"]
     q = q_of[ai, ao]
     if len(t.events):
-        reps = duration[ak]
+        reps = duration.max(axis=1)[ak]  # the starts that may reach year i: i - longest + 1 .. i
         pair = np.repeat(np.arange(len(ai)), reps)
         start = ai[pair] - (np.arange(int(reps.sum())) - (np.cumsum(reps) - reps)[pair])
         ok = start >= 0
+        pair, start = pair[ok], start[ok]
+        ok = duration[ak[pair], start] >= ai[pair] - start + 1
         pair, start = pair[ok], start[ok]
         node = t.event_node[ai[pair] + 1, ak[pair], start]
         ok = node >= 0

@@ -4,7 +4,9 @@ A scenario's ``probability`` p[k] is an annual hazard: the probability that even
 given year, given that no event has started before. With P = sum_k p[k] and n years y0..yT, a path
 is ``baseline`` (no event starts in the horizon), of probability (1 - P)^n, or ``k@t`` (event k
 starts in year t, and no other event in the horizon), of probability p[k] (1 - P)^(t - y0). Paths
-of probability below :data:`MIN_PROBABILITY` are left out.
+of probability below :data:`MIN_PROBABILITY` are left out. Where scenarios.csv has dated rows, the
+hazards are those in force each year, p[k,y] and P[y]: ``k@t`` has probability
+p[k,t] prod_{y<t} (1 - P[y]) and ``baseline`` prod_y (1 - P[y]) (the same when nothing is dated).
 
 What is known at the end of year y is the event history through y: "no event yet", or "k started
 in t". A *node* is such a history at a *depth* (the year it runs through; depth -1 is the root,
@@ -93,13 +95,14 @@ class Tree:
 
     def active(self, node: np.ndarray, year: np.ndarray, duration: np.ndarray) -> np.ndarray:
         """Whether the event of each node's history is under way in year position ``year``
-        (started at t and ``year`` in t .. t + duration - 1); ``duration`` by event code."""
+        (started at t and ``year`` in t .. t + duration - 1); ``duration[k, t]``: how long event k
+        lasts if it starts at t."""
         node = np.asarray(node)
         event = self.node_event[node]
         start = self.node_start[node]
-        duration = np.concatenate([np.asarray(duration, dtype=np.int64), [0]])  # [-1]: no event
-        last = start + duration[np.where(event >= 0, event, -1)] - 1
-        return (event >= 0) & (start <= year) & (year <= last)
+        known = event >= 0
+        last = np.where(known, start + np.asarray(duration)[np.maximum(event, 0), np.maximum(start, 0)] - 1, -1)
+        return known & (start <= year) & (year <= last)
 
     def path_names(self) -> list[str]:
         return [BASELINE_PATH if k < 0 else f"{self.events[k]}@{self.years[t]}"
@@ -113,21 +116,25 @@ class Tree:
 
 def hazard_paths(n: int, probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(event, start, probability) of every path of positive probability, baseline first, then by
-    event and start: ``baseline`` with (1 - P)^n, ``k@t`` with p[k] (1 - P)^t."""
+    event and start: ``baseline`` with prod_y (1 - P[y]), ``k@t`` with p[k,t] prod_{y<t} (1 - P[y]).
+    ``probabilities``: one hazard per event, or (events x years)."""
     p = np.asarray(probabilities, dtype=float)
-    survive = max(0.0, 1.0 - float(p.sum()))
+    if p.ndim == 1:
+        p = np.repeat(p[:, None], n, axis=1)
+    survive = np.clip(1.0 - p.sum(axis=0), 0.0, 1.0)  # per year
+    before = np.concatenate([[1.0], np.cumprod(survive)])  # no event before year t
     k = np.repeat(np.arange(len(p)), n)
     t = np.tile(np.arange(n), len(p))
-    prob = p[k] * survive ** t.astype(float)
+    prob = p[k, t] * before[t]
     event = np.concatenate([[-1], k])
     start = np.concatenate([[n], t])
-    prob = np.concatenate([[survive ** n], prob])
+    prob = np.concatenate([[before[n]], prob])
     keep = prob >= MIN_PROBABILITY
     return event[keep], start[keep], prob[keep]
 
 
 def build_tree(years: np.ndarray, events: list[str] | tuple[str, ...], probabilities: np.ndarray) -> Tree:
-    """The tree of the hazards ``probabilities`` (one per event) over ``years``."""
+    """The tree of the hazards ``probabilities`` (one per event, or events x years) over ``years``."""
     event, start, prob = hazard_paths(len(years), probabilities)
     return tree_of_paths(years, events, event, start, prob)
 
