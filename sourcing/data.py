@@ -415,6 +415,7 @@ def _assemble(frames: dict[str, pd.DataFrame | None], timeline: Timeline, year: 
                              "description": ["implicit: no disruption, everything arrives"]})
         scenarios = pd.concat([base, scenarios], ignore_index=True)
     disruptions = frame("disruptions").sort_values(["scenario", "origin", "element"], ignore_index=True)
+    disruptions = disruptions[disruptions["scenario"].isin(scenarios["scenario"])].reset_index(drop=True)  # dated
     groups = frame("groups").sort_values(["group", "origin"], ignore_index=True)
     content = frame("content").sort_values(["origin", "element", "upstream"], ignore_index=True)
     return InputData(offers, elements, caps, scenarios, disruptions, groups, content, timeline.folder, timeline, year)

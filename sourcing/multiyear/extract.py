@@ -120,8 +120,8 @@ def extract_plan(st: Statement, compiled: Compiled, raw: RawSolution, check=None
         terminal_shortfall_cost=float(prob @ terminal_cost), expected_shortage_cost=float(prob @ loss),
         cvar=cvar_of(loss, prob, o.cvar_level), paths=paths, volumes=volumes, stock=stock, terminal=terminal,
         investments=investments, survival=_survival(st, value), path_costs=path_costs,
-        offers=_offers(h), elements=_elements(h), stockpile=h.elements.copy(), projects=_projects(st),
-        iterations=raw.iterations,
+        offers=_offers(h), elements=_elements(h), limits=_limits(h), stockpile=h.elements.copy(),
+        projects=_projects(st), iterations=raw.iterations,
     )
 
 
@@ -168,6 +168,14 @@ def _offers(h) -> pd.DataFrame:
         "capacity": oy["capacity"].to_numpy(float), "min_volume": oy["min_volume"].to_numpy(float),
         "lead_time": oy["lead_time"].to_numpy(np.int64),
     })
+
+
+def _limits(h) -> pd.DataFrame:
+    lim = h.limits
+    return pd.DataFrame({"year": h.years[lim["i"].to_numpy()], "origin": lim["origin"].to_numpy(),
+                         "element": lim["element"].to_numpy(), "kind": lim["kind"].to_numpy(),
+                         "basis": lim["basis"].to_numpy(), "scope": lim["scope"].to_numpy(),
+                         "limit": lim["share"].to_numpy(float)})
 
 
 def _elements(h) -> pd.DataFrame:

@@ -47,6 +47,8 @@ class PlanResult:
         offers: per year and offer in force: ``unit_cost``, ``spot_cost`` (NaN: no spot), ``capacity``,
             ``min_volume``, ``lead_time``.
         elements: per year and element: ``demand``, ``shortage_cost``, ``max_stock``, ``holding_cost``.
+        limits: per year, the share limits in force (P4): ``origin`` (an origin, group or upstream
+            country), ``element``, ``kind`` (``max``/``min``), ``basis``, ``scope``, ``limit``.
         stockpile: per element: ``stock`` (initial, end of the year before y0), ``terminal_stock``.
         projects: investments.csv as used: ``project``, ``origin``, ``element``, ``capex``,
             ``lead_time``, ``max_capacity``, ``first_year``, ``life``, ``annual_cost_per_t`` (USD per
@@ -76,6 +78,7 @@ class PlanResult:
     path_costs: pd.DataFrame
     offers: pd.DataFrame
     elements: pd.DataFrame
+    limits: pd.DataFrame
     stockpile: pd.DataFrame
     projects: pd.DataFrame
     iterations: int = 0

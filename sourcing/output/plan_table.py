@@ -85,8 +85,14 @@ def _online(result: PlanResult, project: str, decided: int) -> str:
     return f"{start}-{end}" if end > start else f"{start}"
 
 
-def _main_origin(result: PlanResult) -> list[str]:
-    """The origin whose share the trajectory shows: the one with the most tonnes contracted."""
+def _capped_origins(result: PlanResult) -> list[str]:
+    """The origins whose share the trajectory shows: those an origin cap (max_share) limits in some
+    year, or else the one with the most tonnes contracted."""
+    lim = result.limits
+    offering = set(result.volumes["origin"])
+    capped = sorted(set(lim.loc[(lim["kind"] == "max") & (lim["scope"] == "origin"), "origin"]) & offering)
+    if capped:
+        return capped
     v = result.volumes
     by_origin = v[v["path"] == result.paths["path"].iloc[0]].groupby("origin")["volume"].sum()
     return list(by_origin.sort_values(ascending=False).index[:1])
@@ -110,7 +116,7 @@ def _trajectory(result: PlanResult) -> list[str]:
     for origin in origins:
         table[origin] = per[origin].reindex(index, fill_value=0.0).map("{:,.1f}".format).to_numpy()
     table["spot_t"] = spot.reindex(index, fill_value=0.0).map("{:,.1f}".format).to_numpy()
-    top = _main_origin(result)
+    top = _capped_origins(result)
     for origin in top:
         share = per[origin].reindex(index, fill_value=0.0).to_numpy() / np.where(total > 0, total, 1.0)
         table[f"{origin}_share"] = [f"{x:.1%}" for x in share]
@@ -160,17 +166,26 @@ def _funding(result: PlanResult) -> list[str]:
     known = start.notna() & (start.astype(float) <= funded["year"] - 1)
     funded["history"] = np.where(known, funded["path"], "no event before " + funded["year"].astype(str))
     funded["probability"] = funded["path"].map(paths["probability"])
-    grouped = funded.groupby(["project", "year", "history"], sort=False).agg(
+    nodes = funded.groupby(["project", "year", "history"], sort=False).agg(
         capacity=("capacity", "first"), probability=("probability", "sum"), paths=("path", "size")).reset_index()
-    grouped = grouped.sort_values(["project", "year", "probability"], ascending=[True, True, False], kind="stable")
+    nodes = nodes.sort_values(["project", "year", "probability"], ascending=[True, True, False], kind="stable")
+    nodes["amount"] = nodes["capacity"].map("{:,.1f}".format)  # histories funding the same amount, one row
+    grouped = nodes.groupby(["project", "year", "amount"], sort=False).agg(
+        history=("history", _histories), probability=("probability", "sum"), paths=("paths", "sum")).reset_index()
     shown = pd.DataFrame({
-        "project": grouped["project"], "decided": grouped["year"], "history": grouped["history"],
+        "project": grouped["project"], "decided": grouped["year"],
+        "capacity_t_yr": grouped["amount"], "online": [_online(result, p, y) for p, y in
+                                                       zip(grouped["project"], grouped["year"])],
         "paths": grouped["paths"], "probability": grouped["probability"].map("{:.4f}".format),
-        "capacity_t_yr": grouped["capacity"].map("{:,.1f}".format),
-        "online": [_online(result, p, y) for p, y in zip(grouped["project"], grouped["year"])],
+        "history": grouped["history"],
     })
     return ["Funding per history (decided at the start of the year, knowing the events before it; t/yr)",
             _frame(shown), ""]
+
+
+def _histories(names: pd.Series, most: int = 3) -> str:
+    names = list(names)
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _survival(result: PlanResult) -> list[str]:
