@@ -35,14 +35,31 @@ def _rank(frame: pd.DataFrame) -> pd.Series:
     return frame[YEAR].fillna(-np.inf)
 
 
-def rows_in_force(frame: pd.DataFrame, key: list[str], year: int) -> pd.DataFrame:
+class _Order:
+    """A frame's rows sorted by key, then in time (undated first): what :func:`rows_in_force` needs."""
+
+    def __init__(self, frame: pd.DataFrame, key: list[str]) -> None:
+        codes = [pd.factorize(frame[k])[0] for k in key]
+        self.rank = _rank(frame).to_numpy(float)
+        self.order = np.lexsort((self.rank, *reversed(codes))) if codes else np.argsort(self.rank, kind="stable")
+        self.key = np.zeros(len(frame), dtype=np.int64)
+        for c in codes:
+            self.key = self.key * (int(c.max(initial=0)) + 1) + c
+
+    def latest(self, year: int) -> np.ndarray:
+        """Positions of each key's latest row at or before ``year`` (sorted)."""
+        pos = self.order[self.rank[self.order] <= year]
+        keys = self.key[pos]
+        last = np.r_[keys[1:] != keys[:-1], True] if len(pos) else np.zeros(0, dtype=bool)
+        return np.sort(pos[last])
+
+
+def rows_in_force(frame: pd.DataFrame, key: list[str], year: int, order: _Order | None = None) -> pd.DataFrame:
     """The rows of ``frame`` in force in ``year`` (per ``key``: its latest dated row at or before
     ``year``, else its undated row), in the frame's order."""
     if not frame[YEAR].notna().any():
         return frame
-    eligible = frame[frame[YEAR].isna() | (frame[YEAR] <= year)]
-    order = eligible.assign(_rank=_rank(eligible)).sort_values([*key, "_rank"], kind="stable")
-    return order.groupby(key, sort=False).tail(1).drop(columns="_rank").sort_index()
+    return frame.iloc[(order or _Order(frame, key)).latest(year)]
 
 
 def inherit(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> None:
@@ -84,6 +101,7 @@ class Timeline:
     demand_lines: dict[int, int]
     folder: Path | None = None
     cap_overrides: tuple[dict, ...] = field(default=())
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def read(cls, problems: Collector, frames: dict[str, pd.DataFrame | None]) -> Timeline:
@@ -117,9 +135,13 @@ class Timeline:
         """The rows of file ``name`` in force in ``year`` (None if the file is absent), in file order."""
         frame = self.frames.get(name)
         spec = SPECS[name]
-        if frame is None or not spec.dated:
+        if frame is None or not spec.dated or not frame[YEAR].notna().any():
             return frame
-        return rows_in_force(frame, list(spec.key), year)
+        if (name, year) not in self._memo:
+            if name not in self._memo:
+                self._memo[name] = _Order(frame, list(spec.key))
+            self._memo[name, year] = rows_in_force(frame, list(spec.key), year, self._memo[name])
+        return self._memo[name, year]
 
     def frames_in_force(self, year: int | None) -> dict[str, pd.DataFrame | None]:
         """Every file's rows in force in ``year`` (every row if ``year`` is None: an undated folder),
@@ -185,7 +207,7 @@ class Timeline:
 
     def with_cap_overrides(self, overrides: CapOverrides) -> Timeline:
         """The timeline with one more set of ``--cap`` overrides (applied after those already given)."""
-        return replace(self, cap_overrides=(*self.cap_overrides, dict(overrides)))
+        return replace(self, cap_overrides=(*self.cap_overrides, dict(overrides)), _memo=self._memo)
 
     @property
     def origins(self) -> set[str]:

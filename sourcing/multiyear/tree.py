@@ -101,6 +101,8 @@ class Tree:
         event = self.node_event[node]
         start = self.node_start[node]
         known = event >= 0
+        if not known.any():
+            return known
         last = np.where(known, start + np.asarray(duration)[np.maximum(event, 0), np.maximum(start, 0)] - 1, -1)
         return known & (start <= year) & (year <= last)
 
