@@ -104,20 +104,20 @@ def check_plan(result, folder: Path, rel: float = REL, plain_caps: bool = True) 
     assert (term.reindex(end.index) >= need - end - tol).all() and (term >= -tol).all(), "(P8)"
 
     # non-anticipativity: a decision is the same on paths that share the history it knows
-    def history(path: str, depth: int):
+    def history(path: str, depth: int) -> str:
         k, t = by_name[path]
-        return (k, t) if k >= 0 and t <= depth else None
+        return f"{k}@{t}" if k >= 0 and t <= depth else "none"
 
     v["known"] = [history(p, i - lead - 1) for p, i, lead in zip(v["path"], v["i"], v["lead"])]
-    spread = v.groupby(["origin", "element", "year", "known"], dropna=False)["volume"].agg(["min", "max"])
+    spread = v.groupby(["origin", "element", "year", "known"])["volume"].agg(["min", "max"])
     assert ((spread["max"] - spread["min"]).abs() <= tol).all(), "contracts differ on paths sharing their history"
     s["known"] = [history(p, i) for p, i in zip(s["path"], s["i"])]
     for col in ("stock", "release", "into_stock", "shortage"):
-        spread = s.groupby(["element", "year", "known"], dropna=False)[col].agg(["min", "max"])
+        spread = s.groupby(["element", "year", "known"])[col].agg(["min", "max"])
         assert ((spread["max"] - spread["min"]).abs() <= tol).all(), f"{col} differs on paths sharing a node"
     if len(inv):
         inv["known"] = [history(p, y - Y[0] - 1) for p, y in zip(inv["path"], inv["year"])]
-        spread = inv.groupby(["project", "year", "known"], dropna=False)["capacity"].agg(["min", "max"])
+        spread = inv.groupby(["project", "year", "known"])["capacity"].agg(["min", "max"])
         assert ((spread["max"] - spread["min"]).abs() <= tol).all(), "investments differ on paths sharing a node"
 
     # money, per path and expected
@@ -165,13 +165,13 @@ def check_plan(result, folder: Path, rel: float = REL, plain_caps: bool = True) 
     sv = result.survival
     for r in sv.itertuples(index=False):
         i = r.year - Y[0]
-        rows = v[(v["element"] == r.element) & (v["i"] == i) & v["known"].isna()]
+        rows = v[(v["element"] == r.element) & (v["i"] == i) & (v["known"] == "none")]
         if not len(rows):
             continue
         one = rows[rows["path"] == rows["path"].iloc[0]]
         others = one.loc[one["origin"] != r.origin, "volume"].sum()
         start = inp["initial"][r.element] if i == 0 else s[(s["element"] == r.element) & (s["i"] == i - 1)
-                                                          & s["known"].isna()]["stock"].iloc[0]
+                                                          & (s["known"] == "none")]["stock"].iloc[0]
         deficit = dem[r.element, i][0] - others
         if deficit > tol:
             assert close(r.days, 365 * start / deficit, rel, scale=1.0)

@@ -55,10 +55,12 @@ def plot_plan(result: PlanResult, path: str | Path | None = None, *, dpi: int = 
         ax.hlines(demand.loc[element].reindex(years).to_numpy(), years - 0.45, years + 0.45, color="black", lw=2,
                   label="demand", zorder=3)
         ax.set_title(f"{element}: contracts without an event (t)")
-        ax.set_xticks(years[:: max(1, len(years) // 10)])
+        _year_ticks(ax, years)
         ax.grid(True, axis="y", alpha=0.3)
-        right = ax.twinx()
         level = s[s["element"] == element].set_index("year")["stock"].reindex(years)
+        if not (level.to_numpy() > 0).any():
+            continue  # no stock to draw
+        right = ax.twinx()
         right.plot(years, level.to_numpy(), color="crimson", lw=2, marker="o", ms=3, label="stock (end of year)")
         right.set_ylabel("stock, t", color="crimson")
         right.set_ylim(0, max(1.0, 1.15 * float(np.nanmax(level.to_numpy(), initial=0.0))))
@@ -83,6 +85,12 @@ def plot_plan(result: PlanResult, path: str | Path | None = None, *, dpi: int = 
     return fig
 
 
+def _year_ticks(ax, years: np.ndarray) -> None:
+    """At most about eight labelled years, so that they do not overlap."""
+    step = max(1, int(np.ceil(len(years) / 8)))
+    ax.set_xticks(years[::step])
+
+
 def _shortage_grid(fig, ax, result: PlanResult) -> None:
     """Shortage cost of each path: events (rows) by the year they start (columns), USD M."""
     paths = result.paths.merge(result.path_costs[["path", "shortage_cost"]], on="path")
@@ -95,7 +103,7 @@ def _shortage_grid(fig, ax, result: PlanResult) -> None:
     image = ax.imshow(grid, aspect="auto", cmap="OrRd", interpolation="nearest",
                       extent=(years[0] - 0.5, years[-1] + 0.5, len(names) - 0.5, -0.5))
     ax.set_yticks(range(len(names)), names, fontsize=8)
-    ax.set_xticks(years[:: max(1, len(years) // 10)])
+    _year_ticks(ax, np.asarray(years))
     ax.set_xlabel("year the event starts")
     base = paths[paths["event"].isna()]
     note = f"; baseline {base['shortage_cost'].iloc[0] / MUSD:,.2f}" if len(base) else ""
