@@ -28,7 +28,9 @@ class Horizon:
     Attributes:
         years: the calendar years y0 .. yT.
         discount_rate: r; ``discount[i]`` = (1 + r) ** -i, the factor DF of year ``years[i]``.
-        by_year: the one-year data of each year (rows in force, ``--cap`` applied).
+        source: the data the horizon was resolved from (``source.in_year(y)`` is year y's data).
+        by_year: the one-year data of each year's offers, limits and availabilities (rows in force,
+            ``--cap`` applied); its demand and stock may be another year's (see ``element_years``).
         offers: every (origin, element) offered in some year, sorted by element then origin.
         elements: ``element`` (sorted), ``stock`` (the initial stock, in force in y0),
             ``terminal_stock`` (the target at the end of yT, 0 if none).
@@ -54,6 +56,7 @@ class Horizon:
     years: np.ndarray
     discount_rate: float
     discount: np.ndarray
+    source: InputData
     by_year: tuple[InputData, ...]
     offers: pd.DataFrame
     elements: pd.DataFrame
@@ -118,17 +121,24 @@ def build_horizon(data: InputData, years: tuple[int, int] | None = None, discoun
     return _lay_out(data, calendar, float(discount_rate), discount, by_year)
 
 
+STRUCTURE = ("supply", "caps", "scenarios", "disruptions")
+"""The files whose rows in force shape a year's offers, limits and availabilities (demand and
+stockpile values are read per year from the timeline)."""
+
+
 def _resolve_years(data: InputData, calendar: np.ndarray, option: str | None, horizon: str) -> list[InputData]:
-    """One-year data per year; years with the same rows in force share one object."""
+    """One-year data per year, for its offers, limits and availabilities; years with the same rows
+    of :data:`STRUCTURE` in force share one object (whose demand may be another year's)."""
     timeline = data.timeline
     out: list[InputData] = []
     seen: dict[tuple, InputData] = {}
     for year in calendar:
         year = int(year)
         timeline.check_year(year, option, horizon)
+    for year in calendar:
+        year = int(year)
         signature = tuple(
-            (name, tuple(frame.index)) for name in ("supply", "demand", "caps", "stockpile", "disruptions")
-            if (frame := timeline.in_force(name, year)) is not None
+            (name, tuple(frame.index)) for name in STRUCTURE if (frame := timeline.in_force(name, year)) is not None
         )
         if signature not in seen:
             seen[signature] = data.in_year(year, option)
@@ -175,18 +185,22 @@ def _lay_out(data: InputData, calendar: np.ndarray, rate: float, discount: np.nd
         terminal = elements["element"].map(last_rows.set_index("element")["terminal_stock"]).fillna(0.0).to_numpy(float)
     elements = elements.assign(stock=initial, terminal_stock=terminal)
     parts = []
-    for i, (year, one) in enumerate(zip(calendar, by_year)):
-        e = one.elements
+    names = elements["element"]
+    for i, year in enumerate(calendar):
+        demand = timeline.in_force("demand", int(year)).set_index("element")
         rows = timeline.in_force("stockpile", int(year))
         if rows is None:
-            max_stock = np.zeros(len(e))
+            max_stock = holding = np.zeros(len(names))
         else:
-            given = e["element"].map(rows.set_index("element")["max_stock"])
-            has_row = e["element"].isin(rows["element"]).to_numpy()
-            max_stock = np.where(has_row, given.fillna(pd.Series(initial, index=given.index)).to_numpy(float), 0.0)
-        parts.append(pd.DataFrame({"i": i, "e": np.arange(len(e)), "demand": e["demand"].to_numpy(float),
-                                   "shortage_cost": e["shortage_cost"].to_numpy(float), "max_stock": max_stock,
-                                   "holding_cost": e["holding_cost"].to_numpy(float)}))
+            rows = rows.set_index("element")
+            has_row = names.isin(rows.index).to_numpy()
+            given = names.map(rows["max_stock"]).fillna(pd.Series(initial, index=names.index))
+            max_stock = np.where(has_row, given.to_numpy(float), 0.0)
+            holding = names.map(rows["holding_cost"]).fillna(0.0).to_numpy(float)
+        parts.append(pd.DataFrame({"i": i, "e": np.arange(len(names)),
+                                   "demand": names.map(demand["demand"]).to_numpy(float),
+                                   "shortage_cost": names.map(demand["shortage_cost"]).to_numpy(float),
+                                   "max_stock": max_stock, "holding_cost": holding}))
     element_years = pd.concat(parts, ignore_index=True)
 
     rows = timeline.frames.get("scenarios")
@@ -251,5 +265,5 @@ def _lay_out(data: InputData, calendar: np.ndarray, rate: float, discount: np.nd
         investments[col] = investments[col].astype(np.int64)
     investments = investments[["project", "origin", "element", "offer", "capex", "lead_time", "max_capacity",
                                "first_year", "life"]]
-    return Horizon(calendar, rate, discount, tuple(by_year), offers, elements, offer_years, element_years, events,
+    return Horizon(calendar, rate, discount, data, tuple(by_year), offers, elements, offer_years, element_years, events,
                    hazard, duration, availability, limits, limit_terms, investments)

@@ -23,7 +23,7 @@ from sourcing.multiyear.tree import BASELINE_PATH, Tree
 
 def _with_funded_capacity(horizon: Horizon, i: int) -> InputData:
     """Year ``i``'s one-year data with each offer's capacity raised by what projects can have online."""
-    one = horizon.by_year[i]
+    one = horizon.source.in_year(int(horizon.years[i]))
     inv = horizon.investments
     first = np.maximum(inv["first_year"].to_numpy() - int(horizon.years[0]), 0)
     online_from = first + inv["lead_time"].to_numpy()

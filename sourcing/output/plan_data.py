@@ -8,8 +8,17 @@ from sourcing.multiyear.result import PlanResult
 
 
 def plan_json(result: PlanResult) -> str:
-    """The plan's document (:meth:`~sourcing.multiyear.result.PlanResult.to_dict`) as indented JSON."""
-    return json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
+    """The plan's document (:meth:`~sourcing.multiyear.result.PlanResult.to_dict`) as JSON: one key
+    per line, and a table's records one per line (compact, and fast to write at any size)."""
+    lines = []
+    for key, value in result.to_dict().items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            body = ",\n".join("    " + json.dumps(row, allow_nan=False) for row in value)
+            text = "[\n" + body + "\n  ]"
+        else:
+            text = json.dumps(value, allow_nan=False)
+        lines.append(f"  {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def plan_csv(result: PlanResult) -> str:
