@@ -100,3 +100,14 @@ def test_help_lists_the_options():
     for option in ("--years", "--discount-rate", "--risk-weight", "--cvar-weight", "--cvar-level", "--cap",
                    "--format", "--output", "--plot", "--time-limit", "--value-of-information"):
         assert option in text
+
+
+def test_the_readme_example_is_the_command_output():
+    """The README's multi-year example is the golden output of the same command, byte for byte."""
+    from pathlib import Path
+
+    from tests.test_golden import GOLDEN, PLAN
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = f"```console\n$ sourcing {' '.join(PLAN)}\n" + (GOLDEN / "plan-voi.txt").read_text() + "```\n"
+    assert block in readme
