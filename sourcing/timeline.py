@@ -152,15 +152,15 @@ class Timeline:
 
     def missing_demand(self, year: int) -> list[tuple[str, int, int]]:
         """Elements of demand.csv with no row in force in ``year``: (element, first year, row label)."""
-        demand = self.frames["demand"]
-        dated_only = demand.groupby("element")[YEAR].apply(lambda s: s.notna().all())
-        out = []
-        for element in dated_only.index[dated_only.to_numpy()]:
-            rows = demand[demand["element"] == element]
-            first = int(rows[YEAR].min())
-            if first > year:
-                out.append((element, first, int(rows[YEAR].idxmin())))
-        return sorted(out)
+        if "first_demand" not in self._memo:  # elements whose every row is dated: their first row
+            demand = self.frames["demand"]
+            dated_only = demand.groupby("element")[YEAR].apply(lambda s: s.notna().all())
+            firsts = []
+            for element in dated_only.index[dated_only.to_numpy()]:
+                rows = demand[demand["element"] == element]
+                firsts.append((element, int(rows[YEAR].min()), int(rows[YEAR].idxmin())))
+            self._memo["first_demand"] = firsts
+        return sorted(f for f in self._memo["first_demand"] if f[1] > year)
 
     def check_year(self, year: int, option: str | None, horizon: str = "") -> None:
         """Raise unless every element of demand.csv has a row in force in ``year``.

@@ -152,18 +152,18 @@ def _lay_out(data: InputData, calendar: np.ndarray, rate: float, discount: np.nd
     elements = pd.DataFrame({"element": by_year[0].elements["element"].to_numpy()})
     element_code = pd.Index(elements["element"])
 
-    # offers in force per year, with the plan-only columns of the rows in force
-    parts = []
-    for i, (year, one) in enumerate(zip(calendar, by_year)):
-        rows = timeline.in_force("supply", int(year))[["origin", "element", "lead_time", "spot_cost"]]
-        extra = rows.set_index(["origin", "element"])
-        offers = one.offers.reset_index(names="local")
-        key = pd.MultiIndex.from_frame(offers[["origin", "element"]])
-        offers["lead_time"] = extra["lead_time"].reindex(key).to_numpy(float)
-        offers["spot_cost"] = extra["spot_cost"].reindex(key).to_numpy(float)
-        offers.insert(0, "i", i)
-        parts.append(offers)
-    offer_years = pd.concat(parts, ignore_index=True)
+    # offers in force per year, with the plan-only columns of the rows in force (once per structure)
+    structure: dict[int, pd.DataFrame] = {}
+    for year, one in zip(calendar, by_year):
+        if id(one) not in structure:
+            rows = timeline.in_force("supply", int(year))[["origin", "element", "lead_time", "spot_cost"]]
+            extra = rows.set_index(["origin", "element"])
+            offers = one.offers.reset_index(names="local")
+            key = pd.MultiIndex.from_frame(offers[["origin", "element"]])
+            offers["lead_time"] = extra["lead_time"].reindex(key).to_numpy(float)
+            offers["spot_cost"] = extra["spot_cost"].reindex(key).to_numpy(float)
+            structure[id(one)] = offers
+    offer_years = pd.concat([structure[id(one)].assign(i=i) for i, one in enumerate(by_year)], ignore_index=True)
     offers = offer_years[["origin", "element"]].drop_duplicates().sort_values(["element", "origin"], ignore_index=True)
     offer_index = pd.MultiIndex.from_frame(offers)
     code = offer_index.get_indexer(pd.MultiIndex.from_frame(offer_years[["origin", "element"]]))
@@ -184,24 +184,30 @@ def _lay_out(data: InputData, calendar: np.ndarray, rate: float, discount: np.nd
     if last_rows is not None:
         terminal = elements["element"].map(last_rows.set_index("element")["terminal_stock"]).fillna(0.0).to_numpy(float)
     elements = elements.assign(stock=initial, terminal_stock=terminal)
-    parts = []
     names = elements["element"]
-    for i, year in enumerate(calendar):
-        demand = timeline.in_force("demand", int(year)).set_index("element")
+    values: dict[tuple, np.ndarray] = {}  # by the demand and stockpile rows in force
+    per_year = []
+    for year in calendar:
+        demand = timeline.in_force("demand", int(year))
         rows = timeline.in_force("stockpile", int(year))
-        if rows is None:
-            max_stock = holding = np.zeros(len(names))
-        else:
-            rows = rows.set_index("element")
-            has_row = names.isin(rows.index).to_numpy()
-            given = names.map(rows["max_stock"]).fillna(pd.Series(initial, index=names.index))
-            max_stock = np.where(has_row, given.to_numpy(float), 0.0)
-            holding = names.map(rows["holding_cost"]).fillna(0.0).to_numpy(float)
-        parts.append(pd.DataFrame({"i": i, "e": np.arange(len(names)),
-                                   "demand": names.map(demand["demand"]).to_numpy(float),
-                                   "shortage_cost": names.map(demand["shortage_cost"]).to_numpy(float),
-                                   "max_stock": max_stock, "holding_cost": holding}))
-    element_years = pd.concat(parts, ignore_index=True)
+        key = (tuple(demand.index), None if rows is None else tuple(rows.index))
+        if key not in values:
+            demand = demand.set_index("element")
+            if rows is None:
+                max_stock = holding = np.zeros(len(names))
+            else:
+                rows = rows.set_index("element")
+                has_row = names.isin(rows.index).to_numpy()
+                given = names.map(rows["max_stock"]).fillna(pd.Series(initial, index=names.index))
+                max_stock = np.where(has_row, given.to_numpy(float), 0.0)
+                holding = names.map(rows["holding_cost"]).fillna(0.0).to_numpy(float)
+            values[key] = np.column_stack([names.map(demand["demand"]).to_numpy(float),
+                                           names.map(demand["shortage_cost"]).to_numpy(float), max_stock, holding])
+        per_year.append(values[key])
+    table = np.vstack(per_year)
+    element_years = pd.DataFrame({"i": np.repeat(np.arange(len(calendar)), len(names)),
+                                  "e": np.tile(np.arange(len(names)), len(calendar)), "demand": table[:, 0],
+                                  "shortage_cost": table[:, 1], "max_stock": table[:, 2], "holding_cost": table[:, 3]})
 
     rows = timeline.frames.get("scenarios")
     names = sorted(rows["scenario"].unique()) if rows is not None else []
@@ -226,21 +232,23 @@ def _lay_out(data: InputData, calendar: np.ndarray, rate: float, discount: np.nd
     avail, limits, terms = [], [], []
     done: dict[int, tuple] = {}
     for i, one in enumerate(by_year):
-        here = offer_years[offer_years["i"] == i]
-        to_global = np.empty(len(one.offers), dtype=np.int64)
-        to_global[here["local"].to_numpy()] = here["offer"].to_numpy()
-        if id(one) not in done:
+        if id(one) not in done:  # once per structure, in global codes
+            local = structure[id(one)]
+            to_global = np.empty(len(one.offers), dtype=np.int64)
+            to_global[local["local"].to_numpy()] = offer_index.get_indexer(
+                pd.MultiIndex.from_frame(local[["origin", "element"]]))
             k_local, offer_local, a = one.availability_arrays()
-            names = one.scenarios["scenario"].to_numpy()[k_local]
             lim, lim_terms = one.limits()
-            done[id(one)] = (names, offer_local, a, lim, lim_terms)
-        names, offer_local, a, lim, lim_terms = done[id(one)]
-        avail.append(pd.DataFrame({"i": i, "k": event_code.get_indexer(names), "offer": to_global[offer_local],
-                                   "availability": a}))
+            done[id(one)] = (
+                pd.DataFrame({"k": event_code.get_indexer(one.scenarios["scenario"].to_numpy()[k_local]),
+                              "offer": to_global[offer_local], "availability": a}),
+                lim,
+                pd.DataFrame({"limit": lim_terms["limit"].to_numpy(), "offer": to_global[lim_terms["offer"].to_numpy()],
+                              "weight": lim_terms["weight"].to_numpy(float)}))
+        a_frame, lim, t_frame = done[id(one)]
+        avail.append(a_frame.assign(i=i))
         limits.append(lim.assign(i=i))
-        terms.append(pd.DataFrame({"i": i, "limit": lim_terms["limit"].to_numpy(),
-                                   "offer": to_global[lim_terms["offer"].to_numpy()],
-                                   "weight": lim_terms["weight"].to_numpy(float)}))
+        terms.append(t_frame.assign(i=i))
     availability = pd.concat(avail, ignore_index=True)
     availability = availability[availability["k"] >= 0].reset_index(drop=True)  # the implicit baseline is no event
     limits = pd.concat(limits, ignore_index=True)
