@@ -94,7 +94,7 @@ class PlanResult:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``sourcing plan --format json`` (plan.md's keys, plus additions)."""
+        """The JSON document of ``sourcing plan --format json`` (the keys docs/plan.md lists)."""
         doc: dict[str, Any] = {
             "status": self.status,
             "years": [int(y) for y in self.years],
