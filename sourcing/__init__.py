@@ -9,6 +9,8 @@ The API, lazily imported so that ``sourcing --help`` stays fast::
     result.plan, result.caps, result.scenarios
     frontier = sourcing.run_sweep(data, "China", [1.0, 0.9, 0.8], risk_weights=[0, 1, 2])
     briefing = sourcing.report(data)          # what ``sourcing report`` writes as HTML
+    plan = sourcing.plan(data, (2026, 2035), discount_rate=0.03)     # the multi-year plan on a tree
+    plan.volumes, plan.stock, plan.investments, plan.survival
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 __all__ = [
     "InputData", "RiskOptions", "Result", "Evaluation", "build_model", "bundled_inputs", "load_inputs",
     "load_plan", "run_sweep", "solve", "evaluate", "value_of_information", "report", "Briefing",
+    "plan", "PlanResult", "build_plan_model", "plan_value_of_information",
     "SourcingError", "InputError", "InfeasibleError", "OptionError", "OutputError", "SolverError",
 ]
 
@@ -37,6 +40,10 @@ _LAZY = {
     "run_sweep": "sourcing.sweep",
     "report": "sourcing.reporting",
     "Briefing": "sourcing.briefing",
+    "plan": "sourcing.multiyear.api",
+    "plan_value_of_information": "sourcing.multiyear.api",
+    "PlanResult": "sourcing.multiyear.result",
+    "build_plan_model": "sourcing.multiyear.model",
     "SourcingError": "sourcing.errors",
     "InputError": "sourcing.errors",
     "InfeasibleError": "sourcing.errors",
@@ -46,9 +53,13 @@ _LAZY = {
 }
 
 
+_RENAMED = {"plan_value_of_information": "value_of_information"}
+"""Exported names that differ from the name in their module."""
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
+        return getattr(import_module(_LAZY[name]), _RENAMED.get(name, name))
     raise AttributeError(f"module 'sourcing' has no attribute {name!r}")
 
 

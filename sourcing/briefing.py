@@ -60,6 +60,7 @@ class Briefing:
         folder: the inputs folder; ``bundled``: whether it is the bundled dataset.
         version: the version of sourcing that made the report.
         created: when the report was made (UTC; ``SOURCE_DATE_EPOCH`` fixes it, for reproducible files).
+        year: the year whose rows were solved (None: the inputs have no dated row).
         multi_year: the multi-year plan's section, once ``sourcing plan`` exists (None until then);
             :mod:`sourcing.output.html` shows it after the cap frontier when it is set.
     """
@@ -77,6 +78,7 @@ class Briefing:
     folder: Path | None = None
     bundled: bool = False
     multi_year: Any = None
+    year: int | None = None
 
     @property
     def options(self):

@@ -14,7 +14,8 @@ import pandas as pd
 
 from sourcing.errors import suggest
 from sourcing.readers.problems import Collector
-from sourcing.schema import ALL, BASELINE, FRACTION_TOLERANCE, ORIGIN, PROBABILITY_TOLERANCE, SPECS
+from sourcing.schema import ALL, BASELINE, FRACTION_TOLERANCE, ORIGIN, PROBABILITY_TOLERANCE, SPECS, YEAR
+from sourcing.timeline import rows_in_force
 
 SUGGESTIONS = 50
 """Names given a "did you mean" per column: finding the closest name costs a pass over every known
@@ -74,7 +75,7 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
                        f"floor min_share {caps.at[row, 'min_share']:g} is above the cap max_share "
                        f"{caps.at[row, 'max_share']:g}; no plan can meet both")
     if content is not None:
-        offers = supply[["origin", "element"]]
+        offers = supply[["origin", "element"]].drop_duplicates()  # one per offer, however many years
         star = content[content["element"] == ALL].drop(columns="element").reset_index(names="row").merge(
             offers, on="origin")
         exact = content[content["element"] != ALL].reset_index(names="row").merge(offers, on=["origin", "element"])
@@ -86,6 +87,18 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
             problems.add(SPECS["content"], [int(rows.max())], "fraction",
                        f"content fractions of {origin} {element} sum to {value:.6g} (> 1); "
                        "they are parts of one offer's material")
+
+    investments = frames.get("investments")
+    if investments is not None:
+        must_exist("investments", "element", elements, "demand.csv")
+        offered = set(zip(supply["origin"], supply["element"]))
+        must_exist("investments", "origin", origins, "supply.csv")
+        for row in investments.index[investments["origin"].isin(origins) & investments["element"].isin(elements)]:
+            origin, element = investments.at[row, "origin"], investments.at[row, "element"]
+            if (origin, element) not in offered:
+                problems.add(SPECS["investments"], [row], "element",
+                             f"{origin} does not offer {element} in supply.csv; an investment adds capacity to an "
+                             "offer: add a supply.csv row for it (capacity may be 0)")
 
     stockpile = frames["stockpile"]
     if stockpile is not None:
@@ -103,13 +116,25 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
             "lower the commitment or raise the capacity",
         )
     if scen is not None and len(scen):
+        years = sorted(scen[YEAR].dropna().unique())
+        if not years:
+            _check_probabilities(problems, scen, "")
+        for year in ([years[0] - 1] if years else []) + years:  # the undated rows, then each dated year
+            when = f" before {int(years[0])}" if year < years[0] else f" in {int(year)}"
+            _check_probabilities(problems, rows_in_force(scen, ["scenario"], int(year)), when)
+    _check_magnitudes(problems, frames)
+
+
+def _check_probabilities(problems: Collector, scen: pd.DataFrame, when: str) -> None:
+    """The probabilities of the scenario rows in force (in one year, ``when``) sum to at most 1."""
+    if len(scen):
         total = scen["probability"].cumsum()
         over_one = total > 1.0 + PROBABILITY_TOLERANCE
         if over_one.any():
             row = scen.index[over_one.to_numpy().argmax()]
             problems.add(
                 SPECS["scenarios"], [row], "probability",
-                f"probabilities sum to {scen['probability'].sum():.6g} (> 1) by this row; they are per-year "
+                f"probabilities sum to {scen['probability'].sum():.6g} (> 1){when} by this row; they are per-year "
                 "probabilities of disjoint scenarios and must sum to at most 1",
             )
         elif scen["probability"].sum() < 1.0 - PROBABILITY_TOLERANCE:
@@ -119,7 +144,6 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
                 f"{BASELINE!r} is the implicit scenario holding the remaining probability; rename this "
                 "scenario or make the probabilities sum to 1",
             )
-    _check_magnitudes(problems, frames)
 
 
 SPREAD = 1e12

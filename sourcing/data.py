@@ -21,8 +21,20 @@ import pandas as pd
 from sourcing.checks import advise, check_references
 from sourcing.errors import InputError, OptionError, suggest
 from sourcing.readers import Collector, Folder, open_source, read_table
-from sourcing.schema import ALL, BASELINE, CONTENT, DEMAND, IMPORTS, ORIGIN, PLAN_SPEC, PROBABILITY_TOLERANCE, SPECS
+from sourcing.schema import (
+    ALL,
+    BASELINE,
+    CONTENT,
+    DEMAND,
+    IMPORTS,
+    NUMERIC_KINDS,
+    ORIGIN,
+    PLAN_SPEC,
+    PROBABILITY_TOLERANCE,
+    SPECS,
+)
 from sourcing.speed import paused_gc
+from sourcing.timeline import Timeline, inherit
 
 _CAPS_FREE = ("offer_content", "availability_arrays", "offer_availability")
 """Derived tables that do not depend on caps: :meth:`InputData.with_caps` keeps them."""
@@ -67,9 +79,14 @@ class InputData:
         groups: ``group``, ``origin``: one row per membership.
         content: ``origin``, ``element`` or ``*``, ``upstream``, ``fraction`` as given.
         folder: where the data came from: the folder, or the workbook.
+        timeline: every row of the inputs, dated or not, with the columns and files only ``sourcing
+            plan`` reads (:class:`~sourcing.timeline.Timeline`); the frames above are the rows in
+            force in :attr:`year`.
+        year: the year whose rows the frames above hold (None: the inputs have no dated row and no
+            year was asked for).
         digests: (file, sha256 of its bytes) of every input file read (a workbook's sheets share
             the book's).
-        warnings: what may be a mistake in a valid folder (an ignored file, an origin no scenario
+        warnings: what may be a mistake in valid inputs (an ignored file, an origin no scenario
             disrupts, a price far from the element's others); the CLI prints them on stderr.
     """
 
@@ -81,9 +98,21 @@ class InputData:
     groups: pd.DataFrame
     content: pd.DataFrame
     folder: Path | None = None
+    timeline: Timeline | None = field(default=None, repr=False, compare=False)
+    year: int | None = None
     warnings: tuple[str, ...] = ()
     digests: tuple[tuple[str, str], ...] = ()
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def in_year(self, year: int, option: str | None = None) -> InputData:
+        """The one-year data of the rows in force in ``year`` (with the same ``--cap`` overrides).
+
+        ``option``: the option that asked for the year, named in the error if an element of
+        demand.csv has no row in force then (exit 2); None: the error is located in demand.csv (exit 3).
+        """
+        if self.timeline is None:
+            raise ValueError("this InputData has no timeline: load it with load_inputs")
+        return _resolve(self.timeline, int(year), option)
 
     @property
     def origins(self) -> list[str]:
@@ -273,7 +302,8 @@ class InputData:
         """
         caps = self.caps.copy()
         elements = set(self.elements["element"])
-        targets = set(self.offers["origin"]) | set(self.groups["group"])
+        origins = self.timeline.origins if self.timeline is not None else set(self.offers["origin"])
+        targets = origins | set(self.groups["group"])
         ordered = sorted(overrides.items(), key=lambda kv: isinstance(kv[0], tuple))
         for key, share in ordered:
             origin, element = key if isinstance(key, tuple) else (key, ALL)
@@ -297,24 +327,33 @@ class InputData:
                        "basis": IMPORTS, "scope": ORIGIN, "given": option, "max_given": option}
                 caps = pd.concat([caps, pd.DataFrame([new])], ignore_index=True)
         caps = caps.sort_values(["origin", "element", "basis", "scope"], ignore_index=True)
-        out = replace(self, caps=caps)
+        timeline = self.timeline.with_cap_overrides(overrides) if self.timeline is not None else None
+        out = replace(self, caps=caps, timeline=timeline)
         out._memo.update({k: v for k, v in self._memo.items() if k in _CAPS_FREE})
         return out
 
 
-def load_inputs(source: str | Path) -> InputData:
-    """Read and validate the inputs at ``source``: a folder of CSV files, or a workbook (``.xlsx``)
-    with one sheet per file (``supply``, ``demand``, ...), the same columns and the same rules.
+def load_inputs(source: str | Path, year: int | None = None, *, option: str | None = None) -> InputData:
+    """Read and validate the inputs at ``source`` (once, for ``solve`` and ``plan`` alike): a
+    folder of CSV files, or a workbook (``.xlsx``) with one sheet per file (``supply``,
+    ``demand``, ...), the same columns and the same rules.
+
+    The frames of the :class:`InputData` are the rows in force in ``year``; by default in the
+    first year named in a ``year`` column (the first year of ``sourcing plan``'s default horizon),
+    or every row if no row is dated. ``timeline`` keeps every row for ``sourcing plan``.
+
+    ``option``: how the caller names ``year`` in that error (default ``--year YEAR``).
 
     Raises:
         InputError: listing every problem found, each as ``file:line:column: message`` (in a
             workbook ``book.xlsx:sheet!C7: message``).
+        OptionError: ``year`` was given and an element of demand.csv has no row in force then.
     """
     where = open_source(source)
-    folder = where.path
     problems = Collector(where, SPECS.values())
     with paused_gc():
         frames = {key: read_table(problems, spec) for key, spec in SPECS.items()}
+        inherit(problems, frames)
     if problems.problems:  # cross-file checks only make sense on files that parse
         raise InputError(problems.finish())
     check_references(problems, frames)
@@ -324,8 +363,23 @@ def load_inputs(source: str | Path) -> InputData:
     if caps is not None:  # where each limit was set, for the messages that name it
         given = [problems.where(SPECS["caps"], row) for row in caps.index]
         frames["caps"] = caps.assign(given=given, max_given=given)
-    return replace(_assemble(frames, folder), warnings=tuple(advise(problems, frames)),
-                   digests=tuple(problems.digests.items()))
+    timeline = Timeline.read(problems, frames)
+    said = {"warnings": tuple(advise(problems, frames)), "digests": tuple(problems.digests.items())}
+    if year is not None:
+        return replace(_resolve(timeline, int(year), option or f"--year {int(year)}"), **said)
+    horizon = timeline.default_horizon()
+    if horizon is None:
+        return replace(_assemble(timeline.frames_in_force(None), timeline, None), **said)
+    return replace(_resolve(timeline, horizon[0], None), **said)
+
+
+def _resolve(timeline: Timeline, year: int, option: str | None) -> InputData:
+    """The one-year data of ``year``, with the timeline's ``--cap`` overrides applied."""
+    timeline.check_year(year, option, horizon=" (the first year named in a year column)")
+    data = _assemble(timeline.frames_in_force(year), replace(timeline, cap_overrides=()), year)
+    for overrides in timeline.cap_overrides:
+        data = data.with_caps(overrides)
+    return data
 
 
 def load_plan(path: str | Path, data: InputData) -> pd.Series:
@@ -360,14 +414,17 @@ def load_plan(path: str | Path, data: InputData) -> pd.Series:
     return pd.Series(volume.to_numpy(float), index=data.offers.index, name="volume")
 
 
-def _assemble(frames: dict[str, pd.DataFrame | None], folder: Path | None) -> InputData:
+def _assemble(frames: dict[str, pd.DataFrame | None], timeline: Timeline, year: int | None) -> InputData:
+    """The one-year :class:`InputData` of ``frames`` (rows in force), without the plan-only columns."""
+
     def frame(key: str, extra: tuple[str, ...] = ()) -> pd.DataFrame:
         spec = SPECS[key]
         got = frames[key]
+        names = spec.v1_columns
         if got is None:
-            got = pd.DataFrame({c.name: pd.Series(dtype=float if c.kind in ("number", "share") else str)
-                                for c in spec.columns} | {name: pd.Series(dtype=str) for name in extra})
-        return got[[c.name for c in spec.columns] + list(extra)]
+            got = pd.DataFrame({c.name: pd.Series(dtype=float if c.kind in NUMERIC_KINDS else str)
+                                for c in spec.columns if c.name in names} | {n: pd.Series(dtype=str) for n in extra})
+        return got[names + list(extra)]
 
     offers = frame("supply").sort_values(["element", "origin"], ignore_index=True)
     stockpile = frame("stockpile").set_index("element")
@@ -385,6 +442,7 @@ def _assemble(frames: dict[str, pd.DataFrame | None], folder: Path | None) -> In
                              "description": ["implicit: no disruption, everything arrives"]})
         scenarios = pd.concat([base, scenarios], ignore_index=True)
     disruptions = frame("disruptions").sort_values(["scenario", "origin", "element"], ignore_index=True)
+    disruptions = disruptions[disruptions["scenario"].isin(scenarios["scenario"])].reset_index(drop=True)  # dated
     groups = frame("groups").sort_values(["group", "origin"], ignore_index=True)
     content = frame("content").sort_values(["origin", "element", "upstream"], ignore_index=True)
-    return InputData(offers, elements, caps, scenarios, disruptions, groups, content, folder)
+    return InputData(offers, elements, caps, scenarios, disruptions, groups, content, timeline.folder, timeline, year)

@@ -97,6 +97,7 @@ def report(data: InputData, options: RiskOptions | None = None, *,
         focus=focus,
         folder=folder,
         bundled=folder is not None and folder.resolve() == bundled_inputs().resolve(),
+        year=data.year,
     )
 
 

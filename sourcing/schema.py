@@ -31,6 +31,12 @@ BASES = (IMPORTS, DEMAND)
 ORIGIN, CONTENT = "origin", "content"
 SCOPES = (ORIGIN, CONTENT)
 """``scope`` of a cap: the shipping origin's volume, or the upstream content from content.csv."""
+YEAR = "year"
+"""The column of a dated row: the row holds from this year on (see :mod:`sourcing.timeline`)."""
+YEAR_RANGE = (1000, 9999)
+"""A year is a four-digit calendar year."""
+NUMERIC_KINDS = ("number", "share", "integer", "year")
+"""Column kinds read as numbers."""
 
 
 @dataclass(frozen=True)
@@ -40,13 +46,20 @@ class Column:
     Attributes:
         name: the header, as in the file.
         kind: ``name`` (a key or label), ``number`` (finite, >= 0, below :data:`MAX_MAGNITUDE`),
-            ``share`` (a number in [0, 1]) or ``text`` (free).
+            ``share`` (a number in [0, 1]), ``integer`` (a whole number >= ``minimum``, below
+            :data:`MAX_MAGNITUDE`; 3 and 3.0 are the same), ``year`` (a whole number in
+            :data:`YEAR_RANGE`) or ``text`` (free).
         required: whether the column must be present (and, for a ``number``, every cell filled).
         default: the value of a missing column or an empty cell of an optional column.
         star: whether the column may hold :data:`ALL` (every element).
         choices: the values allowed in a ``name`` column, where they are fixed.
         unit: the unit of a number (``t/yr``, ``USD/kg``, ...), for people.
         doc: what the column holds, for people.
+        minimum: the smallest value of an ``integer`` column.
+        inherit: an empty cell takes the value of the latest earlier row of the same key (by
+            ``year``; an undated row comes first) that fills it; the key's first row must fill it
+            if the column is ``required``, else the default applies.
+        plan_only: read by ``sourcing plan`` only; ``sourcing solve`` ignores it (``check`` says so).
     """
 
     name: str
@@ -57,6 +70,9 @@ class Column:
     choices: tuple[str, ...] = ()
     unit: str = ""
     doc: str = ""
+    minimum: int = 0
+    inherit: bool = False
+    plan_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,9 +85,24 @@ class FileSpec:
     required: bool
     one_of: tuple[str, ...] = ()  # at least one of these optional columns must be present
     doc: str = ""
+    plan_only: bool = False  # the whole file is read by ``sourcing plan`` only
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    @property
+    def dated(self) -> bool:
+        """Whether rows may carry a ``year``: a key may then have one row per year (and one undated)."""
+        return any(c.name == YEAR for c in self.columns)
+
+    @property
+    def v1_columns(self) -> list[str]:
+        """The columns ``sourcing solve`` reads (neither the ``year`` nor the plan-only ones)."""
+        return [c.name for c in self.columns if c.name != YEAR and not c.plan_only]
+
+
+def _year(doc: str = "the row holds from this year on (empty: before the key's first dated row)") -> Column:
+    return Column(YEAR, "year", required=False, default=np.nan, doc=doc)
 
 
 SPECS: dict[str, FileSpec] = {
@@ -84,10 +115,15 @@ SPECS: dict[str, FileSpec] = {
             Column("capacity", "number", unit="t/yr", doc="what the origin can deliver to the buyer"),
             Column("min_volume", "number", required=False, default=0.0, unit="t/yr",
                    doc="take-or-pay commitment"),
+            _year(),
+            Column("lead_time", "integer", required=False, default=0.0, unit="years", plan_only=True,
+                   doc="the volume for year y is signed at the start of year y - lead_time"),
+            Column("spot_cost", "number", required=False, default=np.nan, unit="USD/kg", plan_only=True,
+                   doc="in-year purchase from the origin's spare capacity at this price; empty = no spot"),
         ),
         ("origin", "element"),
         True,
-        doc="one row per origin x element offer",
+        doc="one row per origin x element offer (and year)",
     ),
     "demand": FileSpec(
         "demand.csv",
@@ -95,10 +131,11 @@ SPECS: dict[str, FileSpec] = {
             Column("element", "name", doc="the element"),
             Column("demand", "number", unit="t/yr", doc="tonnes needed in the year"),
             Column("shortage_cost", "number", unit="USD/kg", doc="value lost per kg of demand unmet"),
+            _year(),
         ),
         ("element",),
         True,
-        doc="one row per element",
+        doc="one row per element (and year)",
     ),
     "caps": FileSpec(
         "caps.csv",
@@ -111,6 +148,7 @@ SPECS: dict[str, FileSpec] = {
                    doc="share of the element's imports, or of its demand"),
             Column("scope", "name", required=False, default=ORIGIN, choices=SCOPES,
                    doc="the shipping origin's volume, or the upstream content of content.csv"),
+            _year(),
         ),
         ("origin", "element", "basis", "scope"),
         False,
@@ -142,6 +180,9 @@ SPECS: dict[str, FileSpec] = {
             Column("scenario", "name", doc="the scenario's name"),
             Column("probability", "share", unit="per year", doc="probability of the scenario in a year"),
             Column("description", "text", required=False, default="", doc="what happens"),
+            Column("duration", "integer", required=False, default=1.0, minimum=1, unit="years", plan_only=True,
+                   doc="how many years the event lasts once started (sourcing plan)"),
+            _year("the row holds from this year on: for plan, the hazard of the event starting in that year"),
         ),
         ("scenario",),
         False,
@@ -154,6 +195,7 @@ SPECS: dict[str, FileSpec] = {
             Column("origin", "name", doc="the origin hit"),
             Column("element", "name", star=True, doc="an element, or * for every element"),
             Column("availability", "share", doc="fraction of the contracted volume that arrives"),
+            _year(),
         ),
         ("scenario", "origin", "element"),
         False,
@@ -163,15 +205,38 @@ SPECS: dict[str, FileSpec] = {
         "stockpile.csv",
         (
             Column("element", "name", doc="the element"),
-            Column("stock", "number", unit="t", doc="stock releasable in a disruption year"),
+            Column("stock", "number", unit="t", inherit=True,
+                   doc="stock releasable in a disruption year; empty = that of the element's earlier row"),
             Column("max_stock", "number", required=False, default=np.nan, unit="t",
-                   doc="the stock level may be raised up to this; empty = stock"),
+                   doc="the stock level may be raised up to this; empty = stock (for plan: the initial stock)"),
             Column("holding_cost", "number", required=False, default=0.0, unit="USD/kg/yr",
-                   doc="cost of holding stock beyond stock"),
+                   doc="cost of holding stock beyond stock (for plan: of all stock held at the end of a year)"),
+            _year(),
+            Column("terminal_stock", "number", required=False, default=0.0, unit="t", inherit=True, plan_only=True,
+                   doc="stock to hold at the end of the horizon; empty = that of the element's earlier row"),
         ),
         ("element",),
         False,
-        doc="one row per element",
+        doc="one row per element (and year)",
+    ),
+    "investments": FileSpec(
+        "investments.csv",
+        (
+            Column("project", "name", doc="the project's name"),
+            Column("origin", "name", doc="the origin whose offer the capacity adds to"),
+            Column("element", "name", doc="the element of that offer (an offer of supply.csv)"),
+            Column("capex", "number", unit="USD per t/yr", doc="capital cost per t/yr of capacity"),
+            Column("lead_time", "integer", unit="years", doc="years from the decision to the first delivery"),
+            Column("max_capacity", "number", unit="t/yr", doc="the most capacity the project can add"),
+            Column("first_year", "year", required=False, default=np.nan,
+                   doc="the first year a decision can be taken; empty = the first year of the horizon"),
+            Column("life", "integer", required=False, default=20.0, minimum=1, unit="years",
+                   doc="years the capacity delivers once online"),
+        ),
+        ("project",),
+        False,
+        doc="one row per project that can be funded (sourcing plan)",
+        plan_only=True,
     ),
 }
 """The input files of a folder, by key (the file's name without ``.csv``)."""
@@ -194,6 +259,10 @@ def expected(col: Column) -> str:
     """What a cell of ``col`` must hold, as error messages say it."""
     if col.kind == "share":
         return "a number in [0, 1]"
+    if col.kind == "integer":
+        return f"a whole number >= {col.minimum} and below {MAX_MAGNITUDE:g}"
+    if col.kind == "year":
+        return f"a whole year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}"
     return f"a finite number >= 0 and below {MAX_MAGNITUDE:g}"
 
 

@@ -34,3 +34,23 @@ def test_generator_is_seeded(tmp_path):
     for name in ("supply", "caps", "disruptions", "scenarios"):
         assert (a / f"{name}.csv").read_text() == (b / f"{name}.csv").read_text()
     assert (a / "supply.csv").read_text() != (c / "supply.csv").read_text()
+
+
+@pytest.mark.parametrize("events", [2, 5])
+def test_plan_floor_is_sourcing_plans_lp(tmp_path, events):
+    """The plan benchmark's floor, written apart from sourcing.multiyear, builds an LP of the same
+    size with the same optimum as ``sourcing.plan`` (dated demand, lead times, spot, caps, events
+    with durations, stockpile, investments)."""
+    from dataclasses import replace
+
+    from benchmarks import plan_floor
+    from benchmarks.plan_generate import PLAN_SIZES, generate_plan
+    from sourcing import plan
+
+    folder = generate_plan(tmp_path / "plan", replace(PLAN_SIZES["tiny"], events=events, years=4))
+    stats = {}
+    result = plan(load_inputs(folder), stats=stats)
+    floor_out = plan_floor.solve(folder)
+    assert close(floor_out["objective"], result.objective)
+    assert floor_out["nnz"] == stats["nnz"] and floor_out["shape"] == (stats["rows"], stats["columns"])
+    assert floor_out["paths"] == stats["paths"] == len(result.paths)

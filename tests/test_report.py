@@ -102,7 +102,12 @@ def test_every_link_to_an_input_row_lands_on_one(bundled_html):
     targets = set(re.findall(r'href="#([^"]+)"', bundled_html))
     ids = set(re.findall(r' id="([^"]+)"', bundled_html))
     assert targets <= ids, sorted(targets - ids)
-    assert {t for t in targets if t.startswith("in-supply-")} == {f"in-supply-{n}" for n in range(2, 18)}
+    from sourcing.timeline import rows_in_force
+
+    supply = pd.read_csv(bundled_inputs() / "supply.csv", dtype={"year": float})
+    supply.index = supply.index + 2  # the line of each row
+    in_force = rows_in_force(supply, ["origin", "element"], load_inputs(bundled_inputs()).year)
+    assert {t for t in targets if t.startswith("in-supply-")} == {f"in-supply-{n}" for n in in_force.index}
 
 
 def test_the_cli_writes_the_apis_file_and_opens_it(bundled_html, tmp_path, monkeypatch):

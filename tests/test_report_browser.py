@@ -25,6 +25,7 @@ from sourcing.output import formats
 from sourcing.output.html import briefing_html
 from sourcing.output.json import result_json
 from sourcing.reporting import report
+from sourcing.schema import SPECS
 
 CHROMIUM = Path(os.environ.get("SOURCING_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -112,7 +113,7 @@ def test_the_sections_are_there(visit):
         assert page.locator(f"#{section} > h2").inner_text() == heading
     assert page.locator("#infeasible-zone").is_visible()
     assert page.locator("#multi-year").count() == 0  # until sourcing plan fills briefing.multi_year
-    assert page.locator("section.input-file").count() == 9  # 8 files of the schema and plans/status-quo.csv
+    assert page.locator("section.input-file").count() == len(SPECS) + 1  # the files of the schema and the plan
 
 
 def test_the_first_screen_holds_the_answer_without_scrolling(visit):

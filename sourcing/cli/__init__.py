@@ -26,6 +26,7 @@ from sourcing.cli.options import (
     format_option,
     inputs_option,
     output_option,
+    parse_caps,
     risk_options,
     time_limit_option,
 )
@@ -55,8 +56,11 @@ def main() -> None:
 @click.option("--value-of-information", "voi", is_flag=True,
               help="Also report the value of the stochastic solution (EEV - RP) and of perfect information "
                    "(RP - WS); needs --cvar-weight 0.")
+@click.option("--year", type=click.IntRange(1000, 9999), default=None, metavar="YEAR",
+              help="Solve on the rows in force in this year (default: the first year named in a year column).")
 def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float,
-          caps: dict, fmt: str | None, output: Path | None, time_limit: float | None, voi: bool) -> None:
+          caps: dict, fmt: str | None, output: Path | None, time_limit: float | None, voi: bool,
+          year: int | None) -> None:
     """Solve for the optimal plan and report its cost, risk and binding caps."""
 
     def action() -> str | bytes:
@@ -72,7 +76,7 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
 
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
-        data = load(inputs)
+        data = load(inputs, year=year)
         if caps:
             data = data.with_caps(caps)
         result = solve_plan(data, options, time_limit=time_limit)
@@ -80,7 +84,7 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
             result = replace(result, value_of_information=value_of_information(data, options, time_limit=time_limit))
         return render(result, chosen, data=data, command="solve", options={
             "risk_weight": risk_weight, "cvar_weight": cvar_weight, "cvar_level": cvar_level, "caps": caps,
-            "time_limit": time_limit, "value_of_information": voi})
+            "time_limit": time_limit, "value_of_information": voi, "year": data.year})
 
     run(action, output, as_json=asks_json(fmt, output))
 
@@ -193,6 +197,72 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
         return render(frontier, chosen)
 
     run(action, None, as_json=asks_json(fmt, output))
+
+
+@main.command("plan", epilog=epilog("sourcing plan --years 2026:2035",
+                                     "sourcing plan --years 2026:2035 --value-of-information --output plan.xlsx"))
+@inputs_option
+@click.option("--years", default=None, metavar="START:END",
+              help="The horizon, inclusive (default: the first to the last year named in a year column).")
+@click.option("--discount-rate", type=Number(-1, open_low=True), default=0.0, show_default=True,
+              help="r > -1: year y's money is weighed by (1 + r)^-(y - START).")
+@risk_options
+@click.option("--cap", "caps", multiple=True, callback=parse_caps, metavar="ORIGIN[:ELEMENT]=SHARE",
+              help="Override caps.csv in every year; ORIGIN=SHARE caps every element; repeatable. 1 removes.")
+@format_option
+@output_option
+@click.option("--plot", default=None, callback=check_output, metavar="PNG",
+              help="Draw the trajectory without an event (volumes by origin, stock) and the shortage per path.")
+@time_limit_option
+@click.option("--value-of-information", "voi", is_flag=True,
+              help="Also report the plan's VSS (the mean-value plan's root decisions re-solved on the tree) and "
+                   "EVPI (each path solved alone); needs --cvar-weight 0.")
+def plan_command(inputs: Path | None, years: str | None, discount_rate: float, risk_weight: float,
+                 cvar_weight: float, cvar_level: float, caps: dict, fmt: str | None, output: Path | None,
+                 plot: Path | None, time_limit: float | None, voi: bool) -> None:
+    """Plan several years on a tree of disruption paths: contracts, stock and capacity to fund.
+
+    A scenario's probability is read as an annual hazard; each path is one event starting in one
+    year (or none). Decisions know only the events before them: what to sign now is the same on
+    every path. Reports what to sign now, the trajectory without an event, the worst paths, the
+    funding per history, the time to survive a stop and the cost split.
+    """
+
+    def action() -> str | bytes:
+        from dataclasses import replace
+
+        from sourcing.model import RiskOptions
+        from sourcing.multiyear.api import plan, value_of_information
+        from sourcing.multiyear.horizon import parse_years
+        from sourcing.output import render, resolve_format
+
+        if voi and cvar_weight > 0:
+            raise OptionError("--value-of-information is defined for the risk-neutral objective: "
+                              "use --cvar-weight 0 (the default)")
+        if output is not None and plot is not None and os.path.realpath(output) == os.path.realpath(plot):
+            raise OptionError(f"--output and --plot name the same file ({output}); give two files")
+        chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
+        options = RiskOptions(risk_weight, cvar_weight, cvar_level)
+        horizon = parse_years(years) if years else None
+        option = f"--years {horizon[0]}:{horizon[1]}" if horizon else None
+        data = load(inputs, year=horizon[0] if horizon else None, option=option)
+        if caps:
+            data = data.with_caps(caps)
+        result = plan(data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit)
+        if voi:
+            result = replace(result, value_of_information=value_of_information(
+                data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit))
+        if plot is not None:
+            from sourcing.output.plan_plot import plot_plan
+
+            plot_plan(result, plot)
+            click.echo(f"wrote {plot}", err=True)
+        return render(result, chosen, data=data, command="plan", options={
+            "years": f"{result.years[0]}:{result.years[-1]}", "discount_rate": discount_rate,
+            "risk_weight": risk_weight, "cvar_weight": cvar_weight, "cvar_level": cvar_level, "caps": caps,
+            "value_of_information": voi})
+
+    run(action, output, as_json=asks_json(fmt, output))
 
 
 @main.command(epilog=epilog("sourcing check --inputs my-folder", "sourcing check --inputs book.xlsx --format json"))

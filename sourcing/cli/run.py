@@ -116,11 +116,11 @@ def write(output: Path, content: str | bytes) -> None:
         raise OutputError(f"cannot write {output}: {exc.strerror or exc}; nothing was written") from None
 
 
-def load(inputs: Path | None):
-    """The validated inputs (the bundled ones by default), their warnings said on stderr."""
+def load(inputs: Path | None, year: int | None = None, option: str | None = None):
+    """The validated inputs (the bundled ones by default) of ``year``, their warnings said on stderr."""
     from sourcing.data import load_inputs
 
-    data = load_inputs(inputs or bundled_inputs())
+    data = load_inputs(inputs or bundled_inputs(), year=year, option=option)
     for warning in data.warnings:
         click.echo(f"warning: {warning}", err=True)
     return data

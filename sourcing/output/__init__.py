@@ -14,9 +14,13 @@ from typing import Any
 from sourcing.data import InputData
 from sourcing.errors import OptionError
 from sourcing.frontier import Frontier
+from sourcing.multiyear.result import PlanResult
 from sourcing.output.csv import result_csv
 from sourcing.output.files import write_atomic
+from sourcing.output.inputs import dated_summary
 from sourcing.output.json import check_json, result_json
+from sourcing.output.plan_data import plan_csv, plan_json
+from sourcing.output.plan_table import plan_table
 from sourcing.output.stream import document
 from sourcing.output.table import check_summary, result_table
 from sourcing.result import Evaluation, Result
@@ -57,7 +61,7 @@ def resolve_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...
     return fmt
 
 
-def render(result: Result | Evaluation | Frontier | InputData, fmt: str = "table", *,
+def render(result: Result | Evaluation | Frontier | InputData | PlanResult, fmt: str = "table", *,
            data: InputData | None = None, options: dict[str, Any] | None = None, command: str = "") -> str | bytes:
     """``result`` as the text of format ``fmt`` (``table``, ``json`` or ``csv``), or the bytes of
     an ``xlsx`` workbook (whose ``about`` sheet names the inputs ``data``, the ``options`` and the
@@ -65,7 +69,8 @@ def render(result: Result | Evaluation | Frontier | InputData, fmt: str = "table
 
     A :class:`~sourcing.result.Result` (``solve``) or :class:`~sourcing.result.Evaluation`
     (``evaluate``); a :class:`~sourcing.frontier.Frontier` (``sweep``); the :class:`InputData` that
-    ``check`` validated (a summary line, the same in every format).
+    ``check`` validated (a summary line, the same in every format); a
+    :class:`~sourcing.multiyear.result.PlanResult` (``plan``).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -75,6 +80,8 @@ def render(result: Result | Evaluation | Frontier | InputData, fmt: str = "table
         return result_xlsx(result, data, options, command)
     if isinstance(result, Frontier):
         return document(result.grid, result.rows, fmt)
+    if isinstance(result, PlanResult):
+        return {"table": plan_table, "json": plan_json, "csv": plan_csv}[fmt](result)
     if isinstance(result, InputData):
-        return check_json(result) if fmt == "json" else check_summary(result)
+        return check_json(result) if fmt == "json" else check_summary(result) + dated_summary(result)
     return {"table": result_table, "json": result_json, "csv": result_csv}[fmt](result)

@@ -27,8 +27,9 @@ import pandas as pd
 from sourcing.briefing import Briefing, CapFrontier
 from sourcing.output import formats
 from sourcing.result import Result
-from sourcing.schema import IMPORTS, ORIGIN, SPECS
+from sourcing.schema import IMPORTS, ORIGIN, SPECS, YEAR
 from sourcing.sources import LINE, InputFile
+from sourcing.timeline import rows_in_force
 
 ORIGIN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                   "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
@@ -107,7 +108,10 @@ def lines(b: Briefing) -> dict[str, dict[str, int]]:
     for f in b.inputs:
         if f.name in keys and f.given:
             cols = keys[f.name]
-            out[f.name] = {"|".join(str(row[c]) for c in cols): int(row[LINE]) for row in records(f.rows)}
+            rows = f.rows
+            if b.year is not None and YEAR in rows.columns:  # the row in force in the year solved
+                rows = rows_in_force(rows, list(cols), b.year)
+            out[f.name] = {"|".join(str(row[c]) for c in cols): int(row[LINE]) for row in records(rows)}
     return out
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-MUSD = 1e6
+from sourcing.output.formats import MUSD
+
 STYLES = ("-", "--", ":", "-.")
 PANELS_PER_ROW = 5
 

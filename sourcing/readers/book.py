@@ -107,7 +107,7 @@ class Sheet:
     encoding = "xlsx"
 
     def __init__(self, rows: list[list], spec: FileSpec, digest: str) -> None:
-        self.digest = digest
+        self.digest, self._spec = digest, spec
         known = {c.name for c in spec.columns} | set(FREE_COLUMNS)
         at = _header_row(rows, known)
         cells = [_text(v) for v in rows[at]] if rows else []
@@ -147,8 +147,9 @@ class Sheet:
         frame = pd.DataFrame(self._rows, dtype=object)  # ragged rows are padded with None
         frame = frame.reindex(columns=self._columns)
         frame.columns = range(len(self._columns))
-        for j in frame.columns:
-            frame[j] = _cells(frame[j])
+        years = {c.name for c in self._spec.columns if c.kind == "year"}
+        for j, name in zip(frame.columns, self.header):
+            frame[j] = _cells(frame[j], year=name in years)
         frame.columns = self.header
         return frame
 
@@ -191,10 +192,13 @@ def _text(value) -> str:
     return str(value)
 
 
-def _cells(column: pd.Series) -> pd.Series:
+def _cells(column: pd.Series, *, year: bool = False) -> pd.Series:
     """A column of cells: numbers as float64 where every cell is a number (they are parsed as
-    numbers anyway), else text stripped of white space at its ends ("" where empty)."""
+    numbers anyway), else text stripped of white space at its ends ("" where empty). In a ``year``
+    column a date is its year (a planner types 2027 and Excel may make it a date)."""
     column = column.where(column.notna(), "")
+    if year:
+        column = column.map(lambda v: float(v.year) if isinstance(v, dt.date) else v)
     kinds = pd.api.types.infer_dtype(column, skipna=False)
     if kinds == "string":
         return column.str.strip() if _padded(column) else column

@@ -13,7 +13,17 @@ import pandas as pd
 
 from sourcing.errors import suggest
 from sourcing.readers.problems import HEADER, Collector
-from sourcing.schema import ALL, FREE_COLUMNS, MAX_MAGNITUDE, Column, FileSpec, expected
+from sourcing.schema import (
+    ALL,
+    FREE_COLUMNS,
+    MAX_MAGNITUDE,
+    NUMERIC_KINDS,
+    YEAR,
+    YEAR_RANGE,
+    Column,
+    FileSpec,
+    expected,
+)
 
 
 def check_header(problems: Collector, spec: FileSpec, header: list[str]) -> bool:
@@ -47,18 +57,24 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
         if col.name not in raw.columns:
             out[col.name] = col.default
             continue
-        values = raw[col.name] if col.kind in ("number", "share") else as_text(raw[col.name])
+        values = raw[col.name] if col.kind in NUMERIC_KINDS else as_text(raw[col.name])
         empty = values == ""
-        if col.kind in ("number", "share"):
+        if col.kind in NUMERIC_KINDS:
             parsed = pd.to_numeric(values.where(~empty, None), errors="coerce")
             parsed = parsed.astype(float)
-            if col.required:
+            if col.inherit:  # filled from earlier rows of the key later (sourcing.timeline.inherit)
+                pass
+            elif col.required:
                 problems.add(spec, raw.index[empty], col.name, f"missing value; expected {expected(col)}", "")
             else:
                 parsed = parsed.where(~empty, float(col.default))
             ok = np.isfinite(parsed)
             too_big = parsed > 1.0 if col.kind == "share" else parsed >= MAX_MAGNITUDE
             wrong = (~empty & ~ok) | (ok & ((parsed < 0) | too_big))
+            if col.kind in ("integer", "year"):
+                low, high = YEAR_RANGE if col.kind == "year" else (col.minimum, MAX_MAGNITUDE)
+                whole = parsed == np.floor(parsed)
+                wrong |= ok & (~whole | (parsed < low) | (parsed > high))
             for row in raw.index[wrong]:
                 text = shown(values[row])
                 problems.add(spec, [row], col.name, _out_of_range(col, text, parsed[row]), text)
@@ -81,17 +97,25 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
     for name in FREE_COLUMNS:  # citations and remarks, as written; never read by the model
         if name in raw.columns:
             out[name] = as_text(raw[name])
-    dup = out.duplicated(subset=list(spec.key), keep=False)
+    key = list(spec.key) + ([YEAR] if spec.dated else [])
+    dup = out.duplicated(subset=key, keep=False)
     if dup.any():
         first: dict[tuple, int] = {}
-        for row, key in zip(out.index[dup], out.loc[dup, list(spec.key)].itertuples(index=False)):
-            if key in first:
-                where = problems.line(spec, first[key])
-                text = ", ".join(f"{k}={v!r}" for k, v in zip(spec.key, key))
-                unit = "row" if problems.source.kind == "workbook" else "line"
-                problems.add(spec, [row], spec.key[-1], f"duplicate row for {text}; first given on {unit} {where}")
+        unit = "row" if problems.source.kind == "workbook" else "line"
+        for row, values in zip(out.index[dup], out.loc[dup, key].itertuples(index=False)):
+            values = tuple(values)
+            year = values[len(spec.key)] if spec.dated else np.nan
+            values = tuple(-1.0 if isinstance(v, float) and np.isnan(v) else v for v in values)  # NaN == NaN here
+            if values in first:
+                where = problems.line(spec, first[values])
+                text = ", ".join(f"{k}={v!r}" for k, v in zip(spec.key, values))
+                if np.isnan(year):
+                    problems.add(spec, [row], spec.key[-1], f"duplicate row for {text}; first given on {unit} {where}")
+                else:
+                    problems.add(spec, [row], YEAR, f"duplicate row for {text} in year {year:.0f}; "
+                                 f"first given on {unit} {where}")
             else:
-                first[key] = row
+                first[values] = row
     return out
 
 
@@ -113,7 +137,7 @@ def as_text(values: pd.Series) -> pd.Series:
 
 def _out_of_range(col: Column, text: str, value: float) -> str:
     """What is wrong with a number cell holding ``text`` (parsed as ``value``, NaN if not a number)."""
-    if not np.isfinite(value):
+    if not np.isfinite(value) or (col.kind in ("integer", "year") and value >= 0):
         return f"expected {expected(col)}, got {text!r}"
     if value < 0:
         return f"must not be negative, got {text!r}; expected {expected(col)}"

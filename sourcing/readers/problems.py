@@ -61,6 +61,11 @@ class Collector:
         workbook, its column indices to sheet columns), and on which line its header stands."""
         self._tables[spec.name] = _Table(header, line_of, column_of, header_line)
 
+    def header(self, spec: FileSpec) -> list[str]:
+        """The header ``spec``'s file was registered with (empty if it was not read)."""
+        table = self._tables.get(spec.name)
+        return list(table.header) if table else []
+
     def line(self, spec: FileSpec, row: int) -> int:
         """The 1-based line (a workbook: sheet row) of row position ``row`` of ``spec``'s file."""
         return self._tables[spec.name].line_of(row)
@@ -68,6 +73,10 @@ class Collector:
     def where(self, spec: FileSpec, row: int) -> str:
         """Row position ``row`` of ``spec``'s table as a message names it (``caps.csv line 3``)."""
         return self.source.row_name(spec, self.line(spec, row))
+
+    def rows_with_problems(self, spec: FileSpec) -> set[int]:
+        """The row positions of ``spec``'s file at which a problem was already found."""
+        return {row for name, row, *_ in self.problems if name == spec.name and row >= 0}
 
     def add(self, spec: FileSpec, rows: Iterable[int], column: str | None, message: str,
             value: str | None = None) -> None:

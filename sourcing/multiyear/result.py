@@ -1,0 +1,131 @@
+"""What ``sourcing plan`` returns: a read-only dataclass of pandas frames, and its JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sourcing.model import RiskOptions
+
+FIGURES = ("objective", "procurement_cost", "spot_cost", "stockpile_cost", "investment_cost",
+           "terminal_shortfall_cost", "expected_shortage_cost", "cvar")
+"""The plan's figures, present values in USD, expected over the paths (CVaR: over the path losses)."""
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """An optimal multi-year plan on the tree of disruption paths. Money in USD (present values,
+    expected over the paths), volumes in t (per year), capacities in t/yr. Treat frames as read-only.
+
+    A decision shared by several paths (taken at a node they share) is repeated in each path's rows.
+
+    Attributes:
+        status: ``"optimal"``.
+        years: the horizon's years; ``discount_rate`` r; ``options`` the risk options.
+        objective: procurement + spot + stockpile + investment + terminal shortfall cost
+            + risk_weight ((1 - cvar_weight) expected_shortage_cost + cvar_weight cvar).
+        procurement_cost, spot_cost, stockpile_cost, investment_cost, terminal_shortfall_cost,
+        expected_shortage_cost: E_s of each part (expected_shortage_cost = E_s[L_s]).
+        cvar: CVaR of the path losses L_s at ``options.cvar_level`` (reported whatever the weight).
+        paths: ``path`` (``baseline`` or ``event@year``), ``event`` (None for baseline), ``start``
+            (year, None for baseline), ``probability``.
+        volumes: per path, year and offer in force: ``volume`` (X, t), ``spot`` (Z, t), ``signed``
+            (the year the contract is signed: year - lead_time).
+        stock: per path, year and element: ``stock`` (S, end of year), ``release`` (W), ``into_stock``
+            (B), ``shortage`` (U); W and B are netted (at most one of them is positive).
+        terminal: per path and element: ``shortfall`` (V, t short of terminal_stock).
+        investments: per path, project and decision year: ``capacity`` (I, t/yr), zeros included.
+        survival: along the no-event history, per year, element and origin delivering in that
+            year: ``days`` the stock at the start of the year covers the deficit if that origin
+            stopped at the start of the year (NaN where the others cover demand).
+        path_costs: per path: ``probability`` and the path's ``procurement_cost``, ``spot_cost``,
+            ``stockpile_cost``, ``investment_cost``, ``terminal_shortfall_cost``, ``shortage_cost``
+            (L_s), ``total`` (their sum), present values in USD.
+        offers: per year and offer in force: ``unit_cost``, ``spot_cost`` (NaN: no spot), ``capacity``,
+            ``min_volume``, ``lead_time``.
+        elements: per year and element: ``demand``, ``shortage_cost``, ``max_stock``, ``holding_cost``.
+        limits: per year, the share limits in force (P4): ``origin`` (an origin, group or upstream
+            country), ``element``, ``kind`` (``max``/``min``), ``basis``, ``scope``, ``limit``.
+        stockpile: per element: ``stock`` (initial, end of the year before y0), ``terminal_stock``.
+        projects: investments.csv as used: ``project``, ``origin``, ``element``, ``capex``,
+            ``lead_time``, ``max_capacity``, ``first_year``, ``life``, ``annual_cost_per_t`` (USD per
+            t/yr and year online: capex x CRF).
+        iterations: simplex iterations HiGHS took.
+        value_of_information: VSS, EVPI and their parts, when asked for.
+    """
+
+    status: str
+    years: tuple[int, ...]
+    discount_rate: float
+    options: RiskOptions
+    objective: float
+    procurement_cost: float
+    spot_cost: float
+    stockpile_cost: float
+    investment_cost: float
+    terminal_shortfall_cost: float
+    expected_shortage_cost: float
+    cvar: float
+    paths: pd.DataFrame
+    volumes: pd.DataFrame
+    stock: pd.DataFrame
+    terminal: pd.DataFrame
+    investments: pd.DataFrame
+    survival: pd.DataFrame
+    path_costs: pd.DataFrame
+    offers: pd.DataFrame
+    elements: pd.DataFrame
+    limits: pd.DataFrame
+    stockpile: pd.DataFrame
+    projects: pd.DataFrame
+    iterations: int = 0
+    value_of_information: dict[str, float] | None = None
+
+    def __repr__(self) -> str:
+        funded = self.investments[self.investments["capacity"] > 0]
+        return (
+            f"PlanResult({self.status}: {self.years[0]}-{self.years[-1]}, {len(self.paths)} paths; objective "
+            f"{self.objective / 1e6:,.3f} M USD = procurement {self.procurement_cost / 1e6:,.3f} M + spot "
+            f"{self.spot_cost / 1e6:,.3f} M + stockpile {self.stockpile_cost / 1e6:,.3f} M + investment "
+            f"{self.investment_cost / 1e6:,.3f} M + risk; {funded['project'].nunique()} projects funded on some path)"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``sourcing plan --format json`` (the keys docs/plan.md lists)."""
+        doc: dict[str, Any] = {
+            "status": self.status,
+            "years": [int(y) for y in self.years],
+            "discount_rate": float(self.discount_rate),
+        }
+        doc.update({name: float(getattr(self, name)) for name in FIGURES})
+        doc.update({"risk_weight": self.options.risk_weight, "cvar_weight": self.options.cvar_weight,
+                    "cvar_level": self.options.cvar_level})
+        doc["paths"] = records(self.paths)
+        doc["volumes"] = records(self.volumes[["path", "year", "origin", "element", "volume", "spot", "signed"]])
+        doc["stock"] = records(self.stock)
+        doc["terminal"] = records(self.terminal)
+        doc["investments"] = records(self.investments)
+        doc["survival"] = records(self.survival)
+        doc["path_costs"] = records(self.path_costs)
+        doc["projects"] = records(self.projects)
+        if self.value_of_information is not None:
+            doc.update({k: float(v) for k, v in self.value_of_information.items()})
+        return doc
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts of plain Python values; NaN becomes None (JSON null)."""
+    columns = list(frame.columns)
+    data = []
+    for name in columns:
+        values = frame[name].to_numpy()
+        if values.dtype.kind == "f":
+            data.append([None if v != v else float(v) for v in values.tolist()])
+        elif values.dtype.kind in "iub":
+            data.append(values.tolist())
+        else:
+            data.append([v.item() if isinstance(v, np.generic) else v for v in values.tolist()])
+    return [dict(zip(columns, row)) for row in zip(*data)]

@@ -1,0 +1,30 @@
+"""A multi-year plan for scripts: the JSON document and the CSV table of ``sourcing plan``."""
+
+from __future__ import annotations
+
+import json
+
+from sourcing.multiyear.result import PlanResult
+
+
+def plan_json(result: PlanResult) -> str:
+    """The plan's document (:meth:`~sourcing.multiyear.result.PlanResult.to_dict`) as JSON: one key
+    per line, and a table's records one per line (compact, and fast to write at any size)."""
+    lines = []
+    for key, value in result.to_dict().items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            body = ",\n".join("    " + json.dumps(row, allow_nan=False) for row in value)
+            text = "[\n" + body + "\n  ]"
+        else:
+            text = json.dumps(value, allow_nan=False)
+        lines.append(f"  {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def plan_csv(result: PlanResult) -> str:
+    """One row per path, year and offer in force: the path's probability, the contracted volume,
+    the spot purchase and the year the contract is signed (the stock, investments and survival
+    tables are in the JSON)."""
+    volumes = result.volumes.merge(result.paths[["path", "probability"]], on="path", how="left")
+    volumes = volumes[["path", "probability", "year", "origin", "element", "volume", "spot", "signed"]]
+    return volumes.to_csv(index=False, lineterminator="\n", float_format="%.10g")

@@ -1,0 +1,224 @@
+"""A multi-year plan as text tables for a planner: what ``sourcing plan --format table`` prints.
+
+In order: what to sign now, the trajectory without an event, the worst paths, the funding per
+history, the time to survive a stop, the cost split (and the value of planning on the tree, when
+asked for). Volumes in t with one decimal, shares in %, money in USD M (present values).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sourcing.multiyear.result import PlanResult
+from sourcing.output.formats import MUSD
+from sourcing.output.table import _frame
+
+WORST = 5
+"""How many of the worst paths are listed."""
+NO_GAP = "-"
+
+
+def plan_table(result: PlanResult) -> str:
+    first, last = result.years[0], result.years[-1]
+    o = result.options
+    head = (f"Multi-year plan {first}-{last}: risk weight {o.risk_weight:g}"
+            + (f", CVaR weight {o.cvar_weight:g} at level {o.cvar_level:g}" if o.cvar_weight > 0 else "")
+            + f", discount rate {result.discount_rate:.1%}; {len(result.paths)} paths")
+    out = [head, ""]
+    out += _sign_now(result)
+    out += _trajectory(result)
+    out += _worst_paths(result)
+    out += _funding(result)
+    out += _survival(result)
+    out += _costs(result)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def no_event_rows(result: PlanResult, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frame`` (with ``path`` and ``year``) along the history without an event: for
+    each year, a path whose event (if any) starts later (``baseline`` where it is a path)."""
+    paths = result.paths
+    start = paths["start"].map(lambda s: np.inf if s is None else s).to_numpy(float)
+    keep = []
+    for year in result.years:
+        later = np.flatnonzero(start > year)
+        if len(later):
+            keep.append((year, paths["path"].iloc[later[np.argmax(start[later])]]))
+    chosen = pd.DataFrame(keep, columns=["year", "path"])
+    return frame.merge(chosen, on=["year", "path"])
+
+
+def _sign_now(result: PlanResult) -> list[str]:
+    first = result.years[0]
+    v = result.volumes
+    root = v[(v["path"] == result.paths["path"].iloc[0]) & (v["signed"] <= first)]
+    out = [f"Sign now: decided at the start of {first}, before any event is known (every path shares them)"]
+    shown = pd.DataFrame({
+        "year": root["year"], "element": root["element"], "origin": root["origin"],
+        "volume_t": root["volume"].map("{:,.1f}".format), "signed": root["signed"],
+    }).sort_values(["year", "element", "origin"], kind="stable")
+    out += ["Contracts (t for the year; signed at the start of `signed`, lead_time years ahead)", _frame(shown), ""]
+    inv = result.investments
+    now = inv[(inv["path"] == result.paths["path"].iloc[0]) & (inv["year"] == first)]
+    if len(now):
+        projects = result.projects.set_index("project")
+        shown = pd.DataFrame({
+            "project": now["project"],
+            "origin": now["project"].map(projects["origin"]),
+            "element": now["project"].map(projects["element"]),
+            "capacity_t_yr": now["capacity"].map("{:,.1f}".format),
+            "max_capacity_t_yr": now["project"].map(projects["max_capacity"]).map("{:,.0f}".format),
+            "online": now["project"].map(lambda p: _online(result, p, first)),
+            "capex_musd": (now["capacity"] * now["project"].map(projects["capex"]) / MUSD).map("{:,.3f}".format),
+        })
+        out += ["Investments decided now (capacity funded, t/yr; capex is the whole outlay)", _frame(shown), ""]
+    else:
+        out += ["Investments decided now: none can be decided now (no project of investments.csv delivers in time)",
+                ""]
+    return out
+
+
+def _online(result: PlanResult, project: str, decided: int) -> str:
+    p = result.projects.set_index("project").loc[project]
+    start = decided + int(p["lead_time"])
+    end = min(start + int(p["life"]) - 1, result.years[-1])
+    return f"{start}-{end}" if end > start else f"{start}"
+
+
+def _capped_origins(result: PlanResult) -> list[str]:
+    """The origins whose share the trajectory shows: those an origin cap (max_share) limits in some
+    year, or else the one with the most tonnes contracted."""
+    lim = result.limits
+    offering = set(result.volumes["origin"])
+    capped = sorted(set(lim.loc[(lim["kind"] == "max") & (lim["scope"] == "origin"), "origin"]) & offering)
+    if capped:
+        return capped
+    v = result.volumes
+    by_origin = v[v["path"] == result.paths["path"].iloc[0]].groupby("origin")["volume"].sum()
+    return list(by_origin.sort_values(ascending=False).index[:1])
+
+
+def _trajectory(result: PlanResult) -> list[str]:
+    v = no_event_rows(result, result.volumes)
+    s = no_event_rows(result, result.stock)
+    if not len(s):
+        return []
+    origins = sorted(result.volumes["origin"].unique())
+    per = v.pivot_table(index=["year", "element"], columns="origin", values="volume", aggfunc="sum", fill_value=0.0)
+    per = per.reindex(columns=origins, fill_value=0.0)
+    spot = v.groupby(["year", "element"])["spot"].sum()
+    demand = result.elements.set_index(["year", "element"])["demand"]
+    stock = s.set_index(["year", "element"])
+    index = stock.index
+    table = pd.DataFrame({"year": index.get_level_values(0), "element": index.get_level_values(1)})
+    table["demand_t"] = demand.reindex(index).map("{:,.1f}".format).to_numpy()
+    total = per.reindex(index, fill_value=0.0).sum(axis=1).to_numpy()
+    for origin in origins:
+        table[origin] = per[origin].reindex(index, fill_value=0.0).map("{:,.1f}".format).to_numpy()
+    table["spot_t"] = spot.reindex(index, fill_value=0.0).map("{:,.1f}".format).to_numpy()
+    top = _capped_origins(result)
+    for origin in top:
+        share = per[origin].reindex(index, fill_value=0.0).to_numpy() / np.where(total > 0, total, 1.0)
+        table[f"{origin}_share"] = [f"{x:.1%}" for x in share]
+    level = stock["stock"].to_numpy()
+    days = 365.0 * level / np.where(demand.reindex(index).to_numpy() > 0, demand.reindex(index).to_numpy(), np.nan)
+    table["stock_t"] = [f"{x:,.1f}" for x in level]
+    table["cover_days"] = [NO_GAP if not np.isfinite(d) else f"{d:,.0f}" for d in days]
+    table["shortage_t"] = stock["shortage"].map("{:,.1f}".format).to_numpy()
+    return ["Trajectory without an event (contracts per origin and spot purchases, t; "
+            f"{', '.join(top)} share of contracts; stock at the end of the year and the days of demand it covers)",
+            _frame(table), ""]
+
+
+def _worst_paths(result: PlanResult) -> list[str]:
+    costs = result.path_costs
+    pen = result.elements.set_index(["year", "element"])["shortage_cost"]
+    s = result.stock
+    cost = s["shortage"].to_numpy() * pen.reindex(pd.MultiIndex.from_frame(s[["year", "element"]])).to_numpy() * 1000
+    by_year = pd.DataFrame({"path": s["path"], "year": s["year"], "cost": cost}).groupby(["path", "year"])["cost"].sum()
+    worst = costs[costs["shortage_cost"] > 0].sort_values(["shortage_cost", "path"], ascending=[False, True])
+    level = result.options.cvar_level
+    out = [f"Worst paths (shortage cost over the horizon; expected {result.expected_shortage_cost / MUSD:,.3f}, "
+           f"CVaR {level:.0%} {result.cvar / MUSD:,.3f} USD M)"]
+    if not len(worst):
+        return out + ["  no path leaves demand unmet", ""]
+    rows = []
+    for r in worst.head(WORST).itertuples(index=False):
+        years = by_year.loc[r.path]
+        year = int(years.idxmax())
+        short = s[(s["path"] == r.path) & (s["year"] == year) & (s["shortage"] > 0)]
+        rows.append((r.path, f"{r.probability:.4f}", f"{r.shortage_cost / MUSD:,.3f}", f"{r.total / MUSD:,.3f}", year,
+                     ", ".join(f"{e} {x:,.1f} t" for e, x in zip(short["element"], short["shortage"]))))
+    shown = pd.DataFrame(rows, columns=["path", "probability", "shortage_cost_musd", "path_cost_musd", "worst_year",
+                                        "shortage_in_worst_year"])
+    return out + [_frame(shown), ""]
+
+
+def _funding(result: PlanResult) -> list[str]:
+    inv = result.investments
+    if not len(inv):
+        return []
+    paths = result.paths.set_index("path")
+    funded = inv[inv["capacity"] > 1e-6].copy()
+    if not len(funded):
+        return ["Funding per history: no project is funded on any path", ""]
+    start = funded["path"].map(paths["start"])
+    known = start.notna() & (start.astype(float) <= funded["year"] - 1)
+    funded["history"] = np.where(known, funded["path"], "no event before " + funded["year"].astype(str))
+    funded["probability"] = funded["path"].map(paths["probability"])
+    nodes = funded.groupby(["project", "year", "history"], sort=False).agg(
+        capacity=("capacity", "first"), probability=("probability", "sum"), paths=("path", "size")).reset_index()
+    nodes = nodes.sort_values(["project", "year", "probability"], ascending=[True, True, False], kind="stable")
+    nodes["amount"] = nodes["capacity"].map("{:,.1f}".format)  # histories funding the same amount, one row
+    grouped = nodes.groupby(["project", "year", "amount"], sort=False).agg(
+        history=("history", _histories), probability=("probability", "sum"), paths=("paths", "sum")).reset_index()
+    shown = pd.DataFrame({
+        "project": grouped["project"], "decided": grouped["year"],
+        "capacity_t_yr": grouped["amount"], "online": [_online(result, p, y) for p, y in
+                                                       zip(grouped["project"], grouped["year"])],
+        "paths": grouped["paths"], "probability": grouped["probability"].map("{:.4f}".format),
+        "history": grouped["history"],
+    })
+    return ["Funding per history (decided at the start of the year, knowing the events before it; t/yr)",
+            _frame(shown), ""]
+
+
+def _histories(names: pd.Series, most: int = 3) -> str:
+    names = list(names)
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _survival(result: PlanResult) -> list[str]:
+    sv = result.survival
+    if not len(sv):
+        return []
+    table = sv.pivot_table(index=["year", "origin"], columns="element", values="days", aggfunc="first")
+    elements = sorted(result.elements["element"].unique())
+    table = table.reindex(columns=elements)
+    shown = table.reset_index()
+    for e in elements:
+        shown[e] = [NO_GAP if not np.isfinite(x) else f"{x:,.0f}" for x in table[e].to_numpy(float)]
+    shown.columns.name = None
+    return ["Time to survive (no event so far: days the stock at the start of the year covers the gap if the origin "
+            f"stopped then; {NO_GAP}: the others cover demand)", _frame(shown), ""]
+
+
+def _costs(result: PlanResult) -> list[str]:
+    names = ["procurement cost", "spot cost", "stockpile cost", "investment cost", "terminal shortfall cost",
+             "expected shortage cost", f"CVaR of shortage cost, {result.options.cvar_level:.0%}", "objective"]
+    values = [result.procurement_cost, result.spot_cost, result.stockpile_cost, result.investment_cost,
+              result.terminal_shortfall_cost, result.expected_shortage_cost, result.cvar, result.objective]
+    out = ["Cost split (present values, expected over the paths, USD M)",
+           _frame(pd.DataFrame({"": names, "value": [f"{v / MUSD:,.3f}" for v in values]})), ""]
+    voi = result.value_of_information
+    if voi:
+        out += ["Value of planning on the tree (USD M)", _frame(pd.DataFrame({
+            "measure": ["value of the stochastic solution (EEV - RP)",
+                        "expected value of perfect information (RP - WS)",
+                        "mean-value plan's root decisions on the tree (EEV)", "wait-and-see (WS)"],
+            "musd": [f"{voi[k] / MUSD:,.3f}" for k in ("value_of_stochastic_solution",
+                                                       "expected_value_of_perfect_information",
+                                                       "expected_result_of_mean_value_solution", "wait_and_see")],
+        })), ""]
+    return out
