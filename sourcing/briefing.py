@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sourcing.frontier import Frontier, Target
+from sourcing.multiyear.result import PlanResult
 from sourcing.result import Evaluation, Result
 from sourcing.sources import InputFile
 
@@ -41,6 +41,21 @@ class CapFrontier:
 
 
 @dataclass(frozen=True)
+class MultiYear:
+    """``sourcing plan`` on the report's inputs and options: the plan, or why there is none.
+
+    Attributes:
+        years: the horizon (first, last).
+        plan: the optimal multi-year plan (None if there is none).
+        causes: why no plan exists over the horizon (empty when there is one).
+    """
+
+    years: tuple[int, int]
+    plan: PlanResult | None = None
+    causes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Briefing:
     """Everything the report shows. Treat the frames inside as read-only.
 
@@ -61,8 +76,8 @@ class Briefing:
         version: the version of sourcing that made the report.
         created: when the report was made (UTC; ``SOURCE_DATE_EPOCH`` fixes it, for reproducible files).
         year: the year whose rows were solved (None: the inputs have no dated row).
-        multi_year: the multi-year plan's section, once ``sourcing plan`` exists (None until then);
-            :mod:`sourcing.output.html` shows it after the cap frontier when it is set.
+        multi_year: the multi-year plan over the inputs' years (None for inputs without dated rows,
+            or when not asked for); :mod:`sourcing.output.html` shows it after the cap frontier.
     """
 
     result: Result
@@ -77,7 +92,7 @@ class Briefing:
     focus: str = ""
     folder: Path | None = None
     bundled: bool = False
-    multi_year: Any = None
+    multi_year: MultiYear | None = None
     year: int | None = None
 
     @property

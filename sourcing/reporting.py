@@ -16,10 +16,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from sourcing import bundled_inputs
-from sourcing.briefing import Briefing, CapFrontier
+from sourcing.briefing import Briefing, CapFrontier, MultiYear
 from sourcing.data import InputData, load_plan
+from sourcing.errors import InfeasibleError
 from sourcing.frontier import Target
 from sourcing.model import RiskOptions
+from sourcing.multiyear.api import plan
 from sourcing.solver import evaluate, solve, value_of_information
 from sourcing.sources import input_files, plan_file
 from sourcing.stamp import now, version
@@ -39,7 +41,8 @@ def report(data: InputData, options: RiskOptions | None = None, *,
            caps: Mapping[str | tuple[str, str], float] | None = None,
            status_quo: str | Path | None = _DEFAULT,  # type: ignore[assignment]
            sweep: tuple[Target, Iterable[float]] | None = _DEFAULT,  # type: ignore[assignment]
-           time_limit: float | None = None, created: dt.datetime | None = None) -> Briefing:
+           time_limit: float | None = None, created: dt.datetime | None = None,
+           years: tuple[int, int] | None = _DEFAULT) -> Briefing:  # type: ignore[assignment]
     """Everything ``sourcing report`` shows, for ``data`` under ``options``.
 
     Args:
@@ -53,6 +56,9 @@ def report(data: InputData, options: RiskOptions | None = None, *,
             by one point; None for none. Each point sets the target's cap as
             ``data.with_caps({target: share})`` does, at the report's risk options.
         time_limit: seconds HiGHS may take per solve.
+        years: the horizon of the multi-year section (``sourcing plan`` at the report's options and
+            caps); by default the inputs' own (the first to the last year their rows name), none for
+            inputs without dated rows; None for none.
         created: when the report is dated (default now, or ``SOURCE_DATE_EPOCH`` if set).
 
     Raises:
@@ -84,6 +90,9 @@ def report(data: InputData, options: RiskOptions | None = None, *,
     if sweep is not None:
         swept = sweep[0] if isinstance(sweep[0], str) else sweep[0][0]
         focus = swept if swept in solved_data.origins else focus
+    if years is _DEFAULT:
+        years = data.timeline.default_horizon() if data.timeline is not None else None
+    multi_year = None if years is None else plan_section(data, options, caps, tuple(years), time_limit)
     return Briefing(
         result=result,
         inputs=tuple(input_files(folder)) if folder is not None else (),
@@ -98,7 +107,21 @@ def report(data: InputData, options: RiskOptions | None = None, *,
         folder=folder,
         bundled=folder is not None and folder.resolve() == bundled_inputs().resolve(),
         year=data.year,
+        multi_year=multi_year,
     )
+
+
+def plan_section(data: InputData, options: RiskOptions, caps: dict, years: tuple[int, int],
+                 time_limit: float | None) -> MultiYear:
+    """``sourcing plan --years FIRST:LAST`` with the report's options and caps (its causes when
+    the horizon admits no plan: the one-year report still stands)."""
+    start = data.in_year(years[0], f"--years {years[0]}:{years[1]}") if data.year != years[0] else data
+    if caps:
+        start = start.with_caps(caps)
+    try:
+        return MultiYear(years, plan(start, years, options=options, time_limit=time_limit))
+    except InfeasibleError as exc:
+        return MultiYear(years, None, tuple(exc.causes))
 
 
 def default_target(data: InputData, result) -> str:

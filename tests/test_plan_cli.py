@@ -90,7 +90,7 @@ def test_value_of_information_is_reported():
 
 def test_a_solver_that_stops_exits_5(monkeypatch):
     monkeypatch.setattr("sourcing.multiyear.api.run_highs",
-                        lambda highs, limit=None: RawSolution("time_limit", float("nan"), [], [], 0))
+                        lambda highs, limit=None, **kw: RawSolution("time_limit", float("nan"), [], [], 0))
     result = run("plan", "--inputs", str(lead_case(0)), "--years", "2026:2028", "--time-limit", "1", code=5)
     assert "time_limit" in result.stderr
 

@@ -93,9 +93,10 @@ def test_the_file_is_self_contained(bundled_html):
     for attr in re.findall(r'(?:src|href)="([^"]*)"', bundled_html):
         assert attr.startswith(("#", "data:image/png;base64,")), attr
     images = re.findall(r'<img [^>]*src="data:image/png;base64,([^"]+)"', bundled_html)
-    assert len(images) == 1
-    picture = Image.open(io.BytesIO(base64.b64decode(images[0])))
-    assert picture.format == "PNG" and min(picture.size) > 500
+    assert len(images) == 2  # the frontier and the years ahead
+    for image in images:
+        picture = Image.open(io.BytesIO(base64.b64decode(image)))
+        assert picture.format == "PNG" and min(picture.size) > 500
 
 
 def test_every_link_to_an_input_row_lands_on_one(bundled_html):
@@ -182,3 +183,54 @@ def test_the_table_and_the_report_write_figures_alike(bundled_briefing, bundled_
         for figure in rest[-6:-1]:
             assert f">{figure}</td>" in bundled_html, (line, figure)
     assert f">{doc['objective'] / 1e6:,.3f} <span" in bundled_html
+
+
+def test_the_years_ahead_are_what_sourcing_plan_answers(bundled_briefing, bundled_html):
+    """Over the inputs' own years (2027-2035 bundled), the report's plan is the plan command's."""
+    m = bundled_briefing.multi_year
+    assert m.years == (2027, 2035) and not m.causes
+    result = CliRunner().invoke(main, ["plan", "--years", "2027:2035", "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert m.plan.objective == doc["objective"]
+    assert pd.DataFrame(doc["volumes"]).equals(m.plan.volumes.reset_index(drop=True).astype({"signed": "int64"}))
+    section = re.search(r'<section id="multi-year">.*?</section>', bundled_html, re.S).group(0)
+    table = re.search(r'<table id="plan-costs".*?</table>', section, re.S).group(0)
+    assert f'<td class="num">{doc["objective"] / 1e6:,.3f}</td>' in table
+    assert 'href="#multi-year"' in bundled_html
+
+
+def test_years_none_leaves_the_years_ahead_out_and_a_horizon_can_be_chosen(tmp_path):
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["report", "--years", "none", "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert 'id="multi-year"' not in out.read_text(encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", "--years", "2027:2029", "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert "what to sign and fund now, 2027-2029</h2>" in out.read_text(encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", "--years", "2029:2027", "-o", str(out)])
+    assert result.exit_code == 2 and "--years 2029:2027: START must not be after END" in result.stderr
+
+
+def test_a_horizon_without_a_plan_shows_its_causes_beside_the_one_year_answer():
+    """Caps of 40% on each of two origins from 2029: 2027 has a plan, the horizon 2027-2029 none."""
+    folder = temp_folder(
+        supply=[{"origin": "Alpha", "element": "X", "unit_cost": 1, "capacity": 100, "source": "quote A"},
+                {"origin": "Beta", "element": "X", "unit_cost": 2, "capacity": 100, "source": "quote B"}],
+        demand=[{"element": "X", "demand": 80, "shortage_cost": 10, "year": 2027, "source": "plan 2027"}],
+        scenarios=[{"scenario": "strike", "probability": 0.1, "source": "history"}],
+        disruptions=[{"scenario": "strike", "origin": "Alpha", "element": "*", "availability": 0.5}],
+        caps=[{"origin": o, "element": "*", "max_share": 0.4, "year": 2029, "source": "policy"}
+              for o in ("Alpha", "Beta")])
+    b = report(load_inputs(folder), created=CREATED)
+    assert b.result.status == "optimal" and b.year == 2027
+    assert b.multi_year.years == (2027, 2029) and b.multi_year.plan is None
+    assert len(b.multi_year.causes) == 2 and all("caps.csv line" in c for c in b.multi_year.causes)
+    text = briefing_html(b)
+    assert "No multi-year plan exists over 2027-2029" in text
+    assert str(escape(b.multi_year.causes[0])) in text and 'id="plan-contracts"' not in text
+
+
+def test_inputs_without_a_dated_row_have_no_years_ahead(small_folder):
+    b = report(load_inputs(small_folder), created=CREATED, sweep=None)
+    assert b.multi_year is None and 'id="multi-year"' not in briefing_html(b)

@@ -93,7 +93,7 @@ def bundled():
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / "report.html"
     path.write_text(briefing_html(briefing), encoding="utf-8")
-    return path, json.loads(result_json(briefing.result))
+    return path, json.loads(result_json(briefing.result)), briefing.multi_year.plan.to_dict()
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +112,7 @@ def test_the_sections_are_there(visit):
                              ("inputs", "Inputs, options and sources")):
         assert page.locator(f"#{section} > h2").inner_text() == heading
     assert page.locator("#infeasible-zone").is_visible()
-    assert page.locator("#multi-year").count() == 0  # until sourcing plan fills briefing.multi_year
+    assert page.locator("#multi-year > h2").inner_text() == "Years ahead: what to sign and fund now, 2027-2035"
     assert page.locator("section.input-file").count() == len(SPECS) + 1  # the files of the schema and the plan
 
 
@@ -169,6 +169,28 @@ def test_the_answer_on_the_first_screen_is_the_json_result(visit, bundled):
             assert row.locator(f'td[data-field="shortage:{element}"]').inner_text() == formats.tonnes(tonnes)
     for key in ("value_of_stochastic_solution", "expected_value_of_perfect_information"):
         assert page.locator(f'#voi-table tr[data-key="{key}"] td.num').inner_text() == formats.musd(doc[key])
+
+
+def test_the_years_ahead_are_the_plan_json(visit, bundled):
+    """What the report says to sign now is, figure for figure, what ``sourcing plan`` decides."""
+    doc, page = bundled[2], visit.page
+    start = doc["years"][0]
+    now = sorted((v for v in doc["volumes"] if v["path"] == "baseline" and v["signed"] <= start),
+                 key=lambda v: (v["year"], v["element"], v["origin"]))  # signed now, for this year and ahead
+    rows = page.locator("#plan-contracts tbody tr")
+    assert rows.count() == len(now) > 0
+    for i, entry in enumerate(now):
+        cells = rows.nth(i).locator("td").all_inner_texts()
+        assert cells == [str(entry["year"]), entry["element"], entry["origin"], f"{entry['volume']:,.1f}", str(entry["signed"])]
+    decided = {i["project"]: f"{i['capacity']:,.1f}" for i in doc["investments"]
+               if i["path"] == "baseline" and i["year"] == start}
+    rows = page.locator("#plan-invest_now tbody tr")
+    shown = {rows.nth(i).locator("td").nth(0).inner_text(): rows.nth(i).locator("td").nth(3).inner_text()
+             for i in range(rows.count())}
+    assert shown == decided and any(c != "0.0" for c in shown.values())
+    worst = max(doc["path_costs"], key=lambda p: (p["shortage_cost"], p["path"]))
+    assert f"The worst path is {worst['path']}" in page.locator("#multi-year-summary").inner_text()
+    assert page.locator("#plan-worst tbody tr td:first-child").first.inner_text() == worst["path"]
 
 
 def test_every_image_is_decoded(visit):

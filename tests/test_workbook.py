@@ -143,6 +143,30 @@ def test_the_result_workbook_has_formatted_sheets_and_the_json_volumes(tmp_path)
     assert about["supply.csv"].startswith("sha256 ") and abs(about["objective (USD M)"] - doc["objective"] / 1e6) < 1e-9
 
 
+def test_the_plan_workbook_holds_every_table_of_the_plan_json(tmp_path):
+    out = tmp_path / "plan.xlsx"
+    result = run("plan", "--years", "2027:2030", "--value-of-information", "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(run("plan", "--years", "2027:2030", "--value-of-information", "--format", "json").stdout)
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["about", "paths", "volumes", "stock", "terminal", "investments", "survival",
+                               "path_costs", "totals"]
+    for sheet in ("paths", "volumes", "stock", "investments", "path_costs"):
+        assert book[sheet].max_row - 1 == len(doc[sheet]), sheet
+    volumes = book["volumes"]
+    header = [c.value for c in volumes[1]]
+    assert header[:4] == ["path", "year", "origin", "element"] and "volume (t)" in header
+    column = header.index("volume (t)")
+    got = [row[column] for row in volumes.iter_rows(min_row=2, values_only=True)]
+    assert got == pytest.approx([v["volume"] for v in doc["volumes"]], rel=1e-15)
+    totals = {row[0]: row[1] for row in book["totals"].iter_rows(min_row=2, values_only=True)}
+    assert totals["objective"] == pytest.approx(doc["objective"] / 1e6, rel=1e-12)
+    assert totals["value_of_stochastic_solution"] == pytest.approx(doc["value_of_stochastic_solution"] / 1e6,
+                                                                   rel=1e-12, abs=1e-9)
+    about = {row[1]: row[2] for row in book["about"].iter_rows(min_row=2, values_only=True)}
+    assert about["command"] == "sourcing plan" and about["status"] == "optimal"
+
+
 def test_a_formula_like_name_stays_text_in_the_workbook(tmp_path):
     folder = tmp_path / "inputs"
     folder.mkdir()

@@ -292,18 +292,23 @@ def check(inputs: Path | None, fmt: str) -> None:
 @click.option("--sweep", "sweep_cap", default=None, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
               help="The cap of the frontier section (TARGET alone: 1.0:0.3:0.01) [default: China=1.0:0.3:0.01, "
                    "or the largest origin without China].")
+@click.option("--years", default=None, metavar="START:END|none",
+              help="The horizon of the multi-year section (sourcing plan at the report's options and caps) "
+                   "[default: the first to the last year named in a year column; none without one]; "
+                   "none leaves the section out.")
 @click.option("-o", "--output", default="report.html", show_default=True, callback=check_output, metavar="PATH",
               help="The HTML file to write (atomically); - writes to stdout.")
 @click.option("--open", "open_it", is_flag=True, help="Open the file in the default browser once written.")
 def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float, caps: dict,
-           time_limit: float | None, status_quo: Path | None, sweep_cap: str | None, output: Path,
-           open_it: bool) -> None:
+           time_limit: float | None, status_quo: Path | None, sweep_cap: str | None, years: str | None,
+           output: Path, open_it: bool) -> None:
     """Write one self-contained HTML report a planner can forward.
 
     The first screen holds the answer: volumes by origin and element, China's share of each
     element beside its cap, total cost and shortage risk, the three costliest caps. Then the plan
     table, binding caps, stockpile, scenarios, VSS and EVPI; today's mix against the optimum; the
-    cap frontier of a sweep (with its infeasible zone); and every input file's rows with their
+    cap frontier of a sweep (with its infeasible zone); the multi-year plan (what to sign and fund
+    now, the trajectory, the worst paths, survival times); and every input file's rows with their
     sources, the options, the version and the date. No script, font or image from the network:
     it opens offline, without JavaScript, and prints on A4.
     """
@@ -330,6 +335,10 @@ def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_lev
             if origin not in set(data.origins) | set(data.groups["group"]):
                 raise OptionError(f"--sweep: unknown origin or group {origin!r}{suggest(origin, data.origins)}")
             kwargs["sweep"] = (swept, shares)
+        if years is not None:
+            from sourcing.multiyear.horizon import parse_years
+
+            kwargs["years"] = None if years.strip().lower() == "none" else parse_years(years)
         briefing = assemble(data, options, caps=caps, time_limit=time_limit, **kwargs)
         return briefing_html(briefing)
 

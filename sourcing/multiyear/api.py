@@ -79,7 +79,7 @@ def _solve(horizon: Horizon, tree: Tree, options: RiskOptions, time_limit: float
     highs = new_highs()
     pass_model(highs, compiled)
     clock.append(time.perf_counter())
-    raw = run_highs(highs, time_limit)
+    raw = run_highs(highs, time_limit, interruptible=True)
     clock.append(time.perf_counter())
     return st, raw, compiled, clock
 

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup, escape
 
-from sourcing.briefing import Briefing, CapFrontier
+from sourcing.briefing import Briefing, CapFrontier, MultiYear
 from sourcing.output import formats
 from sourcing.result import Result
 from sourcing.schema import IMPORTS, ORIGIN, SPECS, YEAR
@@ -87,8 +89,70 @@ def context(b: Briefing) -> dict[str, Any]:
         "total_demand": float(r.elements["demand"].sum()),
         "every": FRONTIER_EVERY,
         "input_files": [input_file(f) for f in (*b.inputs, *([b.status_quo_file] if b.status_quo_file else []))],
+        "multi_year": multi_year(b.multi_year) if b.multi_year is not None else None,
         "lines": lines(b),
     }
+
+
+def multi_year(m: MultiYear) -> dict[str, Any]:
+    """The plan's section: the same blocks as ``sourcing plan`` prints (figures formatted by the
+    same code), its picture, and the worst path and shortest survival singled out for the lede."""
+    if m.plan is None:
+        return {"years": m.years, "causes": list(m.causes), "blocks": []}
+    from sourcing.output.plan_table import blocks, heading
+
+    shown = []
+    for block in blocks(m.plan):
+        frame = block.frame
+        *lead, title = block.title.split("\n")
+        shown.append({"key": block.key, "title": _code(title), "lead": lead[0] if lead else "",
+                      "text": block.text.lstrip(": "),
+                      "columns": [_breakable(c) for c in frame.columns] if frame is not None else [],
+                      "rows": frame.astype(str).to_numpy().tolist() if frame is not None else [],
+                      "numeric": [_numeric(frame[c]) for c in frame.columns] if frame is not None else []})
+    costs = m.plan.path_costs.sort_values(["shortage_cost", "path"], ascending=[False, True])
+    worst = costs.iloc[0] if len(costs) and costs["shortage_cost"].iloc[0] > 0 else None
+    first = m.plan.survival[m.plan.survival["year"] == m.years[0]]
+    short = first.dropna(subset=["days"]).sort_values("days").head(1)
+    return {"years": m.years, "causes": [], "heading": heading(m.plan), "blocks": shown,
+            "png": "data:image/png;base64," + base64.b64encode(plan_png(m.plan)).decode("ascii"),
+            "worst": None if worst is None else {"path": worst["path"], "probability": float(worst["probability"]),
+                                                 "shortage_cost": float(worst["shortage_cost"])},
+            "shortest": None if short.empty else {"element": short["element"].iloc[0],
+                                                  "origin": short["origin"].iloc[0],
+                                                  "days": float(short["days"].iloc[0])},
+            "objective": m.plan.objective}
+
+
+def _code(text: str) -> Markup:
+    """Plain text whose `quoted` names (as the terminal table writes them) become <code>."""
+    return Markup(re.sub(r"`([^`<>]+)`", r"<code>\1</code>", str(escape(text))))
+
+
+def _breakable(name: object) -> Markup:
+    """A column name that may wrap after its underscores (``volume_t``), not inside a word."""
+    return Markup("_<wbr>").join(escape(str(name)).split("_"))
+
+
+def _numeric(column: pd.Series) -> bool:
+    return all(str(v).replace(",", "").replace("%", "").replace(".", "", 1).lstrip("-").isdigit() or str(v) == "-"
+               for v in column)
+
+
+def plan_png(result) -> bytes:
+    """The plan's own picture (:func:`~sourcing.output.plan_plot.plot_plan`) as PNG bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from sourcing.output.plan_plot import plot_plan
+
+    fig = plot_plan(result)
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    plt.close(fig)
+    return png.getvalue()
 
 
 def input_file(f: InputFile) -> dict[str, Any]:

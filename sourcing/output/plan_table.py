@@ -7,6 +7,8 @@ asked for). Volumes in t with one decimal, shares in %, money in USD M (present 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -19,19 +21,45 @@ WORST = 5
 NO_GAP = "-"
 
 
-def plan_table(result: PlanResult) -> str:
+@dataclass(frozen=True)
+class Block:
+    """One part of the plan's report: a title, and a table of figures already formatted (or a
+    line of text where there is no table). The text table and the HTML report show the same."""
+
+    key: str
+    title: str
+    frame: pd.DataFrame | None = None
+    text: str = ""
+
+
+def heading(result: PlanResult) -> str:
     first, last = result.years[0], result.years[-1]
     o = result.options
-    head = (f"Multi-year plan {first}-{last}: risk weight {o.risk_weight:g}"
+    return (f"Multi-year plan {first}-{last}: risk weight {o.risk_weight:g}"
             + (f", CVaR weight {o.cvar_weight:g} at level {o.cvar_level:g}" if o.cvar_weight > 0 else "")
             + f", discount rate {result.discount_rate:.1%}; {len(result.paths)} paths")
-    out = [head, ""]
-    out += _sign_now(result)
-    out += _trajectory(result)
-    out += _worst_paths(result)
-    out += _funding(result)
-    out += _survival(result)
-    out += _costs(result)
+
+
+def blocks(result: PlanResult) -> list[Block]:
+    """The plan's report in order: sign now, trajectory, worst paths, funding, survival, costs."""
+    return [*_sign_now(result), *_trajectory(result), *_worst_paths(result), *_funding(result),
+            *_survival(result), *_costs(result)]
+
+
+def plan_table(result: PlanResult) -> str:
+    out = [heading(result), ""]
+    for block in blocks(result):
+        if block.key == "contracts":  # the two parts of "sign now" share one heading
+            out.append(block.title.split("\n", 1)[0])
+            title = block.title.split("\n", 1)[1]
+        else:
+            title = block.title
+        if block.frame is not None:
+            out += [title, _frame(block.frame), ""]
+        elif block.text and block.key == "worst":
+            out += [title, f"  {block.text}", ""]
+        else:
+            out += [f"{title}{block.text}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -49,16 +77,17 @@ def no_event_rows(result: PlanResult, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.merge(chosen, on=["year", "path"])
 
 
-def _sign_now(result: PlanResult) -> list[str]:
+def _sign_now(result: PlanResult) -> list[Block]:
     first = result.years[0]
     v = result.volumes
     root = v[(v["path"] == result.paths["path"].iloc[0]) & (v["signed"] <= first)]
-    out = [f"Sign now: decided at the start of {first}, before any event is known (every path shares them)"]
+    head = f"Sign now: decided at the start of {first}, before any event is known (every path shares them)"
     shown = pd.DataFrame({
         "year": root["year"], "element": root["element"], "origin": root["origin"],
         "volume_t": root["volume"].map("{:,.1f}".format), "signed": root["signed"],
     }).sort_values(["year", "element", "origin"], kind="stable")
-    out += ["Contracts (t for the year; signed at the start of `signed`, lead_time years ahead)", _frame(shown), ""]
+    out = [Block("contracts", f"{head}\nContracts (t for the year; signed at the start of `signed`, lead_time years "
+                               "ahead)", shown)]
     inv = result.investments
     now = inv[(inv["path"] == result.paths["path"].iloc[0]) & (inv["year"] == first)]
     if len(now):
@@ -72,10 +101,11 @@ def _sign_now(result: PlanResult) -> list[str]:
             "online": now["project"].map(lambda p: _online(result, p, first)),
             "capex_musd": (now["capacity"] * now["project"].map(projects["capex"]) / MUSD).map("{:,.3f}".format),
         })
-        out += ["Investments decided now (capacity funded, t/yr; capex is the whole outlay)", _frame(shown), ""]
+        out.append(Block("invest_now", "Investments decided now (capacity funded, t/yr; capex is the whole outlay)",
+                         shown))
     else:
-        out += ["Investments decided now: none can be decided now (no project of investments.csv delivers in time)",
-                ""]
+        out.append(Block("invest_now", "Investments decided now",
+                         text=": none can be decided now (no project of investments.csv delivers in time)"))
     return out
 
 
@@ -99,7 +129,7 @@ def _capped_origins(result: PlanResult) -> list[str]:
     return list(by_origin.sort_values(ascending=False).index[:1])
 
 
-def _trajectory(result: PlanResult) -> list[str]:
+def _trajectory(result: PlanResult) -> list[Block]:
     v = no_event_rows(result, result.volumes)
     s = no_event_rows(result, result.stock)
     if not len(s):
@@ -126,12 +156,12 @@ def _trajectory(result: PlanResult) -> list[str]:
     table["stock_t"] = [f"{x:,.1f}" for x in level]
     table["cover_days"] = [NO_GAP if not np.isfinite(d) else f"{d:,.0f}" for d in days]
     table["shortage_t"] = stock["shortage"].map("{:,.1f}".format).to_numpy()
-    return ["Trajectory without an event (contracts per origin and spot purchases, t; "
-            f"{', '.join(top)} share of contracts; stock at the end of the year and the days of demand it covers)",
-            _frame(table), ""]
+    return [Block("trajectory", "Trajectory without an event (contracts per origin and spot purchases, t; "
+                  f"{', '.join(top)} share of contracts; stock at the end of the year and the days of demand it "
+                  "covers)", table)]
 
 
-def _worst_paths(result: PlanResult) -> list[str]:
+def _worst_paths(result: PlanResult) -> list[Block]:
     costs = result.path_costs
     pen = result.elements.set_index(["year", "element"])["shortage_cost"]
     s = result.stock
@@ -139,10 +169,10 @@ def _worst_paths(result: PlanResult) -> list[str]:
     by_year = pd.DataFrame({"path": s["path"], "year": s["year"], "cost": cost}).groupby(["path", "year"])["cost"].sum()
     worst = costs[costs["shortage_cost"] > 0].sort_values(["shortage_cost", "path"], ascending=[False, True])
     level = result.options.cvar_level
-    out = [f"Worst paths (shortage cost over the horizon; expected {result.expected_shortage_cost / MUSD:,.3f}, "
-           f"CVaR {level:.0%} {result.cvar / MUSD:,.3f} USD M)"]
+    title = (f"Worst paths (shortage cost over the horizon; expected {result.expected_shortage_cost / MUSD:,.3f}, "
+             f"CVaR {level:.0%} {result.cvar / MUSD:,.3f} USD M)")
     if not len(worst):
-        return out + ["  no path leaves demand unmet", ""]
+        return [Block("worst", title, text="no path leaves demand unmet")]
     rows = []
     for r in worst.head(WORST).itertuples(index=False):
         years = by_year.loc[r.path]
@@ -152,17 +182,17 @@ def _worst_paths(result: PlanResult) -> list[str]:
                      ", ".join(f"{e} {x:,.1f} t" for e, x in zip(short["element"], short["shortage"]))))
     shown = pd.DataFrame(rows, columns=["path", "probability", "shortage_cost_musd", "path_cost_musd", "worst_year",
                                         "shortage_in_worst_year"])
-    return out + [_frame(shown), ""]
+    return [Block("worst", title, shown)]
 
 
-def _funding(result: PlanResult) -> list[str]:
+def _funding(result: PlanResult) -> list[Block]:
     inv = result.investments
     if not len(inv):
         return []
     paths = result.paths.set_index("path")
     funded = inv[inv["capacity"] > 1e-6].copy()
     if not len(funded):
-        return ["Funding per history: no project is funded on any path", ""]
+        return [Block("funding", "Funding per history", text=": no project is funded on any path")]
     start = funded["path"].map(paths["start"])
     known = start.notna() & (start.astype(float) <= funded["year"] - 1)
     funded["history"] = np.where(known, funded["path"], "no event before " + funded["year"].astype(str))
@@ -180,8 +210,8 @@ def _funding(result: PlanResult) -> list[str]:
         "paths": grouped["paths"], "probability": grouped["probability"].map("{:.4f}".format),
         "history": grouped["history"],
     })
-    return ["Funding per history (decided at the start of the year, knowing the events before it; t/yr)",
-            _frame(shown), ""]
+    return [Block("funding", "Funding per history (decided at the start of the year, knowing the events before it; "
+                  "t/yr)", shown)]
 
 
 def _histories(names: pd.Series, most: int = 3) -> str:
@@ -189,7 +219,7 @@ def _histories(names: pd.Series, most: int = 3) -> str:
     return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
-def _survival(result: PlanResult) -> list[str]:
+def _survival(result: PlanResult) -> list[Block]:
     sv = result.survival
     if not len(sv):
         return []
@@ -200,25 +230,25 @@ def _survival(result: PlanResult) -> list[str]:
     for e in elements:
         shown[e] = [NO_GAP if not np.isfinite(x) else f"{x:,.0f}" for x in table[e].to_numpy(float)]
     shown.columns.name = None
-    return ["Time to survive (no event so far: days the stock at the start of the year covers the gap if the origin "
-            f"stopped then; {NO_GAP}: the others cover demand)", _frame(shown), ""]
+    return [Block("survival", "Time to survive (no event so far: days the stock at the start of the year covers the "
+                  f"gap if the origin stopped then; {NO_GAP}: the others cover demand)", shown)]
 
 
-def _costs(result: PlanResult) -> list[str]:
+def _costs(result: PlanResult) -> list[Block]:
     names = ["procurement cost", "spot cost", "stockpile cost", "investment cost", "terminal shortfall cost",
              "expected shortage cost", f"CVaR of shortage cost, {result.options.cvar_level:.0%}", "objective"]
     values = [result.procurement_cost, result.spot_cost, result.stockpile_cost, result.investment_cost,
               result.terminal_shortfall_cost, result.expected_shortage_cost, result.cvar, result.objective]
-    out = ["Cost split (present values, expected over the paths, USD M)",
-           _frame(pd.DataFrame({"": names, "value": [f"{v / MUSD:,.3f}" for v in values]})), ""]
+    out = [Block("costs", "Cost split (present values, expected over the paths, USD M)",
+                 pd.DataFrame({"": names, "value": [f"{v / MUSD:,.3f}" for v in values]}))]
     voi = result.value_of_information
     if voi:
-        out += ["Value of planning on the tree (USD M)", _frame(pd.DataFrame({
+        out.append(Block("voi", "Value of planning on the tree (USD M)", pd.DataFrame({
             "measure": ["value of the stochastic solution (EEV - RP)",
                         "expected value of perfect information (RP - WS)",
                         "mean-value plan's root decisions on the tree (EEV)", "wait-and-see (WS)"],
             "musd": [f"{voi[k] / MUSD:,.3f}" for k in ("value_of_stochastic_solution",
                                                        "expected_value_of_perfect_information",
                                                        "expected_result_of_mean_value_solution", "wait_and_see")],
-        })), ""]
+        })))
     return out

@@ -19,6 +19,7 @@ import pandas as pd
 
 from sourcing.data import InputData
 from sourcing.frontier import FIGURES, Frontier
+from sourcing.multiyear.result import PlanResult
 from sourcing.output.csv import plan_with_caps
 from sourcing.result import Evaluation, Result
 from sourcing.stamp import now, version
@@ -68,12 +69,15 @@ class Table:
     kinds: dict[str, str]
 
 
-def result_xlsx(result: Result | Evaluation | Frontier, data: InputData | None = None,
+def result_xlsx(result: Result | Evaluation | Frontier | PlanResult, data: InputData | None = None,
                 options: dict[str, Any] | None = None, command: str = "") -> bytes:
     """``result`` as the bytes of an .xlsx workbook (see the module's docstring)."""
     if isinstance(result, Frontier):
         tables = [_points(result)]
         status, objective = _sweep_status(result), None
+    elif isinstance(result, PlanResult):
+        tables = _plan_tables(result)
+        status, objective = result.status, result.objective
     elif isinstance(result, Evaluation):
         tables = _evaluation_tables(result)
         status, objective = result.result.status, result.result.objective
@@ -197,6 +201,27 @@ def _totals(columns: dict[str, Result]) -> pd.DataFrame:
                               "value": list(first.value_of_information.values())})
         out = pd.concat([out, extra], ignore_index=True)
     return out
+
+
+PLAN_KINDS = {
+    "path": "text", "event": "text", "origin": "text", "element": "text", "project": "text", "probability": "share",
+    "volume": "t", "spot": "t", "stock": "t", "release": "t", "into_stock": "t", "shortage": "t", "shortfall": "t",
+    "capacity": "t/yr", "procurement_cost": "musd", "spot_cost": "musd", "stockpile_cost": "musd",
+    "investment_cost": "musd", "terminal_shortfall_cost": "musd", "shortage_cost": "musd", "total": "musd",
+}
+
+
+def _plan_tables(result: PlanResult) -> list[Table]:
+    parts = ["procurement_cost", "spot_cost", "stockpile_cost", "investment_cost", "terminal_shortfall_cost",
+             "expected_shortage_cost", "cvar", "objective"]
+    totals = pd.DataFrame({"figure": parts, "value": [getattr(result, p) for p in parts]})
+    if result.value_of_information:
+        totals = pd.concat([totals, pd.DataFrame({"figure": list(result.value_of_information),
+                                                  "value": list(result.value_of_information.values())})],
+                           ignore_index=True)
+    tables = [Table(name, getattr(result, name), PLAN_KINDS) for name in
+              ("paths", "volumes", "stock", "terminal", "investments", "survival", "path_costs")]
+    return [*tables, Table("totals", totals, {"figure": "text", "value": "musd"})]
 
 
 def _points(frontier: Frontier) -> Table:
