@@ -182,6 +182,8 @@ def _check_magnitudes(problems: Collector, frames: dict[str, pd.DataFrame | None
                          "units (t/yr, USD/kg), or leave out what is negligible")
 
 
+NAMED = 5
+"""Names a grouped warning lists before "and N more"."""
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 PRICE_SPREAD = 1000.0
 """A unit cost this many times above (or below) the median of the element's other origins is
@@ -209,9 +211,16 @@ def advise(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> list[
     supply, scen, dis = frames["supply"], frames["scenarios"], frames["disruptions"]
     if scen is not None and len(scen) and (scen["probability"] > 0).any():
         named = set() if dis is None else set(dis["origin"])  # a row of availability 1 says "not hit" on purpose
-        for origin in sorted(set(supply["origin"]) - named):
-            out.append(f"{origin} is named in no row of disruptions.csv, so no scenario disrupts it and its supply "
-                       "is treated as certain; if that is meant, say so with a row of availability 1")
+        certain = sorted(set(supply["origin"]) - named)
+        if len(certain) == 1:
+            out.append(f"{certain[0]} is named in no row of disruptions.csv, so no scenario disrupts it and its "
+                       "supply is treated as certain; if that is meant, say so with a row of availability 1")
+        elif certain:  # one warning for them all: a generated folder may have hundreds
+            shown = ", ".join(certain[:NAMED]) + (f" and {len(certain) - NAMED:,} more" if len(certain) > NAMED
+                                                   else "")
+            out.append(f"{len(certain):,} origins are named in no row of disruptions.csv ({shown}), so no scenario "
+                       "disrupts them and their supply is treated as certain; if that is meant, say so with rows "
+                       "of availability 1")
     spec = SPECS["supply"]
     cost = supply["unit_cost"]
     by = cost.groupby(supply["element"])

@@ -364,7 +364,8 @@ def load_inputs(source: str | Path, year: int | None = None, *, option: str | No
         given = [problems.where(SPECS["caps"], row) for row in caps.index]
         frames["caps"] = caps.assign(given=given, max_given=given)
     timeline = Timeline.read(problems, frames)
-    said = {"warnings": tuple(advise(problems, frames)), "digests": tuple(problems.digests.items())}
+    said = {"warnings": tuple(problems.source.words(w) for w in advise(problems, frames)),
+            "digests": tuple(problems.digests.items())}
     if year is not None:
         return replace(_resolve(timeline, int(year), option or f"--year {int(year)}"), **said)
     horizon = timeline.default_horizon()

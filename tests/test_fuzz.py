@@ -4,13 +4,15 @@ Each case copies the bundled inputs, corrupts one cell or one row of one file (o
 ``evaluate`` reads), and runs the CLI. The properties: the exit code is 0, 3 or 4 (never a
 traceback or an internal error); a file error names file:line:column, and a bad cell is named with
 the value found in it; a failed run leaves an existing ``--output`` untouched and prints nothing on
-stdout. And on random valid instances, a plan given to ``evaluate`` has each limit either met or
+stdout. The same for the template workbook (``sourcing init --xlsx``) with a cell or row changed
+as a planner would in Excel, whose problems name sheet!cell. And on random valid instances, a plan given to ``evaluate`` has each limit either met or
 reported violated, by the amount it breaks it.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import random
@@ -19,6 +21,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
@@ -122,6 +125,76 @@ def test_a_corrupted_input_gets_a_contract_exit_code_and_a_located_message(tmp_p
             assert all(shown in p or "duplicate row" in p or "sum to" in p or "is above the cap" in p
                        or "exceeds capacity" in p or "below stock" in p or "times smaller" in p
                        or "has the name of an origin" in p or "implicit scenario" in p for p in at_cell), note
+
+
+SHEETS = ["supply", "demand", "caps", "groups", "content", "scenarios", "disruptions", "stockpile", "investments"]
+BOOK_CELLS = [*CELLS, -1, 1e300, True, dt.datetime(2027, 1, 1), "#N/A", "=1/0", "=A1", None, 0.5, 2027, 2027.5,
+              "  China  "]
+BOOK_ROWS = ["delete", "blank", "duplicate", "header"]
+
+
+@pytest.fixture(scope="module")
+def template_book(tmp_path_factory) -> Path:
+    book = tmp_path_factory.mktemp("book") / "inputs.xlsx"
+    assert CliRunner().invoke(main, ["init", "--xlsx", str(book)]).exit_code == 0
+    return book
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_corrupted_workbook_gets_a_contract_exit_code_and_names_sheet_and_cell(tmp_path, template_book, seed):
+    """The template workbook (the bundled data), one cell or row changed with openpyxl as a planner
+    would in Excel (a text, a number, a date, a boolean, an error value, a formula never computed)."""
+    rnd = random.Random(seed)
+    book = openpyxl.load_workbook(template_book)
+    sheet = rnd.choice(SHEETS)
+    ws = book[sheet]
+    row = rnd.randrange(2, ws.max_row + 1)
+    cell = value = None
+    if rnd.random() < 0.7:
+        column = rnd.randrange(1, ws.max_column + 1)
+        value = rnd.choice(BOOK_CELLS)
+        ws.cell(row, column).value = value
+        cell = ws.cell(row, column).coordinate
+    else:
+        how = rnd.choice(BOOK_ROWS)
+        if how == "delete":
+            ws.delete_rows(row)
+        elif how == "blank":
+            for c in ws[row]:
+                c.value = None
+        elif how == "duplicate":
+            values = [c.value for c in ws[row]]
+            ws.insert_rows(row)
+            for i, v in enumerate(values, 1):
+                ws.cell(row, i).value = v
+        else:
+            ws.cell(1, 1).value = f"{ws.cell(1, 1).value}x"
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    out = tmp_path / "result.json"
+    out.write_text("precious\n")
+    command = rnd.choice(["solve", "check", "plan"])
+    args = [command, "--inputs", str(path)] + (["--format", "json", "--output", str(out)] if command != "check" else [])
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    note = f"{command} with {sheet}!{cell or row} = {value!r}: exit {result.exit_code}\n{result.stderr}"
+    assert result.exit_code in (0, 3, 4), note
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, note
+    if result.exit_code != 0:
+        assert out.read_text() == "precious\n", note
+    if result.exit_code == 3:
+        lines = result.stderr.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("error: "))
+        listed = [p for p in lines[start + 1:] if not p.startswith("... and")]
+        at = re.compile(rf"^{re.escape(str(path))}:({'|'.join(SHEETS)})![A-Z]+\d+: .+$")
+        assert listed and all(at.match(p) for p in listed), note
+        assert not any(re.search(r"\b[a-z]+\.csv\b", p) for p in listed), note  # a book's sheets, not files
+        if isinstance(value, str) and value.strip() and not value.startswith("="):
+            here = [p for p in listed if f":{sheet}!{cell}:" in p]
+            shown = repr(value.strip()) if len(value) < 100 else value.strip()[:20]
+            shown = f"error value {value}" if value == "#N/A" else shown  # Excel's error, not a text
+            assert all(shown in p or "duplicate row" in p or "sum to" in p or "is above the cap" in p
+                       or "exceeds capacity" in p or "below stock" in p or "times smaller" in p
+                       or "has the name of an origin" in p or "implicit scenario" in p for p in here), note
 
 
 @given(strat.instances(max_elements=2, max_origins=3, max_scenarios=2), st.integers(0, 2**32 - 1))

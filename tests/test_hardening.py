@@ -377,3 +377,31 @@ def test_a_signal_during_a_solve_exits_130_with_one_line_and_no_file(large_folde
     assert proc.returncode == 130 and stderr == b"interrupted\n"
     assert json.loads(stdout)["status"] == "interrupted"  # it asked for JSON: the error document, nothing else
     assert list(tmp_path.iterdir()) == []  # neither the output nor a temporary file
+
+
+@pytest.fixture(scope="module")
+def plan_folder(tmp_path_factory):
+    from benchmarks.plan_generate import PLAN_SIZES, generate_plan
+
+    return generate_plan(tmp_path_factory.mktemp("plan"), PLAN_SIZES["M10x5"])  # a plan of several seconds
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM"])
+def test_a_signal_during_a_plan_exits_130_with_one_line_and_no_file(plan_folder, tmp_path, how):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "plan.json"
+    cmd = [sys.executable, "-m", "sourcing.cli", "plan", "--inputs", str(plan_folder), "--output", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    time.sleep(3.0)
+    assert proc.poll() is None, "the plan ended before it could be stopped"
+    proc.send_signal(getattr(signal, how))
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert [line for line in stderr.decode().splitlines() if not line.startswith("warning: ")] == ["interrupted"]
+    assert json.loads(stdout)["status"] == "interrupted"  # .json output: a script's error document
+    assert list(tmp_path.iterdir()) == []

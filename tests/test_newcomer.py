@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -78,6 +79,17 @@ def test_a_file_no_one_reads_is_named_with_the_close_name(tmp_path):
     assert "README.md" not in run("check", "--inputs", str(folder)).stderr  # notes beside the data are fine
 
 
+def test_a_flood_of_warnings_is_cut_on_stderr_and_whole_in_the_json(tmp_path):
+    folder = bundled_copy(tmp_path)
+    for i in range(25):
+        (folder / f"suply{i:02}.csv").write_text("x\n")
+    result = run("check", "--inputs", str(folder))
+    said = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(said) == 21 and said[-1].startswith("warning: ... and 5 more (sourcing check --format json")
+    doc = json.loads(run("check", "--inputs", str(folder), "--format", "json").stdout)
+    assert len([w for w in doc["warnings"] if "is not a file sourcing reads" in w]) == 25
+
+
 def test_an_origin_no_scenario_disrupts_and_a_price_per_tonne_are_warned_about(tmp_path):
     result = run("check")
     assert "warning: Australia is named in no row of disruptions.csv" not in result.stderr  # said on purpose
@@ -85,6 +97,10 @@ def test_an_origin_no_scenario_disrupts_and_a_price_per_tonne_are_warned_about(t
     dis = folder0 / "disruptions.csv"
     dis.write_text("\n".join(line for line in dis.read_text().splitlines() if ",Australia," not in line) + "\n")
     assert "warning: Australia is named in no row of disruptions.csv" in run("check", "--inputs", str(folder0)).stderr
+    dis.write_text("\n".join(line for line in dis.read_text().splitlines() if ",France," not in line) + "\n")
+    stderr = run("check", "--inputs", str(folder0)).stderr  # several: one warning names them all
+    assert ("warning: 2 origins are named in no row of disruptions.csv (Australia, France), so no scenario "
+            "disrupts them") in stderr and "warning: Australia is named" not in stderr
     folder = bundled_copy(tmp_path)
     supply = folder / "supply.csv"
     supply.write_text(supply.read_text().replace("France,Dy,850,", "France,Dy,850000,"))

@@ -64,7 +64,9 @@ def planner_book(path: Path, changes: dict | None = None) -> Path:
         for i, row in enumerate(frame.itertuples(index=False), start=3):
             for j, (name, value) in enumerate(zip(frame.columns, row)):
                 value = (changes or {}).get((csv.stem, i + 1, name), value)
-                if name == "capacity":  # a formula whose value Excel saved
+                if isinstance(value, tuple):  # (formula, the value Excel saved for it)
+                    sheet.write_formula(i, j, *value[:1], None, value[1])
+                elif name == "capacity":  # a formula whose value Excel saved
                     sheet.write_formula(i, j, f"={value}*1", None, float(value))
                 elif name in ("unit_cost", "demand", "probability"):  # a number stored as text
                     sheet.write_string(i, j, value)
@@ -117,6 +119,23 @@ def test_a_formula_without_a_saved_value_is_named(tmp_path):
     assert all("whose value was never saved" in p.message for p in found.values())
     rows = len((bundled_inputs() / "supply.csv").read_text().splitlines()) - 1
     assert {cell for sheet, cell in found} == {f"D{row}" for row in range(4, 4 + rows)}  # every capacity formula
+
+
+def test_an_error_value_is_named_not_read_as_an_empty_cell(tmp_path):
+    """#N/A from a lookup that missed: in an optional column (Southeast Asia's NdPr min_volume,
+    1500 t) it would otherwise drop a commitment silently; in a required one it is no "missing value"."""
+    book = planner_book(tmp_path / "errors.xlsx", {("caps", 5, "max_share"): ('=VLOOKUP("x",A1:B2,2,0)', "#N/A"),
+                                                   ("supply", 5, "min_volume"): ("=1/0", "#DIV/0!")})
+    with pytest.raises(InputError) as info:
+        load_inputs(book)
+    found = {(p.sheet, p.cell): p.message for p in info.value.problems}
+    assert found[("caps", "C5")].startswith("holds the error value #N/A (or a formula that gives it)")
+    assert found[("supply", "E5")].startswith("holds the error value #DIV/0!")
+    assert len(found) == 2
+    wb = openpyxl.load_workbook(book)
+    wb["demand"]["B5"] = "#REF!"  # typed as an error value
+    wb.save(book)
+    assert "demand!B5: holds the error value #REF!" in run("check", "--inputs", str(book)).stderr
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,9 @@ import click
 
 from sourcing import bundled_inputs
 
+WARNINGS = 20
+"""Warnings said on stderr before "... and N more" (the JSON of ``check`` holds them all)."""
+
 
 def asks_json(fmt: str | None, output: Path | None) -> bool:
     """Whether parsed options ask for JSON: ``--format json``, or an ``--output`` ending in .json."""
@@ -121,6 +124,9 @@ def load(inputs: Path | None, year: int | None = None, option: str | None = None
     from sourcing.data import load_inputs
 
     data = load_inputs(inputs or bundled_inputs(), year=year, option=option)
-    for warning in data.warnings:
+    for warning in data.warnings[:WARNINGS]:
         click.echo(f"warning: {warning}", err=True)
+    if len(data.warnings) > WARNINGS:
+        click.echo(f"warning: ... and {len(data.warnings) - WARNINGS:,} more (sourcing check --format json "
+                   "lists every warning)", err=True)
     return data

@@ -80,10 +80,14 @@ def read_table(problems: Collector, spec: FileSpec) -> pd.DataFrame | None:
         else:
             problems.at_line(spec, exc.line, exc.column, exc.message)
         return None
-    for row, col, formula in getattr(table, "unsaved", ()):
-        problems.at_column(spec, row, col + 1, f"holds the formula {formula!r}, whose value was never saved "
-                           "(the book was not recalculated in Excel): open and save it in Excel, or type the value",
-                           formula)
+    for row, col, held in getattr(table, "unsaved", ()):
+        if held.startswith("="):
+            problems.at_column(spec, row, col + 1, f"holds the formula {held!r}, whose value was never saved (the "
+                               "book was not recalculated in Excel): open and save it in Excel, or type the value",
+                               held)
+        else:
+            problems.at_column(spec, row, col + 1, f"holds the error value {held} (or a formula that gives it): "
+                               "fix the formula or type the value; leave the cell empty for no value", held)
     if not ok or getattr(table, "unsaved", ()):
         return None
     raw = raw[(raw != "").any(axis=1)]

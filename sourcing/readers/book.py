@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sourcing.readers.csv import UnreadableError
-from sourcing.schema import FREE_COLUMNS, FileSpec
+from sourcing.schema import FREE_COLUMNS, SPECS, FileSpec
 
 HEADER_SEARCH = 20
 """The header is looked for in the first this many rows (title rows may stand above it)."""
@@ -25,6 +26,15 @@ FORMULA_SCAN = 200_000
 """Sheets of up to this many cells that have empty cells in their table are read a second time
 (with openpyxl) to tell an empty cell from a formula whose value was never saved: a workbook
 written by a program and never opened in Excel holds formulas without values."""
+
+
+_FILE_NAME = re.compile(r"\b(" + "|".join(re.escape(s.name.removesuffix(".csv")) for s in SPECS.values())
+                        + r")\.csv\b(?::(\d+)\b)?")
+
+
+ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+"""Excel's error values: a cell holding one is an error, not an empty cell."""
 
 
 def sheet_name(spec: FileSpec) -> str:
@@ -57,6 +67,11 @@ class Book:
     def row_name(self, spec: FileSpec, line: int) -> str:
         return f"sheet {sheet_name(spec)} row {line}"
 
+    def words(self, message: str) -> str:
+        """Input files named as this book's sheets: ``demand.csv`` becomes ``sheet demand``."""
+        return _FILE_NAME.sub(lambda m: f"sheet {m.group(1)}" + (f" row {m.group(2)}" if m.group(2) else ""),
+                              message)
+
     def missing(self, spec: FileSpec) -> str:
         return f"required sheet {sheet_name(spec)!r} not found in {self.path.name}"
 
@@ -74,26 +89,38 @@ class Book:
         return sheet
 
     def _unsaved_formulas(self, name: str, sheet: Sheet, gaps: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-        """(row position, column index, formula) of the table's empty cells (``gaps``) that hold a formula."""
+        """(row position, column index, what it holds) of the table's empty cells (``gaps``) that are
+        not empty in the book: an error value (``#N/A``, also a formula's saved result), which
+        calamine reads as "", or a formula whose value was never saved (``=...``)."""
         import openpyxl
 
         wanted: dict[int, list[tuple[int, int]]] = {}
         for r, c in gaps:
             wanted.setdefault(sheet.line(r), []).append((r, c))
-        book = openpyxl.load_workbook(self.path, read_only=True, data_only=False)
-        try:
-            out = []
+        first, last = min(wanted), max(wanted)
+        out = []
+        for data_only in (True, False):  # the saved values (errors), then the formulas behind empty ones
+            book = openpyxl.load_workbook(self.path, read_only=True, data_only=data_only)
+            try:
+                rows = book[name].iter_rows(min_row=first, max_row=last, values_only=True)
+                left = {}
+                for line, values in enumerate(rows, start=first):
+                    for r, c in wanted.get(line, ()):
+                        at = sheet.column(c) - 1
+                        value = values[at] if at < len(values) else None
+                        if data_only and value in ERROR_VALUES:
+                            out.append((r, c, value))
+                        elif not data_only and isinstance(value, str) and value.startswith("="):
+                            out.append((r, c, value))
+                        else:
+                            left.setdefault(line, []).append((r, c))
+            finally:
+                book.close()
+            wanted = left
+            if not wanted:
+                break
             first, last = min(wanted), max(wanted)
-            rows = book[name].iter_rows(min_row=first, max_row=last, values_only=True)
-            for line, values in enumerate(rows, start=first):
-                for r, c in wanted.get(line, ()):
-                    at = sheet.column(c) - 1
-                    value = values[at] if at < len(values) else None
-                    if isinstance(value, str) and value.startswith("="):
-                        out.append((r, c, value))
-            return out
-        finally:
-            book.close()
+        return out
 
     def others(self) -> list[str]:
         """The visible sheets (a hidden sheet is the planner's own business)."""

@@ -23,6 +23,9 @@ class Folder:
     def row_name(self, spec: FileSpec, line: int) -> str:
         return f"{spec.name} line {line}"
 
+    def words(self, message: str) -> str:
+        return message
+
     def open(self, spec: FileSpec) -> CsvFile | None:
         """``spec``'s file, or None where there is none.
 

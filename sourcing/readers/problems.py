@@ -31,6 +31,9 @@ class Source(Protocol):
     def row_name(self, spec: FileSpec, line: int) -> str:
         """A row of ``spec``'s table as a message names it: ``caps.csv line 3``, ``sheet caps row 3``."""
 
+    def words(self, message: str) -> str:
+        """``message`` (which names input files: ``demand.csv``) in this source's words."""
+
 
 class _Table:
     """How one file's row positions and column indices map to what a user sees."""
@@ -109,7 +112,8 @@ class Collector:
             else:
                 line = table.line_of(row)
             column = table.column_of(col - 1) if table and row >= HEADER else col
-            out.append((self.order[name], line, column, Problem(file, line, column, msg, value, sheet)))
+            out.append((self.order[name], line, column,
+                        Problem(file, line, column, self.source.words(msg), value, sheet)))
         out.sort(key=lambda t: t[:3])
         seen: set[Problem] = set()
         return [p for *_, p in out if not (p in seen or seen.add(p))]
