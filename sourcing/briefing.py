@@ -46,13 +46,15 @@ class MultiYear:
 
     Attributes:
         years: the horizon (first, last).
-        plan: the optimal multi-year plan (None if there is none).
+        plan: the optimal multi-year plan (None if there is none, or HiGHS stopped).
         causes: why no plan exists over the horizon (empty when there is one).
+        stopped: why HiGHS stopped without a plan (a time limit, ...), "" if it did not.
     """
 
     years: tuple[int, int]
     plan: PlanResult | None = None
     causes: tuple[str, ...] = ()
+    stopped: str = ""
 
 
 @dataclass(frozen=True)

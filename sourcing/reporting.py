@@ -18,7 +18,7 @@ from pathlib import Path
 from sourcing import bundled_inputs
 from sourcing.briefing import Briefing, CapFrontier, MultiYear
 from sourcing.data import InputData, load_plan
-from sourcing.errors import InfeasibleError
+from sourcing.errors import InfeasibleError, SolverError
 from sourcing.frontier import Target
 from sourcing.model import RiskOptions
 from sourcing.multiyear.api import plan
@@ -113,8 +113,8 @@ def report(data: InputData, options: RiskOptions | None = None, *,
 
 def plan_section(data: InputData, options: RiskOptions, caps: dict, years: tuple[int, int],
                  time_limit: float | None) -> MultiYear:
-    """``sourcing plan --years FIRST:LAST`` with the report's options and caps (its causes when
-    the horizon admits no plan: the one-year report still stands)."""
+    """``sourcing plan --years FIRST:LAST`` with the report's options and caps; its causes when
+    the horizon admits no plan, or why HiGHS stopped (a time limit): the one-year report still stands."""
     start = data.in_year(years[0], f"--years {years[0]}:{years[1]}") if data.year != years[0] else data
     if caps:
         start = start.with_caps(caps)
@@ -122,6 +122,8 @@ def plan_section(data: InputData, options: RiskOptions, caps: dict, years: tuple
         return MultiYear(years, plan(start, years, options=options, time_limit=time_limit))
     except InfeasibleError as exc:
         return MultiYear(years, None, tuple(exc.causes))
+    except SolverError as exc:
+        return MultiYear(years, None, stopped=str(exc))
 
 
 def default_target(data: InputData, result) -> str:

@@ -234,3 +234,34 @@ def test_a_horizon_without_a_plan_shows_its_causes_beside_the_one_year_answer():
 def test_inputs_without_a_dated_row_have_no_years_ahead(small_folder):
     b = report(load_inputs(small_folder), created=CREATED, sweep=None)
     assert b.multi_year is None and 'id="multi-year"' not in briefing_html(b)
+
+
+def test_a_plan_highs_could_not_finish_leaves_the_one_year_report_standing(monkeypatch, tmp_path):
+    from sourcing.errors import SolverError
+
+    def stopped(*args, **kwargs):
+        raise SolverError("HiGHS stopped before an optimum (time_limit): raise --time-limit", "time_limit")
+
+    monkeypatch.setattr("sourcing.reporting.plan", stopped)
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["report", "--sweep", "China=1.0,0.9", "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "was not solved:</strong> HiGHS stopped before an optimum (time_limit): raise --time-limit" in text
+    assert 'id="plan-table"' in text and "and what to sign for the years ahead" not in text
+
+
+def test_a_plan_of_one_path_is_drawn_without_a_warning():
+    """No scenario: the tree is the baseline alone; its picture says so (matplotlib warned before)."""
+    import warnings
+
+    folder = temp_folder(
+        supply=[{"origin": "Alpha", "element": "X", "unit_cost": 1, "capacity": 100, "source": "quote A"},
+                {"origin": "Beta", "element": "X", "unit_cost": 2, "capacity": 100, "source": "quote B"}],
+        demand=[{"element": "X", "demand": d, "shortage_cost": 10, "year": y, "source": "plan"}
+                for y, d in ((2027, 80), (2028, 90))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        b = report(load_inputs(folder), created=CREATED, sweep=None)
+        text = briefing_html(b)
+    assert len(b.multi_year.plan.paths) == 1 and "; 1 path;" in text and "1 paths" not in text

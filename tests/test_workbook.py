@@ -4,6 +4,7 @@ XlsxWriter or openpyxl and read back with openpyxl, never mocked."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import signal
@@ -138,6 +139,28 @@ def test_an_error_value_is_named_not_read_as_an_empty_cell(tmp_path):
     assert "demand!B5: holds the error value #REF!" in run("check", "--inputs", str(book)).stderr
 
 
+def test_the_cells_calamine_reads_as_empty_are_told_apart_in_the_sheet_xml():
+    """As Excel writes them: an error value, a formula's error, a formula without a saved value, a
+    formula whose saved value is empty text (empty), a shared formula with its value (a number)."""
+    from sourcing.readers.book import _held_cells
+
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    xml = (f'<worksheet {ns}><sheetData><row r="2"><c r="A2" t="e"><v>#N/A</v></c>'
+           '<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C2"><f>2*3</f><v/></c>'
+           '<c r="D2" t="str"><f>IFERROR(1/0,"")</f><v></v></c><c r="E2"><f t="shared" si="0"/><v>3</v></c></row>'
+           '<row><c t="e"><v>#REF!</v></c></row><row r="9"><c r="A9" t="e"><v>#NUM!</v></c></row>'
+           '</sheetData></worksheet>').encode()
+    assert list(_held_cells(io.BytesIO(xml), last=5)) == [(2, 1, "#N/A"), (2, 2, "#DIV/0!"), (2, 3, "=2*3"),
+                                                         (3, 1, "#REF!")]  # row 9 is past the last asked for
+
+
+def test_a_sheet_too_large_to_look_into_is_warned_about(tmp_path, monkeypatch):
+    monkeypatch.setattr("sourcing.readers.book.FORMULA_SCAN", 50)  # the planner's supply sheet has formulas
+    data = load_inputs(planner_book(tmp_path / "large.xlsx"))
+    said = [w for w in data.warnings if "too many to check its empty cells" in w]
+    assert len(said) == 1 and said[0].startswith("sheet supply holds formulas or error values and has ")
+
+
 # ---------------------------------------------------------------------------------------------
 # Excel out
 
@@ -168,10 +191,12 @@ def test_the_plan_workbook_holds_every_table_of_the_plan_json(tmp_path):
     assert result.exit_code == 0, result.stderr
     doc = json.loads(run("plan", "--years", "2027:2030", "--value-of-information", "--format", "json").stdout)
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["about", "paths", "volumes", "stock", "terminal", "investments", "survival",
-                               "path_costs", "totals"]
-    for sheet in ("paths", "volumes", "stock", "investments", "path_costs"):
+    tables = ["paths", "volumes", "stock", "terminal", "investments", "survival", "path_costs", "projects"]
+    assert book.sheetnames == ["about", *tables, "totals"]
+    assert {k for k, v in doc.items() if isinstance(v, list) and k != "years"} == set(tables)  # every table
+    for sheet in tables:
         assert book[sheet].max_row - 1 == len(doc[sheet]), sheet
+    assert book["paths"]["D2"].number_format == "0.000%"  # a path's probability may be 0.013%
     volumes = book["volumes"]
     header = [c.value for c in volumes[1]]
     assert header[:4] == ["path", "year", "origin", "element"] and "volume (t)" in header

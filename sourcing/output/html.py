@@ -2,16 +2,17 @@
 writes.
 
 The page is filled from Jinja2 templates kept in the package (``output/templates``); its style
-sheet is inlined and its one picture (the sweep's, drawn by :func:`sourcing.output.plot.plot_frontier`)
-is a base64 PNG, so the file needs nothing from the network, no script and no font. Every figure is
-written by the rules of :mod:`sourcing.output.formats`, as the table writes it, from the same result
-objects as the JSON. What the page holds and in which order is the template's business; this module
-only prepares the rows it iterates over.
+sheet is inlined and its pictures (the sweep's, drawn by :func:`sourcing.output.plot.plot_frontier`,
+and the plan's, by :func:`sourcing.output.plan_plot.plot_plan`) are base64 PNGs, so the file needs
+nothing from the network, no script and no font. Every figure is written by the rules of
+:mod:`sourcing.output.formats`, as the table writes it, from the same result objects as the JSON.
+What the page holds and in which order is the template's business; this module only prepares the
+rows it iterates over.
 
-The multi-year section (``sourcing plan``) has its place and nothing else yet: when
-:attr:`Briefing.multi_year <sourcing.briefing.Briefing.multi_year>` is set, ``report.html.j2``
-includes :data:`MULTI_YEAR_TEMPLATE` (a ``<section id="multi-year">``, to be written with the plan)
-after the cap frontier, and the page's navigation links to it.
+The years ahead (``sourcing plan``): when :attr:`Briefing.multi_year
+<sourcing.briefing.Briefing.multi_year>` is set, ``report.html.j2`` includes
+:data:`MULTI_YEAR_TEMPLATE` after the cap frontier, filled with the blocks that
+:func:`sourcing.output.plan_table.blocks` gives the terminal table, and links to it.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ infeasible zone); grids of at most :data:`FRONTIER_ALL` points are shown whole."
 FRONTIER_ALL = 15
 PNG_DPI = 100
 MULTI_YEAR_TEMPLATE = "multi_year.html.j2"
-"""The template of the multi-year section, given ``multi_year`` (none exists before ``sourcing plan``)."""
+"""The template of the years ahead, given ``multi_year`` (:func:`multi_year`)."""
 
 
 def briefing_html(briefing: Briefing) -> str:
@@ -98,8 +99,8 @@ def multi_year(m: MultiYear) -> dict[str, Any]:
     """The plan's section: the same blocks as ``sourcing plan`` prints (figures formatted by the
     same code), its picture, and the worst path and shortest survival singled out for the lede."""
     if m.plan is None:
-        return {"years": m.years, "causes": list(m.causes), "blocks": []}
-    from sourcing.output.plan_table import blocks, heading
+        return {"years": m.years, "causes": list(m.causes), "stopped": m.stopped, "blocks": []}
+    from sourcing.output.plan_table import blocks, heading, worst_paths
 
     shown = []
     for block in blocks(m.plan):
@@ -110,11 +111,11 @@ def multi_year(m: MultiYear) -> dict[str, Any]:
                       "columns": [_breakable(c) for c in frame.columns] if frame is not None else [],
                       "rows": frame.astype(str).to_numpy().tolist() if frame is not None else [],
                       "numeric": [_numeric(frame[c]) for c in frame.columns] if frame is not None else []})
-    costs = m.plan.path_costs.sort_values(["shortage_cost", "path"], ascending=[False, True])
-    worst = costs.iloc[0] if len(costs) and costs["shortage_cost"].iloc[0] > 0 else None
+    costs = worst_paths(m.plan)
+    worst = costs.iloc[0] if len(costs) else None
     first = m.plan.survival[m.plan.survival["year"] == m.years[0]]
     short = first.dropna(subset=["days"]).sort_values("days").head(1)
-    return {"years": m.years, "causes": [], "heading": heading(m.plan), "blocks": shown,
+    return {"years": m.years, "causes": [], "stopped": "", "heading": heading(m.plan), "blocks": shown,
             "png": "data:image/png;base64," + base64.b64encode(plan_png(m.plan)).decode("ascii"),
             "worst": None if worst is None else {"path": worst["path"], "probability": float(worst["probability"]),
                                                  "shortage_cost": float(worst["shortage_cost"])},
@@ -141,18 +142,9 @@ def _numeric(column: pd.Series) -> bool:
 
 def plan_png(result) -> bytes:
     """The plan's own picture (:func:`~sourcing.output.plan_plot.plot_plan`) as PNG bytes."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
     from sourcing.output.plan_plot import plot_plan
 
-    fig = plot_plan(result)
-    png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
-    plt.close(fig)
-    return png.getvalue()
+    return _png(plot_plan, result)
 
 
 def input_file(f: InputFile) -> dict[str, Any]:
@@ -273,14 +265,19 @@ def frontier(cf: CapFrontier, r: Result) -> dict[str, Any]:
 
 def frontier_png(points: pd.DataFrame, causes: Sequence[str] = ()) -> bytes:
     """The sweep's own picture (:func:`~sourcing.output.plot.plot_frontier`) as PNG bytes."""
+    from sourcing.output.plot import plot_frontier
+
+    return _png(plot_frontier, points, causes=causes)
+
+
+def _png(draw, *args, **kwargs) -> bytes:
+    """The figure ``draw(*args, **kwargs)`` returns, as PNG bytes without a date or a version in them."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from sourcing.output.plot import plot_frontier
-
-    fig = plot_frontier(points, causes=causes)
+    fig = draw(*args, **kwargs)
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
     plt.close(fig)

@@ -72,8 +72,8 @@ def plot_plan(result: PlanResult, path: str | Path | None = None, *, dpi: int = 
                 plt.Line2D([], [], color="black", lw=1.5, label="demand"),
                 plt.Line2D([], [], color="crimson", lw=2, marker="o", label="stock, end of year (right axis)")]
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 8), fontsize=9)
-    o = result.options
-    fig.suptitle(f"Multi-year plan {result.years[0]}-{result.years[-1]} ({len(result.paths)} paths; risk weight "
+    o, n = result.options, len(result.paths)
+    fig.suptitle(f"Multi-year plan {result.years[0]}-{result.years[-1]} ({n} path{'s' * (n != 1)}; risk weight "
                  f"{o.risk_weight:g}, discount rate {result.discount_rate:.1%}): objective "
                  f"{result.objective / MUSD:,.1f} USD M", fontsize=13)
     if path is not None:
@@ -96,6 +96,10 @@ def _shortage_grid(fig, ax, result: PlanResult) -> None:
     events = paths[paths["event"].notna()]
     names = sorted(events["event"].unique())
     years = list(result.years)
+    if not names:  # no scenario: the baseline is the only path
+        ax.axis("off")
+        ax.text(0.5, 0.5, "one path: no disruption scenario", ha="center", va="center", transform=ax.transAxes)
+        return
     grid = np.full((max(len(names), 1), len(years)), np.nan)
     for r in events.itertuples(index=False):
         grid[names.index(r.event), years.index(int(r.start))] = r.shortage_cost / MUSD

@@ -37,7 +37,7 @@ def heading(result: PlanResult) -> str:
     o = result.options
     return (f"Multi-year plan {first}-{last}: risk weight {o.risk_weight:g}"
             + (f", CVaR weight {o.cvar_weight:g} at level {o.cvar_level:g}" if o.cvar_weight > 0 else "")
-            + f", discount rate {result.discount_rate:.1%}; {len(result.paths)} paths")
+            + f", discount rate {result.discount_rate:.1%}; {len(result.paths)} path{'s' * (len(result.paths) != 1)}")
 
 
 def blocks(result: PlanResult) -> list[Block]:
@@ -104,8 +104,8 @@ def _sign_now(result: PlanResult) -> list[Block]:
         out.append(Block("invest_now", "Investments decided now (capacity funded, t/yr; capex is the whole outlay)",
                          shown))
     else:
-        out.append(Block("invest_now", "Investments decided now",
-                         text=": none can be decided now (no project of investments.csv delivers in time)"))
+        why = "no project of investments.csv delivers in time" if len(result.projects) else "the inputs hold no project"
+        out.append(Block("invest_now", "Investments decided now", text=f": none can be decided now ({why})"))
     return out
 
 
@@ -161,13 +161,18 @@ def _trajectory(result: PlanResult) -> list[Block]:
                   "covers)", table)]
 
 
-def _worst_paths(result: PlanResult) -> list[Block]:
+def worst_paths(result: PlanResult) -> pd.DataFrame:
+    """The rows of ``path_costs`` that leave demand unmet, the costliest shortage first (then by name)."""
     costs = result.path_costs
+    return costs[costs["shortage_cost"] > 0].sort_values(["shortage_cost", "path"], ascending=[False, True])
+
+
+def _worst_paths(result: PlanResult) -> list[Block]:
     pen = result.elements.set_index(["year", "element"])["shortage_cost"]
     s = result.stock
     cost = s["shortage"].to_numpy() * pen.reindex(pd.MultiIndex.from_frame(s[["year", "element"]])).to_numpy() * 1000
     by_year = pd.DataFrame({"path": s["path"], "year": s["year"], "cost": cost}).groupby(["path", "year"])["cost"].sum()
-    worst = costs[costs["shortage_cost"] > 0].sort_values(["shortage_cost", "path"], ascending=[False, True])
+    worst = worst_paths(result)
     level = result.options.cvar_level
     title = (f"Worst paths (shortage cost over the horizon; expected {result.expected_shortage_cost / MUSD:,.3f}, "
              f"CVaR {level:.0%} {result.cvar / MUSD:,.3f} USD M)")

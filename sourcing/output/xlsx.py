@@ -31,6 +31,8 @@ KINDS = {
     "t": ("t", "#,##0.0", 1.0),
     "t/yr": ("t/yr", "#,##0.0", 1.0),
     "share": ("%", "0.0%", 1.0),
+    "probability": ("%", "0.000%", 1.0),
+    "usd_per_t_yr": ("USD per t/yr", "#,##0", 1.0),
     "usd_kg": ("USD/kg", "#,##0.00", 1.0),
     "musd": ("USD M", "#,##0.000", 1 / M),
     "musd_pp": ("USD M per pp", "#,##0.0000", 1 / M),
@@ -204,7 +206,9 @@ def _totals(columns: dict[str, Result]) -> pd.DataFrame:
 
 
 PLAN_KINDS = {
-    "path": "text", "event": "text", "origin": "text", "element": "text", "project": "text", "probability": "share",
+    "path": "text", "event": "text", "origin": "text", "element": "text", "project": "text",
+    "probability": "probability", "capex": "usd_per_t_yr", "annual_cost_per_t": "usd_per_t_yr",
+    "max_capacity": "t/yr",
     "volume": "t", "spot": "t", "stock": "t", "release": "t", "into_stock": "t", "shortage": "t", "shortfall": "t",
     "capacity": "t/yr", "procurement_cost": "musd", "spot_cost": "musd", "stockpile_cost": "musd",
     "investment_cost": "musd", "terminal_shortfall_cost": "musd", "shortage_cost": "musd", "total": "musd",
@@ -220,7 +224,7 @@ def _plan_tables(result: PlanResult) -> list[Table]:
                                                   "value": list(result.value_of_information.values())})],
                            ignore_index=True)
     tables = [Table(name, getattr(result, name), PLAN_KINDS) for name in
-              ("paths", "volumes", "stock", "terminal", "investments", "survival", "path_costs")]
+              ("paths", "volumes", "stock", "terminal", "investments", "survival", "path_costs", "projects")]
     return [*tables, Table("totals", totals, {"figure": "text", "value": "musd"})]
 
 

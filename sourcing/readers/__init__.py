@@ -88,6 +88,11 @@ def read_table(problems: Collector, spec: FileSpec) -> pd.DataFrame | None:
         else:
             problems.at_column(spec, row, col + 1, f"holds the error value {held} (or a formula that gives it): "
                                "fix the formula or type the value; leave the cell empty for no value", held)
+    if getattr(table, "unchecked", 0):
+        problems.notes.append(f"sheet {spec.name.removesuffix('.csv')} holds formulas or error values and has "
+                              f"{table.unchecked:,} cells, too many to check its empty cells: a formula never "
+                              "recalculated, or an error value such as #N/A, reads there as an empty cell; save the "
+                              "book in Excel and replace error values, or give that table as a CSV file")
     if not ok or getattr(table, "unsaved", ()):
         return None
     raw = raw[(raw != "").any(axis=1)]

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import posixpath
 import re
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -22,10 +27,12 @@ from sourcing.schema import FREE_COLUMNS, SPECS, FileSpec
 
 HEADER_SEARCH = 20
 """The header is looked for in the first this many rows (title rows may stand above it)."""
-FORMULA_SCAN = 200_000
-"""Sheets of up to this many cells that have empty cells in their table are read a second time
-(with openpyxl) to tell an empty cell from a formula whose value was never saved: a workbook
-written by a program and never opened in Excel holds formulas without values."""
+FORMULA_SCAN = 1_000_000
+"""Sheets of up to this many cells that hold formulas or error values and have empty cells in
+their table are read a second time (their XML, about 2 s per million cells) to tell an empty
+cell from a formula whose value was never saved (a workbook written by a program and never
+opened in Excel holds formulas without values) or an error value (``#N/A``), which python-calamine
+reads as empty. A larger sheet is warned about instead."""
 
 
 _FILE_NAME = re.compile(r"\b(" + "|".join(re.escape(s.name.removesuffix(".csv")) for s in SPECS.values())
@@ -35,6 +42,56 @@ _FILE_NAME = re.compile(r"\b(" + "|".join(re.escape(s.name.removesuffix(".csv"))
 ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 """Excel's error values: a cell holding one is an error, not an empty cell."""
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MAY_HOLD = re.compile(rb'<(?:\w+:)?f[\s>/]|\st="e"')
+"""In a worksheet's XML: a formula, or a cell of an error value."""
+_ROW, _CELL, _FORMULA, _VALUE = (f"{_MAIN}{tag}" for tag in ("row", "c", "f", "v"))
+
+
+def _sheet_part(archive: zipfile.ZipFile, name: str) -> str:
+    """The path inside the .xlsx package of the worksheet called ``name``."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rid = next(s.get(f"{_RELATIONSHIPS}id") for s in book.iter(f"{_MAIN}sheet") if s.get("name") == name)
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next(r.get("Target") for r in rels.iter(f"{_PACKAGE}Relationship") if r.get("Id") == rid)
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+
+def _held_cells(part, last: int) -> Iterator[tuple[int, int, str]]:
+    """(row, column, what it holds) of each cell of a worksheet's XML, up to row ``last``, that
+    calamine reads as empty but is not: an error value (``#N/A``), or a formula without a saved
+    value (``=...``; a formula whose saved value is empty text is empty)."""
+    row = column = 0
+    for event, elem in ElementTree.iterparse(part, events=("start", "end")):
+        if elem.tag == _ROW:
+            if event == "start":
+                row, column = (int(elem.get("r")) if elem.get("r") else row + 1), 0
+                if row > last:
+                    return
+            else:
+                elem.clear()
+        elif elem.tag == _CELL and event == "end":
+            ref = elem.get("r")
+            column = _column_number(ref) if ref else column + 1
+            kind, formula, value = elem.get("t"), elem.find(_FORMULA), elem.find(_VALUE)
+            if kind == "e" and value is not None and value.text:
+                yield row, column, value.text
+            elif formula is not None and (value is None or value.text is None) and kind != "str":
+                yield row, column, "=" + (formula.text or "(a shared formula)")
+
+
+def _column_number(ref: str) -> int:
+    """The 1-based column of a cell reference: ``C7`` is 3, ``AB2`` is 28."""
+    number = 0
+    for char in ref:
+        if not char.isalpha():
+            break
+        number = number * 26 + ord(char.upper()) - 64
+    return number
 
 
 def sheet_name(spec: FileSpec) -> str:
@@ -82,45 +139,29 @@ class Book:
             return None
         rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         sheet = Sheet(rows, spec, self.digest)
-        if sum(map(len, rows)) <= FORMULA_SCAN:
-            gaps = sheet.gaps()
-            if gaps:
-                sheet.unsaved = self._unsaved_formulas(name, sheet, gaps)
+        gaps = sheet.gaps()
+        if gaps:
+            sheet.unsaved = self._unsaved_formulas(name, sheet, gaps, cells=sum(map(len, rows)))
         return sheet
 
-    def _unsaved_formulas(self, name: str, sheet: Sheet, gaps: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    def _unsaved_formulas(self, name: str, sheet: Sheet, gaps: list[tuple[int, int]],
+                          cells: int) -> list[tuple[int, int, str]]:
         """(row position, column index, what it holds) of the table's empty cells (``gaps``) that are
-        not empty in the book: an error value (``#N/A``, also a formula's saved result), which
-        calamine reads as "", or a formula whose value was never saved (``=...``)."""
-        import openpyxl
-
-        wanted: dict[int, list[tuple[int, int]]] = {}
-        for r, c in gaps:
-            wanted.setdefault(sheet.line(r), []).append((r, c))
-        first, last = min(wanted), max(wanted)
-        out = []
-        for data_only in (True, False):  # the saved values (errors), then the formulas behind empty ones
-            book = openpyxl.load_workbook(self.path, read_only=True, data_only=data_only)
-            try:
-                rows = book[name].iter_rows(min_row=first, max_row=last, values_only=True)
-                left = {}
-                for line, values in enumerate(rows, start=first):
-                    for r, c in wanted.get(line, ()):
-                        at = sheet.column(c) - 1
-                        value = values[at] if at < len(values) else None
-                        if data_only and value in ERROR_VALUES:
-                            out.append((r, c, value))
-                        elif not data_only and isinstance(value, str) and value.startswith("="):
-                            out.append((r, c, value))
-                        else:
-                            left.setdefault(line, []).append((r, c))
-            finally:
-                book.close()
-            wanted = left
-            if not wanted:
-                break
-            first, last = min(wanted), max(wanted)
-        return out
+        not empty in the book: an error value (``#N/A``; also a formula's saved result), which
+        calamine reads as "", or a formula whose value was never saved (``=...``). A sheet with
+        neither is told by a search of its XML; else one pass over it, up to the last row in
+        question, in sheets of up to :data:`FORMULA_SCAN` cells (``sheet.unchecked`` is set above)."""
+        with zipfile.ZipFile(self.path) as archive:
+            xml = archive.read(_sheet_part(archive, name))
+            if not _MAY_HOLD.search(xml):
+                return []
+            if cells > FORMULA_SCAN:
+                sheet.unchecked = cells
+                return []
+            wanted = {(sheet.line(r), sheet.column(c)): (r, c) for r, c in gaps}
+            last = max(line for line, _ in wanted)
+            return [(*wanted[(line, column)], held) for line, column, held in _held_cells(io.BytesIO(xml), last)
+                    if (line, column) in wanted]
 
     def others(self) -> list[str]:
         """The visible sheets (a hidden sheet is the planner's own business)."""
@@ -141,7 +182,7 @@ class Sheet:
         named = [i for i, c in enumerate(cells) if c]
         if not named:
             self.header, self._columns, self._rows, self.header_line = [], [], rows, at + 1
-            self.unsaved, self._frame = [], None
+            self.unsaved, self.unchecked, self._frame = [], 0, None
             return
         first, last = named[0], named[-1]
         body = rows[at + 1:]
@@ -151,6 +192,7 @@ class Sheet:
         self.header = [cells[i] for i in columns]
         self._columns, self._rows, self.header_line = columns, body, at + 1
         self.unsaved: list[tuple[int, int, str]] = []  # formulas without a saved value (see Book)
+        self.unchecked = 0  # the cells of a sheet too large to look for them in
         self._frame: pd.DataFrame | None = None
 
     def rows(self) -> pd.DataFrame:
