@@ -95,6 +95,15 @@ def test_a_planners_workbook_is_read_as_the_folder(tmp_path):
     assert "notes" not in warnings and "workings" not in warnings  # a notes sheet and a hidden one: ignored
 
 
+def test_names_padded_with_any_white_space_read_as_the_folder(tmp_path):
+    """A name typed with a space at an end (an ideographic space from a Japanese keyboard, a no-break
+    space pasted from a web page, a tab) is stripped in a workbook as in a CSV file."""
+    padded = {("supply", 4, "origin"): "\u3000China", ("supply", 5, "element"): "NdPr\xa0",
+              ("demand", 4, "element"): "\tNdPr ", ("caps", 4, "origin"): "China\u2003"}
+    data = load_inputs(planner_book(tmp_path / "padded.xlsx", padded))
+    assert render(solve(data), "json") == (GOLDEN / "solve.json").read_text()
+
+
 def test_a_bad_cell_is_named_by_sheet_cell_and_value(tmp_path):
     book = planner_book(tmp_path / "bad.xlsx", {("supply", 7, "unit_cost"): "-5", ("demand", 5, "demand"): "lots"})
     with pytest.raises(InputError) as info:
