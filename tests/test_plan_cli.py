@@ -111,3 +111,20 @@ def test_the_readme_example_is_the_command_output():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     block = f"```console\n$ sourcing {' '.join(PLAN)}\n" + (GOLDEN / "plan-voi.txt").read_text() + "```\n"
     assert block in readme
+
+
+def test_evaluate_answers_the_year_asked_for_like_the_api():
+    """``evaluate --year Y`` prices the plan on the rows in force in Y, as the API does with
+    ``load_inputs(year=Y)``; the bundled demand grows, so 2026's answer is not the default year's."""
+    from sourcing import bundled_inputs, load_inputs
+    from sourcing.data import load_plan
+    from sourcing.model import RiskOptions
+    from sourcing.output import render
+    from sourcing.solver import evaluate
+
+    status_quo = str(bundled_inputs() / "plans" / "status-quo.csv")
+    got = run("evaluate", "--plan", status_quo, "--year", "2026", "--format", "json").stdout
+    data = load_inputs(bundled_inputs(), year=2026)
+    assert got == render(evaluate(data, load_plan(status_quo, data), RiskOptions()), "json")
+    default = run("evaluate", "--plan", status_quo, "--format", "json").stdout
+    assert json.loads(got)["objective"] != json.loads(default)["objective"]

@@ -29,6 +29,7 @@ from sourcing.cli.options import (
     parse_caps,
     risk_options,
     time_limit_option,
+    year_option,
 )
 from sourcing.cli.run import Main, asks_json, load, run, write
 from sourcing.errors import OptionError
@@ -56,8 +57,7 @@ def main() -> None:
 @click.option("--value-of-information", "voi", is_flag=True,
               help="Also report the value of the stochastic solution (EEV - RP) and of perfect information "
                    "(RP - WS); needs --cvar-weight 0.")
-@click.option("--year", type=click.IntRange(1000, 9999), default=None, metavar="YEAR",
-              help="Solve on the rows in force in this year (default: the first year named in a year column).")
+@year_option
 def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float,
           caps: dict, fmt: str | None, output: Path | None, time_limit: float | None, voi: bool,
           year: int | None) -> None:
@@ -89,7 +89,8 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
     run(action, output, as_json=asks_json(fmt, output))
 
 
-@main.command(epilog=epilog("sourcing evaluate --plan inputs/plans/status-quo.csv"))
+@main.command(epilog=epilog("sourcing evaluate --plan inputs/plans/status-quo.csv",
+                             "sourcing evaluate --plan inputs/plans/status-quo.csv --year 2030 --format json"))
 @click.option("--plan", "plan_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV with origin, element, volume (t/yr); offers not listed get 0.")
 @inputs_option
@@ -97,8 +98,9 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
 @format_option
 @output_option
 @time_limit_option
+@year_option
 def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float,
-             fmt: str | None, output: Path | None, time_limit: float | None) -> None:
+             fmt: str | None, output: Path | None, time_limit: float | None, year: int | None) -> None:
     """Price a given plan under the scenarios, beside the optimum, with the limits it breaks."""
 
     def action() -> str | bytes:
@@ -109,11 +111,12 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
 
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
-        data = load(inputs)
+        data = load(inputs, year=year)
         volume = load_plan(plan_file, data)
         return render(evaluate_plan(data, volume, options, time_limit=time_limit), chosen, data=data,
                       command="evaluate", options={"plan": str(plan_file), "risk_weight": risk_weight,
-                                                   "cvar_weight": cvar_weight, "cvar_level": cvar_level})
+                                                   "cvar_weight": cvar_weight, "cvar_level": cvar_level,
+                                                   "time_limit": time_limit, "year": data.year})
 
     run(action, output, as_json=asks_json(fmt, output))
 

@@ -110,6 +110,10 @@ time_limit_option = click.option(
     "--time-limit", type=Number(0, open_low=True), default=None, metavar="SECONDS",
     help="Seconds HiGHS may take per solve (exit 5 when hit).",
 )
+year_option = click.option(
+    "--year", type=click.IntRange(1000, 9999), default=None, metavar="YEAR",
+    help="Use the rows in force in this year (default: the first year named in a year column).",
+)
 caps_option = click.option(
     "--cap", "caps", multiple=True, callback=parse_caps, metavar="ORIGIN[:ELEMENT]=SHARE",
     help="Override caps.csv for this run; ORIGIN=SHARE caps every element; repeatable. 1 removes.",
