@@ -147,3 +147,18 @@ def test_the_reading_of_the_bundled_frontier(bundled, frontier):
     china_nd = ok["share:NdPr:China"]
     said(SWEEP_DOC, f"NdPr stays at {china_nd.max():.0%} Chinese throughout", "docs/sweep.md")
     assert china_nd.max() - china_nd.min() < 1e-9
+
+
+def test_sweep_doc_tb_in_2030():
+    """docs/sweep.md: in 2030, without new capacity, Tb has no plan with China capped at 65% or below."""
+    from sourcing import InfeasibleError
+
+    data = load_inputs(bundled_inputs(), year=2030)
+    frame = run_sweep(data, ("China", "Tb"), parse_values("1.0:0.5:0.05", "--cap"))
+    feasible = frame.loc[frame["status"] == "optimal", "max_share"]
+    assert feasible.min() == 0.70 and (frame.loc[frame["max_share"] <= 0.65, "status"] == "infeasible").all()
+    with pytest.raises(InfeasibleError) as info:
+        solve(data)
+    assert "Tb: China must supply at least 65.4% of imports" in str(info.value)
+    said(SWEEP_DOC, "China must supply at least 65.4% of 2030's Tb imports", "docs/sweep.md")
+    said(SWEEP_DOC, "finds no plan at 65% and below", "docs/sweep.md")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -178,6 +179,42 @@ def test_resume_refuses_another_sweeps_file(tmp_path):
         assert result.exit_code == 2, result.output
         assert message in result.output
         assert out.read_bytes() == before  # nothing touched
+
+
+def test_resume_refuses_a_file_of_other_inputs_or_another_year(tmp_path):
+    """The grid, target and offers of a file may match while its figures come from other inputs:
+    the first kept point is solved again, and a file of another --year, or of a folder whose
+    prices changed since, is refused (exit 2), untouched."""
+    out = tmp_path / "s.csv"
+    args = ["sweep", "--cap", "China=1,0.9,0.8"]
+    assert CliRunner().invoke(main, [*args, "--output", str(out)]).exit_code == 0
+    before = out.read_bytes()
+    out.write_bytes(before[: before.index(b"\n", before.index(b"\n") + 1) + 1])  # the header and one point
+    kept = out.read_bytes()
+    changed = tmp_path / "changed"
+    shutil.copytree(bundled_inputs(), changed)
+    supply = pd.read_csv(changed / "supply.csv", dtype=str, keep_default_na=False)
+    supply.loc[0, "unit_cost"] = "56"
+    supply.to_csv(changed / "supply.csv", index=False)
+    for extra in (["--year", "2030"], ["--inputs", str(changed)]):  # same offers, other figures
+        result = CliRunner().invoke(main, [*args, *extra, "--output", str(out), "--resume"])
+        assert result.exit_code == 2, result.output
+        assert "was written from other inputs: at max_share 1, risk_weight 1, cvar_weight 0" in result.output
+        assert out.read_bytes() == kept
+    resumed = CliRunner().invoke(main, [*args, "--output", str(out), "--resume"])
+    assert resumed.exit_code == 0 and out.read_bytes() == before
+
+
+def test_sweep_answers_the_year_asked_for():
+    """``sweep --year Y``: every point is the single solve on the rows in force in Y."""
+    doc = json.loads(CliRunner().invoke(main, ["sweep", "--cap", "China=1,0.9", "--year", "2026",
+                                               "--format", "json"]).stdout)
+    data = load_inputs(bundled_inputs(), year=2026)
+    default = load_inputs(bundled_inputs())
+    for point in doc["points"]:
+        capped = {"China": point["max_share"]}
+        assert close(point["objective"], solve(data.with_caps(capped)).objective)
+        assert not close(point["objective"], solve(default.with_caps(capped)).objective)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -124,7 +124,8 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
 @main.command(epilog=epilog(
     "sourcing sweep --cap China=1.0:0.3:0.01 --risk-weight 0,1,2 --format csv --output frontier.csv "
     "--plot frontier.png",
-    "sourcing sweep --cap China:Dy=1.0:0.6:0.05 --cvar-weight 0,0.5,1 --workers 2"))
+    "sourcing sweep --cap China:Dy=1.0:0.6:0.05 --cvar-weight 0,0.5,1 --workers 2",
+    "sourcing sweep --cap China:Tb=1.0:0.5:0.05 --year 2030"))
 @inputs_option
 @click.option("--cap", "caps", multiple=True, required=True, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
               help="The cap to sweep. TARGET is ORIGIN (its cap on every element it offers) or ORIGIN:ELEMENT; "
@@ -146,10 +147,12 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
 @click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", default=None, metavar="ADDRESS",
               help="Send chunks of points to this Dask distributed scheduler, as tcp://HOST:PORT (env "
                    "DASK_SCHEDULER_ADDRESS; blank: unset); needs pip install 'sourcing[distributed]'.")
-@click.option("--resume", is_flag=True, help="Keep the points already in --output (csv or json); solve the rest.")
+@click.option("--resume", is_flag=True, help="Keep the points already in --output (csv or json); solve the rest "
+              "(the first kept point is solved again to check that the file is of these inputs).")
+@year_option
 def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_weights: str, cvar_level: float,
           fmt: str | None, output: Path | None, plot: Path | None, workers: int, scheduler: str | None,
-          resume: bool) -> None:
+          resume: bool, year: int | None) -> None:
     """Solve over a grid of one cap and risk weights: what diversification costs.
 
     It varies three things, on every combination: one cap (--cap, ORIGIN or ORIGIN:ELEMENT; an
@@ -177,7 +180,7 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
         cvar = parse_values(cvar_weights, "--cvar-weight")
         if scheduler is not None:
             check_scheduler(scheduler)
-        plan = plan_sweep(load(inputs), target, shares, risk_weights=risk,
+        plan = plan_sweep(load(inputs, year=year), target, shares, risk_weights=risk,
                           cvar_weights=cvar, cvar_level=cvar_level)
         try:
             frontier = execute(plan, workers=workers, scheduler=scheduler, output=output, fmt=chosen,

@@ -41,6 +41,39 @@ def read_points(path: Path, fmt: str, plan: SweepPlan) -> dict[int, Row]:
     return rows
 
 
+def check_kept(path: Path, plan: SweepPlan, rows: dict[int, Row]) -> None:
+    """Solve the first point kept in ``path`` afresh and compare: a file written from other inputs
+    (another folder, a changed file, another ``--year``) gives another cost there. One solve, so
+    it cannot catch a change that leaves that one point's cost as it was.
+
+    Raises:
+        OptionError: the kept point's status or objective is not what these inputs give.
+    """
+    checkable = [i for i, row in rows.items() if row.status in ("optimal", "infeasible")]
+    if not checkable:
+        return
+    from sourcing.errors import InfeasibleError
+    from sourcing.model import RiskOptions
+    from sourcing.solver import solve
+
+    index = min(checkable)
+    share, risk_weight, cvar_weight = plan.grid.point(index)
+    kept = rows[index]
+    try:
+        now = solve(plan.data.with_caps({plan.target: share}), RiskOptions(risk_weight, cvar_weight, plan.cvar_level))
+        status, objective = "optimal", now.objective
+    except InfeasibleError:
+        status, objective = "infeasible", np.nan
+    then = float(kept.figures[0])
+    same = kept.status == status and (status != "optimal" or abs(then - objective) <= 1e-6 * max(1.0, abs(objective)))
+    if not same:
+        was = f"objective {then:,.3f}" if kept.status == "optimal" else kept.status
+        is_ = f"objective {objective:,.3f}" if status == "optimal" else status
+        raise OptionError(f"--resume: {path} was written from other inputs: at max_share {share:g}, risk_weight "
+                          f"{risk_weight:g}, cvar_weight {cvar_weight:g} it holds {was}, these inputs give {is_} "
+                          "(another folder, a changed file or another --year); remove it or choose another --output")
+
+
 def _mismatch(path: Path, plan: SweepPlan, what: str) -> OptionError:
     return OptionError(f"--resume: {path} is not a {what} of this sweep ({plan.label}, CVaR level "
                        f"{plan.cvar_level:g}, these inputs); remove it or choose another --output")

@@ -19,7 +19,7 @@ from sourcing.output.stream import STREAMS, Journal
 from sourcing.signals import sigterm_as_interrupt
 from sourcing.sweep.backends import _dask, _local, _serial, check_scheduler
 from sourcing.sweep.grid import CHUNK_SIZE, SweepPlan, plan_sweep
-from sourcing.sweep.journal import read_points
+from sourcing.sweep.journal import check_kept, read_points
 
 
 def run_sweep(data: InputData, target: Target, shares: Iterable[float], *,
@@ -99,6 +99,7 @@ def execute(plan: SweepPlan, *, workers: int = 1, scheduler: Any = None, output:
     rows: dict[int, Row] = {}
     if resume and path is not None and path.exists():
         rows = read_points(path, fmt, plan)
+        check_kept(path, plan, rows)
     work = [(chunk, frozenset(i for i, _ in chunk.points if i in rows)) for chunk in plan.chunks()]
     work = [(chunk, skip) for chunk, skip in work if len(skip) < len(chunk.points)]
     # the file is touched only once a point has arrived (a failed start leaves it as it was), and
