@@ -124,6 +124,19 @@ class InputData:
         group = self.groups[self.groups["group"] == target]["origin"].tolist()
         return sorted(group) if group else [target]
 
+    def not_offered(self, target: str, element: str) -> str:
+        """Where ``target`` (an origin, or a group's members) offers no ``element``: "in supply.csv",
+        or, in a dated folder whose rows offer it from a later year, "in supply.csv in 2026 (its row
+        holds from 2027)"."""
+        supply = self.timeline.frames.get("supply") if self.timeline is not None else None
+        if self.year is None or supply is None or "year" not in supply:
+            return "in supply.csv"
+        later = supply.loc[supply["origin"].isin(self.members(target)) & (supply["element"] == element), "year"]
+        later = later[later > self.year]
+        if not len(later):
+            return "in supply.csv"
+        return f"in supply.csv in {self.year} (its row holds from {int(later.min())})"
+
     @_computed_once
     def offer_content(self) -> pd.DataFrame:
         """Upstream content of every offer: ``offer``, ``upstream``, ``fraction`` (> 0).
@@ -314,8 +327,8 @@ class InputData:
                 raise OptionError(f"--cap: unknown element {element!r}{suggest(element, elements)}")
             if element != ALL and not self.offers["origin"][self.offers["element"] == element].isin(
                     self.members(origin)).any():
-                raise OptionError(f"--cap {origin}:{element}: {origin} offers no {element} in supply.csv, so the "
-                                  "cap would cap nothing; name an offer")
+                raise OptionError(f"--cap {origin}:{element}: {origin} offers no {element} "
+                                  f"{self.not_offered(origin, element)}, so the cap would cap nothing; name an offer")
             if not (np.isfinite(share) and 0.0 <= share <= 1.0):
                 raise OptionError(f"--cap {origin}: the share must lie in [0, 1], got {share}")
             plain = (caps["origin"] == origin) & (caps["basis"] == IMPORTS) & (caps["scope"] == ORIGIN)
@@ -407,7 +420,8 @@ def load_plan(path: str | Path, data: InputData) -> pd.Series:
                            f"element {row.element!r} is not in the inputs' demand.csv{suggest(row.element, elements)}")
             elif (row.origin, row.element) not in keys:
                 problems.add(spec, [row.Index], "element",
-                           f"{row.origin} does not offer {row.element} in supply.csv; remove the row or add the offer")
+                           f"{row.origin} does not offer {row.element} {data.not_offered(row.origin, row.element)}; "
+                           "remove the row or add the offer")
     if problems.problems:
         raise InputError(problems.finish())
     index = pd.MultiIndex.from_frame(data.offers[["origin", "element"]])

@@ -89,7 +89,8 @@ def _elements(data: InputData) -> list[_Element]:
                 weight[pos[int(offer)]] = w
             what = lim.origin if lim.scope == ORIGIN else f"{lim.origin} content"
             base = "of imports" if lim.basis == IMPORTS else "of demand"
-            none = (f"{lim.origin} offers no {row.element} in supply.csv" if lim.scope == ORIGIN
+            none = (f"{lim.origin} offers no {row.element} {data.not_offered(lim.origin, row.element)}"
+                    if lim.scope == ORIGIN
                     else f"no offer of {row.element} holds {lim.origin} content in content.csv")
             rows.append({"kind": lim.kind, "basis": lim.basis, "share": float(lim.share), "weight": weight,
                          "what": what, "base": base, "none": none, "given": lim.given, "origin": lim.origin,

@@ -644,3 +644,24 @@ def test_data_on_stdout_only():
     frame = pd.read_csv(io.StringIO(result.stdout))
     assert len(frame) == 2
     assert "2 points" in result.stderr
+
+
+def test_an_offer_of_a_later_year_is_named_so_and_the_year_recorded(tmp_path):
+    """In a dated folder, an offer whose row holds from a later year is not 'missing from
+    supply.csv': the message names the year asked for and the year the row holds from; the sweep's
+    workbook records the year in its about sheet."""
+    import openpyxl
+
+    result = CliRunner().invoke(main, ["sweep", "--cap", "France:Tb=1,0.5", "--year", "2026"])
+    assert result.exit_code == 2
+    assert "France offers no Tb in supply.csv in 2026 (its row holds from 2027)" in result.output
+    plan = tmp_path / "mix.csv"
+    plan.write_text("origin,element,volume\nFrance,Tb,10\nChina,Tb,200\n")
+    result = CliRunner().invoke(main, ["evaluate", "--plan", str(plan), "--year", "2026"])
+    assert result.exit_code == 3
+    assert f"{plan}:2:2: France does not offer Tb in supply.csv in 2026 (its row holds from 2027)" in result.stderr
+    book = tmp_path / "s.xlsx"
+    assert CliRunner().invoke(main, ["sweep", "--cap", "China=1,0.9", "--year", "2030", "--output", str(book)]
+                              ).exit_code == 0
+    about = {row[1]: row[2] for row in openpyxl.load_workbook(book)["about"].iter_rows(min_row=2, values_only=True)}
+    assert about["year"] == 2030

@@ -142,7 +142,8 @@ def execute(plan: SweepPlan, *, workers: int = 1, scheduler: Any = None, output:
         try:
             write_atomic(path, render(frontier, fmt, data=plan.data, command="sweep",
                                       options={"cap": plan.label, "risk_weight": plan.grid.risk_weights,
-                                               "cvar_weight": plan.grid.cvar_weights, "cvar_level": plan.cvar_level}))
+                                               "cvar_weight": plan.grid.cvar_weights, "cvar_level": plan.cvar_level,
+                                               "year": plan.data.year}))
         except OSError as exc:
             raise _unwritable(path, exc, len(rows)) from None
     return frontier
