@@ -124,18 +124,23 @@ class InputData:
         group = self.groups[self.groups["group"] == target]["origin"].tolist()
         return sorted(group) if group else [target]
 
+    def words(self, message: str) -> str:
+        """``message``, which names input files (``supply.csv``), in the words of the inputs' source:
+        ``sheet supply`` where they came from a workbook."""
+        return self.timeline.words(message) if self.timeline is not None else message
+
     def not_offered(self, target: str, element: str) -> str:
         """Where ``target`` (an origin, or a group's members) offers no ``element``: "in supply.csv",
         or, in a dated folder whose rows offer it from a later year, "in supply.csv in 2026 (its row
         holds from 2027)"."""
         supply = self.timeline.frames.get("supply") if self.timeline is not None else None
         if self.year is None or supply is None or "year" not in supply:
-            return "in supply.csv"
+            return self.words("in supply.csv")
         later = supply.loc[supply["origin"].isin(self.members(target)) & (supply["element"] == element), "year"]
         later = later[later > self.year]
         if not len(later):
-            return "in supply.csv"
-        return f"in supply.csv in {self.year} (its row holds from {int(later.min())})"
+            return self.words("in supply.csv")
+        return self.words(f"in supply.csv in {self.year} (its row holds from {int(later.min())})")
 
     @_computed_once
     def offer_content(self) -> pd.DataFrame:
@@ -414,10 +419,12 @@ def load_plan(path: str | Path, data: InputData) -> pd.Series:
         for row in frame.itertuples():
             if row.origin not in origins:
                 problems.add(spec, [row.Index], "origin",
-                           f"origin {row.origin!r} is not in the inputs' supply.csv{suggest(row.origin, origins)}")
+                           data.words(f"origin {row.origin!r} is not in the inputs' supply.csv")
+                             + suggest(row.origin, origins))
             elif row.element not in elements:
                 problems.add(spec, [row.Index], "element",
-                           f"element {row.element!r} is not in the inputs' demand.csv{suggest(row.element, elements)}")
+                           data.words(f"element {row.element!r} is not in the inputs' demand.csv")
+                             + suggest(row.element, elements))
             elif (row.origin, row.element) not in keys:
                 problems.add(spec, [row.Index], "element",
                            f"{row.origin} does not offer {row.element} {data.not_offered(row.origin, row.element)}; "

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sourcing.errors import InputError, OptionError, Problem
+from sourcing.readers.book import sheet_words
 from sourcing.readers.problems import Collector
 from sourcing.schema import SPECS, YEAR, FileSpec, expected
 
@@ -165,6 +166,11 @@ class Timeline:
             self._memo["first_demand"] = firsts
         return sorted(f for f in self._memo["first_demand"] if f[1] > year)
 
+    def words(self, message: str) -> str:
+        """``message``, which names input files (``supply.csv``), in the words of the source the
+        rows came from: ``sheet supply`` where that is a workbook."""
+        return sheet_words(message) if any(sheet is not None for _, sheet in self.places.values()) else message
+
     def check_year(self, year: int, option: str | None, horizon: str = "") -> None:
         """Raise unless every element of demand.csv has a row in force in ``year``.
 
@@ -179,9 +185,9 @@ class Timeline:
         if option is not None:
             element, first, _ = missing[0]
             more = f" (and {len(missing) - 1} more elements)" if len(missing) > 1 else ""
-            raise OptionError(f"{option}: element {element!r} has no row of demand.csv in force in {year} "
-                              f"(its first row holds from {first}){more}; choose years from {first} on, "
-                              "or give the element a row for that year")
+            raise OptionError(self.words(f"{option}: element {element!r} has no row of demand.csv in force in {year} "
+                                         f"(its first row holds from {first}){more}; choose years from {first} "
+                                         "on, or give the element a row for that year"))
         spec: FileSpec = SPECS["demand"]
         header = list(self.headers.get("demand", ()))
         column = header.index(YEAR) + 1 if YEAR in header else 1

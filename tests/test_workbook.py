@@ -347,3 +347,19 @@ def test_an_interruption_as_json(monkeypatch):
         for s, handler in handlers.items():  # the CLI ignores further interrupts on its way out
             signal.signal(s, handler)
     assert doc["status"] == "interrupted"
+
+
+def test_messages_about_a_workbook_name_its_sheets_not_files(tmp_path, template):
+    """Where the inputs are a workbook, option errors, plan-file errors and check's summary name
+    its sheets (a planner has no supply.csv to open)."""
+    result = run("check", "--inputs", str(template))
+    assert "solve ignores what only plan reads: sheet supply: lead_time" in result.stdout
+    assert ".csv" not in result.stdout
+    result = CliRunner().invoke(main, ["solve", "--inputs", str(template), "--cap", "Australia:Dy=0.5"])
+    assert result.exit_code == 2 and "Australia offers no Dy in sheet supply, so the cap" in result.output
+    mix = tmp_path / "mix.csv"
+    mix.write_text("origin,element,volume\nChna,Dy,3\nFrance,Tb,10\n")
+    result = CliRunner().invoke(main, ["evaluate", "--inputs", str(template), "--plan", str(mix), "--year", "2026"])
+    assert result.exit_code == 3
+    assert f"{mix}:2:1: origin 'Chna' is not in the inputs' sheet supply; did you mean 'China'?" in result.stderr
+    assert f"{mix}:3:2: France does not offer Tb in sheet supply in 2026 (its row holds from 2027)" in result.stderr

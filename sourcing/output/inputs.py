@@ -19,4 +19,4 @@ def dated_summary(data: InputData) -> str:
     ignored = timeline.plan_only_inputs()
     if ignored:
         lines.append("solve ignores what only plan reads: " + "; ".join(ignored))
-    return "".join(line + "\n" for line in lines)
+    return "".join(data.words(line) + "\n" for line in lines)

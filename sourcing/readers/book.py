@@ -94,6 +94,12 @@ def _column_number(ref: str) -> int:
     return number
 
 
+def sheet_words(message: str) -> str:
+    """``message`` with the input files it names as a workbook's sheets: ``demand.csv`` becomes
+    ``sheet demand``, ``caps.csv:6`` becomes ``sheet caps row 6``."""
+    return _FILE_NAME.sub(lambda m: f"sheet {m.group(1)}" + (f" row {m.group(2)}" if m.group(2) else ""), message)
+
+
 def sheet_name(spec: FileSpec) -> str:
     """The sheet that holds ``spec``'s table: the file's name without ``.csv``."""
     return spec.name.removesuffix(".csv")
@@ -126,8 +132,7 @@ class Book:
 
     def words(self, message: str) -> str:
         """Input files named as this book's sheets: ``demand.csv`` becomes ``sheet demand``."""
-        return _FILE_NAME.sub(lambda m: f"sheet {m.group(1)}" + (f" row {m.group(2)}" if m.group(2) else ""),
-                              message)
+        return sheet_words(message)
 
     def missing(self, spec: FileSpec) -> str:
         return f"required sheet {sheet_name(spec)!r} not found in {self.path.name}"
