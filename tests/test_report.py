@@ -265,3 +265,17 @@ def test_a_plan_of_one_path_is_drawn_without_a_warning():
         b = report(load_inputs(folder), created=CREATED, sweep=None)
         text = briefing_html(b)
     assert len(b.multi_year.plan.paths) == 1 and "; 1 path;" in text and "1 paths" not in text
+
+
+def test_the_report_of_another_year_is_the_apis_on_that_years_rows(tmp_path, monkeypatch):
+    """``report --year 2026`` is the report of ``load_inputs(year=2026)``, byte for byte, and it
+    says which year it decided (the bundled default is 2027)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(CREATED.timestamp())))
+    out = tmp_path / "report-2026.html"
+    args = ["report", "--year", "2026", "--years", "none", "--sweep", "China=1,0.9", "-o", str(out)]
+    assert CliRunner().invoke(main, args, catch_exceptions=False).exit_code == 0
+    data = load_inputs(bundled_inputs(), year=2026)
+    expected = briefing_html(report(data, sweep=("China", (1.0, 0.9)), years=None, created=CREATED))
+    html = out.read_text(encoding="utf-8")
+    assert html == expected
+    assert "what to contract in 2026" in html and "what to contract in 2027" not in html

@@ -286,7 +286,8 @@ def check(inputs: Path | None, fmt: str) -> None:
     run(action, None, as_json=fmt == "json")
 
 
-@main.command(epilog=epilog("sourcing report --output report.html --open"))
+@main.command(epilog=epilog("sourcing report --output report.html --open",
+                             "sourcing report --year 2026 --years none --output report-2026.html"))
 @inputs_option
 @risk_options
 @caps_option
@@ -305,9 +306,10 @@ def check(inputs: Path | None, fmt: str) -> None:
 @click.option("-o", "--output", default="report.html", show_default=True, callback=check_output, metavar="PATH",
               help="The HTML file to write (atomically); - writes to stdout.")
 @click.option("--open", "open_it", is_flag=True, help="Open the file in the default browser once written.")
+@year_option
 def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float, caps: dict,
            time_limit: float | None, status_quo: Path | None, sweep_cap: str | None, years: str | None,
-           output: Path, open_it: bool) -> None:
+           output: Path, open_it: bool, year: int | None) -> None:
     """Write one self-contained HTML report a planner can forward.
 
     The first screen holds the answer: volumes by origin and element, China's share of each
@@ -327,7 +329,7 @@ def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_lev
         from sourcing.sweep import parse_target, parse_values
 
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
-        data = load(inputs)
+        data = load(inputs, year=year)
         kwargs: dict[str, Any] = {}
         if status_quo is not None:
             kwargs["status_quo"] = status_quo
