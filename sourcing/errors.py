@@ -18,9 +18,17 @@ class SourcingError(Exception):
 
 
 class OptionError(SourcingError, ValueError):
-    """An option value is out of range or names something that does not exist (exit 2)."""
+    """An option value is out of range or names something that does not exist (exit 2).
+
+    ``hint``: what to do, where the generic advice (see ``--help``) would not help; a script
+    reads it in the JSON error document.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass(frozen=True)

@@ -201,6 +201,13 @@ def test_resume_refuses_a_file_of_other_inputs_or_another_year(tmp_path):
         assert result.exit_code == 2, result.output
         assert "was written from other inputs: at max_share 1, risk_weight 1, cvar_weight 0" in result.output
         assert out.read_bytes() == kept
+    document = tmp_path / "s.json"  # a script's sweep: the refusal is a JSON document on stdout
+    assert CliRunner().invoke(main, [*args, "--output", str(document)]).exit_code == 0
+    script = CliRunner().invoke(main, [*args, "--year", "2030", "--output", str(document), "--resume"])
+    assert script.exit_code == 2
+    doc = json.loads(script.stdout)
+    assert doc["status"] == "usage" and "other inputs" in doc["message"]
+    assert doc["hint"].startswith("resume with the inputs and options that wrote the file")
     resumed = CliRunner().invoke(main, [*args, "--output", str(out), "--resume"])
     assert resumed.exit_code == 0 and out.read_bytes() == before
 

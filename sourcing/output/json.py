@@ -85,7 +85,7 @@ def error_document(error: BaseException, exit_code: int) -> str:
         doc["conflicts"] = [{"element": c.element, "kind": c.kind, "origin": c.origin, "basis": c.basis,
                              "scope": c.scope, "value": c.value, "feasible": c.feasible, "given": c.given,
                              "message": c.message} for c in getattr(error, "conflicts", [])]
-    doc["hint"] = HINTS[status]
+    doc["hint"] = getattr(error, "hint", None) or HINTS[status]
     return json.dumps(_unsigned(doc), indent=2, allow_nan=False) + "\n"
 
 

@@ -15,6 +15,9 @@ from sourcing.output.csv import sweep_header, sweep_label
 from sourcing.output.json import SweepJson
 from sourcing.sweep.grid import SweepPlan
 
+RESUME_HINT = ("resume with the inputs and options that wrote the file, or remove it (or choose another "
+               "--output) to sweep afresh")
+
 
 def read_points(path: Path, fmt: str, plan: SweepPlan) -> dict[int, Row]:
     """The points already in ``path`` (a csv or json file of this sweep), by grid index.
@@ -71,12 +74,13 @@ def check_kept(path: Path, plan: SweepPlan, rows: dict[int, Row]) -> None:
         is_ = f"objective {objective:,.3f}" if status == "optimal" else status
         raise OptionError(f"--resume: {path} was written from other inputs: at max_share {share:g}, risk_weight "
                           f"{risk_weight:g}, cvar_weight {cvar_weight:g} it holds {was}, these inputs give {is_} "
-                          "(another folder, a changed file or another --year); remove it or choose another --output")
+                          "(another folder, a changed file or another --year); remove it or choose another --output",
+                          hint=RESUME_HINT)
 
 
 def _mismatch(path: Path, plan: SweepPlan, what: str) -> OptionError:
     return OptionError(f"--resume: {path} is not a {what} of this sweep ({plan.label}, CVaR level "
-                       f"{plan.cvar_level:g}, these inputs); remove it or choose another --output")
+                       f"{plan.cvar_level:g}, these inputs); remove it or choose another --output", hint=RESUME_HINT)
 
 
 def _read_csv(text: str, plan: SweepPlan, path: Path) -> list[tuple[tuple[float, ...], Row]]:
