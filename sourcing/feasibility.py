@@ -91,7 +91,7 @@ def _elements(data: InputData) -> list[_Element]:
             base = "of imports" if lim.basis == IMPORTS else "of demand"
             none = (f"{lim.origin} offers no {row.element} {data.not_offered(lim.origin, row.element)}"
                     if lim.scope == ORIGIN
-                    else f"no offer of {row.element} holds {lim.origin} content in content.csv")
+                    else data.words(f"no offer of {row.element} holds {lim.origin} content in content.csv"))
             rows.append({"kind": lim.kind, "basis": lim.basis, "share": float(lim.share), "weight": weight,
                          "what": what, "base": base, "none": none, "given": lim.given, "origin": lim.origin,
                          "scope": lim.scope})

@@ -14,14 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from sourcing.errors import InputError, Problem
-from sourcing.readers.book import Book, sheet_words
+from sourcing.readers.book import Book
 from sourcing.readers.convert import check_header, typed
 from sourcing.readers.csv import UnreadableError
 from sourcing.readers.folder import Folder
 from sourcing.readers.problems import HEADER, Collector
 from sourcing.schema import FileSpec
 
-__all__ = ["Book", "Collector", "Folder", "open_source", "read_table", "sheet_words"]
+__all__ = ["Book", "Collector", "Folder", "open_source", "read_table"]
 
 
 def open_source(path: str | Path) -> Folder | Book:
