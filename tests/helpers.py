@@ -40,6 +40,30 @@ def temp_folder(**tables) -> Path:
     return write_folder(Path(tempfile.mkdtemp(prefix="sourcing-test-")), **tables)
 
 
+def problem_finders(**defaults: str):
+    """``problems(**files)``, the messages of the InputError that loading a folder of ``files``
+    (the ``defaults`` for those not given) raises, and ``one(pattern, **files)``, the first of them
+    matching ``pattern`` (failing the test if none does)."""
+    import re
+
+    import pytest
+
+    from sourcing import InputError, load_inputs
+
+    def problems(**files) -> list[str]:
+        with pytest.raises(InputError) as info:
+            load_inputs(temp_folder(**{**defaults, **files}))
+        return [str(p) for p in info.value.problems]
+
+    def one(pattern: str, **files) -> str:
+        found = problems(**files)
+        hits = [p for p in found if re.search(pattern, p)]
+        assert hits, f"no problem matches {pattern!r} in {found}"
+        return hits[0]
+
+    return problems, one
+
+
 # ---------------------------------------------------------------------------------------------
 # the reference: the contract's LP, written densely from the CSV files
 

@@ -11,27 +11,14 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from sourcing import InfeasibleError, InputError, OptionError, load_inputs, plan, solve
+from sourcing import InfeasibleError, OptionError, load_inputs, plan, solve
 from sourcing.cli import main
-from tests.helpers import temp_folder
+from tests.helpers import problem_finders, temp_folder
 
 SUPPLY = "origin,element,unit_cost,capacity,year\nChina,Nd,10,100,\nFrance,Nd,20,100,\n"
 DEMAND = "element,demand,shortage_cost,year\nNd,50,100,\nNd,60,100,2028\n"
 
-
-def problems(**files) -> list[str]:
-    files.setdefault("supply", SUPPLY)
-    files.setdefault("demand", DEMAND)
-    with pytest.raises(InputError) as info:
-        load_inputs(temp_folder(**files))
-    return [str(p) for p in info.value.problems]
-
-
-def one(pattern: str, **files) -> str:
-    found = problems(**files)
-    hits = [p for p in found if re.search(pattern, p)]
-    assert hits, f"no problem matches {pattern!r} in {found}"
-    return hits[0]
+problems, one = problem_finders(supply=SUPPLY, demand=DEMAND)
 
 
 @pytest.mark.parametrize(
