@@ -134,13 +134,13 @@ class InputData:
         or, in a dated folder whose rows offer it from a later year, "in supply.csv in 2026 (its row
         holds from 2027)"."""
         supply = self.timeline.frames.get("supply") if self.timeline is not None else None
-        if self.year is None or supply is None or "year" not in supply:
-            return self.words("in supply.csv")
-        later = supply.loc[supply["origin"].isin(self.members(target)) & (supply["element"] == element), "year"]
-        later = later[later > self.year]
-        if not len(later):
-            return self.words("in supply.csv")
-        return self.words(f"in supply.csv in {self.year} (its row holds from {int(later.min())})")
+        where = "in supply.csv"
+        if self.year is not None and supply is not None and "year" in supply:
+            offered = supply["origin"].isin(self.members(target)) & (supply["element"] == element)
+            later = supply.loc[offered & (supply["year"] > self.year), "year"]
+            if len(later):
+                where += f" in {self.year} (its row holds from {int(later.min())})"
+        return self.words(where)
 
     @_computed_once
     def offer_content(self) -> pd.DataFrame:

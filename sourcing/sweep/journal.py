@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sourcing.errors import OptionError
+from sourcing.errors import InfeasibleError, OptionError
 from sourcing.frontier import FIGURES, KEY_DECIMALS, KEYS, Row
 from sourcing.output.csv import sweep_header, sweep_label
 from sourcing.output.json import SweepJson
@@ -55,7 +55,6 @@ def check_kept(path: Path, plan: SweepPlan, rows: dict[int, Row]) -> None:
     checkable = [i for i, row in rows.items() if row.status in ("optimal", "infeasible")]
     if not checkable:
         return
-    from sourcing.errors import InfeasibleError
     from sourcing.model import RiskOptions
     from sourcing.solver import solve
 
