@@ -71,7 +71,7 @@ def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawS
     scenarios["shortage_cost"] = scenarios["scenario"].map(losses).fillna(0.0)
     p = scenarios["probability"].to_numpy()
     loss = scenarios["shortage_cost"].to_numpy()
-    expected = float(p @ loss)
+    expected = float((p * loss).sum())
     procurement = float(plan["procurement_cost"].sum())
     stockpile = float((USD_PER_KG_TO_USD_PER_T * elements["holding_cost"] * (level - elements["stock"])).sum())
     return Result(

@@ -157,4 +157,4 @@ def cvar_of(loss: np.ndarray, probability: np.ndarray, level: float) -> float:
     cum = np.cumsum(p[order])
     at = np.searchsorted(cum, level * cum[-1] - 1e-12, side="left")
     var = loss[order][min(at, len(loss) - 1)]
-    return float(var + p @ np.maximum(loss - var, 0.0) / (1.0 - level))
+    return float(var + (p * np.maximum(loss - var, 0.0)).sum() / (1.0 - level))

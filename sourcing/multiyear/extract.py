@@ -88,15 +88,15 @@ def extract_plan(st: Statement, compiled: Compiled, raw: RawSolution, check=None
 
     # money per path (present values)
     discount = h.discount
-    procurement = X @ (KG * oy["unit_cost"].to_numpy(float) * discount[q_i])
+    procurement = (X * (KG * oy["unit_cost"].to_numpy(float) * discount[q_i])).sum(axis=1)
     spot_price = np.nan_to_num(oy["spot_cost"].to_numpy(float))
-    spot = Z @ (KG * spot_price * discount[q_i])
-    holding = level @ (KG * ey["holding_cost"].to_numpy(float) * discount[ey_i])
-    invest = funded @ st.annuity if funded.size else np.zeros(S)
+    spot = (Z * (KG * spot_price * discount[q_i])).sum(axis=1)
+    holding = (level * (KG * ey["holding_cost"].to_numpy(float) * discount[ey_i])).sum(axis=1)
+    invest = (funded * st.annuity).sum(axis=1) if funded.size else np.zeros(S)
     pen = KG * ey["shortage_cost"].to_numpy(float) * discount[ey_i]
-    loss = shortage @ pen
+    loss = (shortage * pen).sum(axis=1)
     last_pen = pen[(n - 1) * E: n * E]
-    terminal_cost = shortfall @ last_pen
+    terminal_cost = (shortfall * last_pen).sum(axis=1)
     prob = t.path_probability
     path_costs = pd.DataFrame({
         "path": names, "probability": prob, "procurement_cost": procurement, "spot_cost": spot,
@@ -115,9 +115,9 @@ def extract_plan(st: Statement, compiled: Compiled, raw: RawSolution, check=None
     o = st.options
     return PlanResult(
         status="optimal", years=tuple(int(y) for y in years), discount_rate=h.discount_rate, options=o,
-        objective=float(raw.objective), procurement_cost=float(prob @ procurement), spot_cost=float(prob @ spot),
-        stockpile_cost=float(prob @ holding), investment_cost=float(prob @ invest),
-        terminal_shortfall_cost=float(prob @ terminal_cost), expected_shortage_cost=float(prob @ loss),
+        objective=float(raw.objective), procurement_cost=float((prob * procurement).sum()), spot_cost=float((prob * spot).sum()),
+        stockpile_cost=float((prob * holding).sum()), investment_cost=float((prob * invest).sum()),
+        terminal_shortfall_cost=float((prob * terminal_cost).sum()), expected_shortage_cost=float((prob * loss).sum()),
         cvar=cvar_of(loss, prob, o.cvar_level), paths=paths, volumes=volumes, stock=stock, terminal=terminal,
         investments=investments, survival=_survival(st, value), path_costs=path_costs,
         offers=_offers(h), elements=_elements(h), limits=_limits(h), stockpile=h.elements.copy(),

@@ -211,7 +211,7 @@ class Resolver:
         level = np.clip(values(self.compiled, raw, "stock_level"), self.stock, self.max_stock)
         _, short = best_response(self.demand[None, :], arrived, level[None, :])
         loss = (self.penalty[None, :] * short).sum(axis=1)
-        expected = float(self.probability @ loss)
+        expected = float((self.probability * loss).sum())
         cvar = cvar_of(loss, self.probability, self.plan.cvar_level)
         stockpile = float(np.sum(self.holding * (level - self.stock)))
         figures = np.array([raw.objective, procurement, stockpile, expected, cvar, self._marginal(raw, total)])
