@@ -115,7 +115,8 @@ def extract_plan(st: Statement, compiled: Compiled, raw: RawSolution, check=None
     o = st.options
     return PlanResult(
         status="optimal", years=tuple(int(y) for y in years), discount_rate=h.discount_rate, options=o,
-        objective=float(raw.objective), procurement_cost=float((prob * procurement).sum()), spot_cost=float((prob * spot).sum()),
+        objective=float(raw.objective), procurement_cost=float((prob * procurement).sum()),
+        spot_cost=float((prob * spot).sum()),
         stockpile_cost=float((prob * holding).sum()), investment_cost=float((prob * invest).sum()),
         terminal_shortfall_cost=float((prob * terminal_cost).sum()), expected_shortage_cost=float((prob * loss).sum()),
         cvar=cvar_of(loss, prob, o.cvar_level), paths=paths, volumes=volumes, stock=stock, terminal=terminal,
