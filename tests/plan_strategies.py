@@ -98,7 +98,7 @@ def dated_instances(draw, max_years: int = 3) -> dict:
     years = (YEARS[0], YEARS[0] + n - 1)
     when = st.sampled_from([""] + [years[0] + k for k in range(1, n + 1)])  # n + 1: after the horizon
     elements = draw(st.lists(st.sampled_from(ELEMENTS), min_size=1, max_size=2, unique=True))
-    share = st.integers(0, 30).map(lambda p: p / 100)
+    share = st.integers(1, 30).map(lambda p: p / 100)
     supply, demand = [], []
     for e in elements:
         d = float(draw(st.integers(10, 300)))
@@ -106,12 +106,12 @@ def dated_instances(draw, max_years: int = 3) -> dict:
         if n > 1 and draw(st.booleans()):
             demand.append({"element": e, "demand": round(d * draw(st.floats(0.5, 1.5)), 1),
                            "shortage_cost": draw(money) * 3, "year": years[0] + draw(st.integers(1, n - 1))})
-        anchor = draw(st.sampled_from(POOL))  # always there, enough for the largest demand
+        anchor = draw(st.sampled_from(POOL[:-1]))  # always there, enough for the largest demand
         supply.append({"origin": anchor, "element": e, "unit_cost": draw(money), "capacity": 2 * d,
                        "min_volume": 0.0, "lead_time": draw(st.integers(0, 1)), "year": ""})
-        for o in draw(st.lists(st.sampled_from([o for o in POOL if o != anchor]), max_size=2, unique=True)):
-            first = draw(st.sampled_from([years[0] + n, when]) if o == "D" else when)  # D: mostly a newcomer
-            first = draw(first) if isinstance(first, st.SearchStrategy) else first
+        others = draw(st.lists(st.sampled_from([o for o in POOL[:-1] if o != anchor]), max_size=2, unique=True))
+        for o in ["D"] + others:  # D, a newcomer: its rows hold from a later year (some after the horizon)
+            first = draw(st.sampled_from([years[0] + k for k in range(n, 0, -1)])) if o == "D" else draw(when)
             row = {"origin": o, "element": e, "unit_cost": draw(money), "capacity": float(draw(st.integers(0, 300))),
                    "min_volume": 0.0, "lead_time": draw(st.integers(0, 1)), "year": first}
             supply.append(row)
@@ -137,7 +137,7 @@ def dated_instances(draw, max_years: int = 3) -> dict:
             if scenarios[-1]["year"] != y:
                 scenarios.append(dict(scenarios[-1], probability=draw(share), year=y))
         for _ in range(draw(st.integers(1, 3))):  # mostly an origin that offers nothing in some years
-            disruptions.append({"scenario": name, "origin": draw(st.sampled_from(newcomers * 2 + origins)),
+            disruptions.append({"scenario": name, "origin": draw(st.sampled_from(newcomers + origins)),
                                 "element": draw(st.sampled_from(["*", "*"] + elements)),
                                 "availability": round(draw(st.floats(0.0, 0.9)), 2), "year": draw(when)})
     caps = []
