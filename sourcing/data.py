@@ -179,8 +179,10 @@ class InputData:
         the same origin's ``*`` row of the same basis and scope. A max limit exists where
         ``max_share`` is given and below 1, or on the ``demand`` basis (where 1 still binds),
         for the elements the origin offers (a cap on a pair that is not offered is void); a min
-        limit where ``min_share`` > 0, for every element the row names whether offered or not (a
-        floor that nothing offered can meet makes the plan infeasible, never void).
+        limit where ``min_share`` > 0. A ``*`` row, cap or floor, stands for the elements its
+        origin (or a member of its group; on the content scope, an offer with its content) offers
+        this year; an (origin, element) floor holds whether offered or not (a floor that nothing
+        offered can meet makes the plan infeasible, never void).
         """
         offers = self.offers
         caps = self.caps
@@ -190,7 +192,6 @@ class InputData:
         offers_of = {o: np.asarray(i) for o, i in offers.groupby("origin", sort=False).indices.items()}
         members_of = {g: sorted(o) for g, o in self.groups.groupby("group", sort=False)["origin"]}
         no_offer = np.empty(0, dtype=np.int64)
-        all_elements = self.elements["element"].tolist()
         limit_rows, term_limit, term_offer, term_weight = [], [], [], []
         exact_keys = set(
             caps.loc[caps["element"] != ALL, ["origin", "element", "basis", "scope"]].itertuples(index=False, name=None)
@@ -209,7 +210,7 @@ class InputData:
             covered = element_names[np.unique(codes)]
             if cap.element == ALL:
                 capped = [e for e in covered if (cap.origin, e, cap.basis, cap.scope) not in exact_keys]
-                floored = [e for e in all_elements if (cap.origin, e, cap.basis, cap.scope) not in exact_keys]
+                floored = capped  # a '*' floor, like a '*' cap, stands for the elements the row covers
             else:
                 capped = [cap.element] if cap.element in covered or cap.basis == DEMAND else []
                 floored = [cap.element]
@@ -271,7 +272,8 @@ class InputData:
     def availability_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`offer_availability` as arrays, in its row order: scenario (row of ``scenarios``),
         offer (row of ``offers``), availability. An (origin, element) row of disruptions.csv
-        overrides the origin's ``*`` row; each ``*`` row stands for every offer of its origin."""
+        overrides the origin's ``*`` row; each ``*`` row stands for every offer of its origin (none
+        where the origin offers nothing this year)."""
         d, offers = self.disruptions, self.offers
         n = len(offers)
         origin_codes, origin_names = pd.factorize(offers["origin"])
@@ -291,7 +293,7 @@ class InputData:
         by_origin = np.argsort(origin_codes, kind="stable")
         count = np.bincount(origin_codes, minlength=len(origin_names))
         first = np.concatenate([[0], np.cumsum(count)[:-1]])
-        rows = np.flatnonzero(star)
+        rows = np.flatnonzero(star & (origin_of >= 0))  # an origin with no offer in force has nothing to hit
         reps = count[origin_of[rows]]
         row_of = np.repeat(rows, reps)
         within = np.arange(len(row_of)) - np.repeat(np.cumsum(reps) - reps, reps)

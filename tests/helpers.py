@@ -274,13 +274,15 @@ def reference_limits(folder: Path, offers: list[tuple[str, str]], overrides: dic
         covered = sorted({offers[j][1] for j in weight})
         named = demand_elements if r["element"] == "*" else [r["element"]]
         named = [e for e in named if r["element"] != "*" or (r["target"], e, r["basis"], r["scope"]) not in exact]
-        # a cap on a pair that is not offered is void; a floor holds for every element it names
+        # a cap on a pair that is not offered is void; a '*' row, cap or floor, stands for the elements
+        # it covers; an (origin, element) floor holds whether offered or not
         capped = [e for e in named if e in covered or (r["element"] != "*" and r["basis"] == "demand")]
+        floored = [e for e in named if e in covered or r["element"] != "*"]
         kinds = []
         if r["max"] is not None and (r["max"] < 1 or r["basis"] == "demand"):
             kinds.append(("max", r["max"], capped))
         if r["min"] > 0:
-            kinds.append(("min", r["min"], named))
+            kinds.append(("min", r["min"], floored))
         for kind, share, elements in kinds:
             for e in elements:
                 w_e = {j: w for j, w in weight.items() if offers[j][1] == e}

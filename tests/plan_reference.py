@@ -172,6 +172,14 @@ def reference_plan(folder: Path, years: tuple[int, int], risk_weight: float = 1.
                    lead_override: dict | None = None) -> dict:
     """The plan's optimum, per path. Returns ``status``, ``objective`` and ``paths`` (name -> probability)."""
     inputs = read_plan_inputs(folder, years, discount_rate, lead_override)
+    return plan_lp(inputs, risk_weight, cvar_weight, cvar_level)
+
+
+def plan_lp(inputs: dict, risk_weight: float = 1.0, cvar_weight: float = 0.0, cvar_level: float = 0.95) -> dict:
+    """The per-path LP of ``inputs`` (as :func:`read_plan_inputs` returns them, or built by another
+    reader). ``inputs["limits"]``, if given, adds share limits beyond the plain caps: a list of
+    {``i`` (year position), ``element``, ``members`` (origins), ``kind`` (max, min), ``share``,
+    ``basis`` (imports: of the year's contracted total; demand: of its demand)}."""
     Y, n, DF, elements, offers, dem = (inputs[k] for k in ("Y", "n", "DF", "elements", "offers", "dem"))
     cap_of, events, duration, avail = (inputs[k] for k in ("cap_of", "events", "duration", "avail"))
     initial, target, max_stock, holding, projects = (inputs[k] for k in (
@@ -263,6 +271,13 @@ def reference_plan(folder: Path, years: tuple[int, int], risk_weight: float = 1.
                         terms = {col["X", s, r]: -cap_of[q] for r in mine}
                         terms[col["X", s, q]] += 1.0
                         row(terms, -np.inf, 0.0)
+                for lim in inputs.get("limits", ()):  # (P4) other limits, dense
+                    if lim["i"] != i or lim["element"] != e:
+                        continue
+                    terms = {col["X", s, q]: (q[0] in lim["members"]) - (lim["basis"] == "imports") * lim["share"]
+                             for q in mine}
+                    rhs = lim["share"] * dem[e, i][0] if lim["basis"] == "demand" else 0.0
+                    row(terms, -np.inf, rhs) if lim["kind"] == "max" else row(terms, rhs, np.inf)
                 terms = {col["X", s, q]: a(s, q[0], e, i) for q in mine}  # (P6)
                 terms.update({col["Z", s, q]: 1.0 for q in mine if offers[q]["spot"] is not None})
                 terms.update({col["W", s, e, i]: 1.0, col["B", s, e, i]: -1.0, col["U", s, e, i]: 1.0})

@@ -82,3 +82,77 @@ def plan_instances(draw, max_years: int = 3, max_events: int = 2, projects: bool
     tables = {"supply": supply, "demand": demand, "caps": caps or None, "scenarios": scenarios or None,
               "disruptions": disruptions or None, "stockpile": stock or None, "investments": investments or None}
     return {"tables": tables, "years": years}
+
+
+POOL = ["A", "B", "C", "D"]
+
+
+@st.composite
+def dated_instances(draw, max_years: int = 3) -> dict:
+    """Dated ``tables`` (plain row dicts; ``year`` "" = undated) and ``years``: origins, offers and
+    scenarios that exist only from some year (some from after the horizon), dated changes,
+    ``*`` disruption rows of origins that offer nothing in some years, dated caps and floors on
+    origins and a group (basis imports or demand). Not feasible by construction: a floor may ask
+    for what nobody offers that year. No stockpile, investment or spot."""
+    n = draw(st.integers(1, max_years))
+    years = (YEARS[0], YEARS[0] + n - 1)
+    when = st.sampled_from([""] + [years[0] + k for k in range(1, n + 1)])  # n + 1: after the horizon
+    elements = draw(st.lists(st.sampled_from(ELEMENTS), min_size=1, max_size=2, unique=True))
+    share = st.integers(1, 30).map(lambda p: p / 100)
+    supply, demand = [], []
+    for e in elements:
+        d = float(draw(st.integers(10, 300)))
+        demand.append({"element": e, "demand": d, "shortage_cost": draw(money) * 3, "year": ""})
+        if n > 1 and draw(st.booleans()):
+            demand.append({"element": e, "demand": round(d * draw(st.floats(0.5, 1.5)), 1),
+                           "shortage_cost": draw(money) * 3, "year": years[0] + draw(st.integers(1, n - 1))})
+        anchor = draw(st.sampled_from(POOL[:-1]))  # always there, enough for the largest demand
+        supply.append({"origin": anchor, "element": e, "unit_cost": draw(money), "capacity": 2 * d,
+                       "min_volume": 0.0, "lead_time": draw(st.integers(0, 1)), "year": ""})
+        others = draw(st.lists(st.sampled_from([o for o in POOL[:-1] if o != anchor]), max_size=2, unique=True))
+        for o in ["D"] + others:  # D, a newcomer: its rows hold from a later year (some after the horizon)
+            first = draw(st.sampled_from([years[0] + k for k in range(n, 0, -1)])) if o == "D" else draw(when)
+            row = {"origin": o, "element": e, "unit_cost": draw(money), "capacity": float(draw(st.integers(0, 300))),
+                   "min_volume": 0.0, "lead_time": draw(st.integers(0, 1)), "year": first}
+            supply.append(row)
+            later = [y for y in range(years[0] + 1, years[0] + n) if first == "" or y > first]
+            if later and draw(st.booleans()):  # a dated change: price, capacity, commitment
+                cap = float(draw(st.integers(0, 300)))
+                supply.append(dict(row, unit_cost=draw(money), capacity=cap, year=draw(st.sampled_from(later)),
+                                   min_volume=round(cap * draw(st.sampled_from([0, 0, 0.3])), 1)))
+    origins = sorted({r["origin"] for r in supply})
+    newcomers = sorted({r["origin"] for r in supply if r["year"] != ""} - {r["origin"] for r in supply
+                                                                           if r["year"] == ""})
+    groups = []
+    if len(origins) > 1 and draw(st.booleans()):
+        groups = [{"group": "G", "origin": o}
+                  for o in draw(st.lists(st.sampled_from(origins), min_size=1, max_size=2, unique=True))]
+    scenarios, disruptions = [], []
+    for k in range(draw(st.integers(0, 2))):
+        name = f"ev{k}"
+        scenarios.append({"scenario": name, "probability": draw(share), "description": "",
+                          "duration": draw(st.integers(1, 2)), "year": draw(st.sampled_from(["", "", years[0] + 1]))})
+        if n > 1 and draw(st.booleans()):
+            y = years[0] + draw(st.integers(1, n - 1))
+            if scenarios[-1]["year"] != y:
+                scenarios.append(dict(scenarios[-1], probability=draw(share), year=y))
+        for _ in range(draw(st.integers(1, 3))):  # mostly an origin that offers nothing in some years
+            disruptions.append({"scenario": name, "origin": draw(st.sampled_from(newcomers + origins)),
+                                "element": draw(st.sampled_from(["*", "*"] + elements)),
+                                "availability": round(draw(st.floats(0.0, 0.9)), 2), "year": draw(when)})
+    caps = []
+    targets = origins + (["G"] if groups else [])
+    for _ in range(draw(st.integers(0, 3))):
+        floor = draw(st.booleans())
+        low = round(draw(st.floats(0.05, 0.4)), 2) if floor else ""
+        caps.append({"origin": draw(st.sampled_from(targets)), "element": draw(st.sampled_from(["*", "*"] + elements)),
+                     "max_share": "" if floor and draw(st.booleans()) else round(draw(st.floats(0.4, 1.0)), 2),
+                     "min_share": low, "basis": draw(st.sampled_from(["imports", "imports", "demand"])),
+                     "scope": "origin", "year": draw(when)})
+    # one row per key and year, as the contract asks
+    unique = lambda rows, key: list({tuple(r[c] for c in key) + (r["year"],): r for r in rows}.values())  # noqa: E731
+    tables = {"supply": unique(supply, ("origin", "element")), "demand": demand,
+              "caps": unique(caps, ("origin", "element", "basis", "scope")) or None,
+              "groups": groups or None, "scenarios": unique(scenarios, ("scenario",)) or None,
+              "disruptions": unique(disruptions, ("scenario", "origin", "element")) or None}
+    return {"tables": tables, "years": years}

@@ -70,7 +70,8 @@ def plain_limits(self):
         capped = [e for e in named if e in covered or (cap.element != ALL and cap.basis == DEMAND)]
         has_max = not np.isnan(cap.max_share) and (cap.max_share < 1.0 or cap.basis == DEMAND)
         kinds = [("max", cap.max_share, capped)] if has_max else []
-        kinds += [("min", cap.min_share, named)] if cap.min_share > 0 else []  # a floor holds where nothing is offered
+        floored = capped if cap.element == ALL else named  # an (origin, element) floor holds where nothing is offered
+        kinds += [("min", cap.min_share, floored)] if cap.min_share > 0 else []
         for kind, share, elements in kinds:
             for element in elements:
                 mask = (offers["element"] == element).to_numpy() & (weight > 0)

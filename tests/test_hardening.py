@@ -42,7 +42,6 @@ def bundled_copy(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("caps, groups", [
     ("origin,element,min_share,basis\nAustralia,Dy,0.3,imports\n", None),
     ("origin,element,min_share,basis\nAustralia,Dy,0.3,demand\n", None),
-    ("origin,element,min_share\nAustralia,*,0.3\n", None),  # '*' names Dy too
     ("origin,element,min_share\nallies,Dy,0.3\n", "group,origin\nallies,Australia\n"),
 ])
 def test_a_floor_that_nothing_offered_can_meet_is_infeasible(caps, groups):
