@@ -110,7 +110,8 @@ class Book:
         self.package = Package(data, self.path.name)  # refuses what would exhaust memory or abort calamine
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(self.path))
-        except Exception as exc:  # calamine's errors: not a zip, not a workbook
+        except BaseException as exc:  # calamine's errors, and its panics (a BaseException)
+            _reraise_interrupt(exc)
             raise UnreadableError(f"not a workbook Excel can save as .xlsx ({exc})") from None
         meta = self._book.sheets_metadata
         self.sheets = [m.name for m in meta]
@@ -163,7 +164,8 @@ class Book:
         self.package.scan(part, cells=True)
         try:
             rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:  # calamine's errors: ill-formed XML, a value it cannot read
+        except BaseException as exc:  # calamine's errors (ill-formed XML, a value it cannot read), its panics
+            _reraise_interrupt(exc)
             raise UnreadableError(f"part {part} of sheet {name} cannot be read ({exc}); save the book again "
                                   "in Excel") from None
         sheet = Sheet(rows, spec, self.digest)
@@ -184,7 +186,7 @@ class Book:
         calamine reads as "", or a formula whose value was never saved (``=...``). A sheet with
         neither is told by a search of its XML; else one pass over it, up to the last row in
         question, in sheets of up to :data:`FORMULA_SCAN` cells (``sheet.unchecked`` is set above)."""
-        xml = self.package.zip.read(self.package.part(name))  # scanned: no DTD, a bounded size
+        xml = self.package.read(self.package.part(name))  # scanned: no DTD, a bounded size
         if not _MAY_HOLD.search(xml):
             return []
         if cells > FORMULA_SCAN:
@@ -277,6 +279,12 @@ def _header_row(rows: list[list], known: set[str]) -> int:
         if any(_text(v) in known for v in row):
             return i
     return next((i for i, row in enumerate(rows) if any(_filled(v) for v in row)), 0)
+
+
+def _reraise_interrupt(exc: BaseException) -> None:
+    """Raise ``exc`` again if it is an interruption rather than one of python-calamine's errors."""
+    if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+        raise exc
 
 
 def _non_finite(value) -> bool:

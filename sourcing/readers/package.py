@@ -13,11 +13,14 @@ left to exhaust memory or abort the process.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
+import zlib
 from xml.etree import ElementTree
 
+from sourcing.errors import column_letters
 from sourcing.readers.csv import UnreadableError
 
 MAX_PART = 256 * 2**20
@@ -58,8 +61,6 @@ class Package:
     module says; ``sheets`` maps each sheet's name to its part, ``hidden`` the hidden ones."""
 
     def __init__(self, data: bytes, name: str) -> None:
-        import io
-
         self.name = name
         if data.startswith(_CFB):
             if "EncryptedPackage".encode("utf-16-le") in data:
@@ -110,9 +111,10 @@ class Package:
         """The parsed XML of ``part`` (after :meth:`scan`)."""
         self.scan(part)
         try:
-            return ElementTree.fromstring(self.zip.read(part))
+            return ElementTree.fromstring(self.read(part))
         except ElementTree.ParseError as exc:
-            raise UnreadableError(f"part {part} is not well-formed XML ({exc}); save the book again in Excel") from None
+            raise self.refused(part, f"{self.named(part)} is not well-formed XML ({exc}); save the book again in "
+                               "Excel") from None
 
     def _sheet_parts(self) -> tuple[dict[str, str], set[str]]:
         book = self._xml("xl/workbook.xml")
@@ -126,6 +128,21 @@ class Package:
             if s.get("state") in ("hidden", "veryHidden"):
                 hidden.add(name)
         return sheets, hidden
+
+    def read(self, part: str) -> bytes:
+        """The bytes of ``part`` (its size was checked in the zip directory).
+
+        Raises:
+            UnreadableError: the part is missing or damaged.
+        """
+        if part not in self.zip.NameToInfo:
+            raise self.refused(part, f"{self.named(part)} is missing from the package: the file is damaged; save "
+                               "the book again in Excel")
+        try:
+            return self.zip.read(part)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            raise self.refused(part, f"{self.named(part)} cannot be read ({exc}): the file is damaged; save the "
+                               "book again in Excel") from None
 
     def part(self, sheet: str) -> str:
         """The part of ``sheet``.
@@ -150,13 +167,15 @@ class Package:
         rows = columns = 0
         row = column = 0  # where a row or cell without an ``r`` attribute stands
         tail = b""
+        if part not in self.zip.NameToInfo:
+            self.read(part)  # says it is missing
         try:
             with self.zip.open(part) as stream:
                 while chunk := stream.read(_CHUNK):
                     text = tail + chunk
                     if _DTD.search(text):
-                        raise UnreadableError(f"part {part} declares a DTD (<!DOCTYPE or <!ENTITY), which no part "
-                                              "Excel writes holds (an entity-expansion bomb?); refused")
+                        raise self.refused(part, f"{self.named(part)} declares a DTD (<!DOCTYPE or <!ENTITY), "
+                                           "which no part Excel writes holds (an entity-expansion bomb?); refused")
                     cut = text.rfind(b"<")
                     text, tail = (text[:cut], text[cut:]) if cut >= 0 and len(text) - cut < 4096 else (text, b"")
                     if not cells:
@@ -171,20 +190,18 @@ class Package:
                         row, column, columns = _walk(text, row, column, columns)
                     rows, columns = max(rows, row), max(columns, column)
                     self._extent(part, rows, columns)
-        except zipfile.BadZipFile as exc:
-            raise UnreadableError(f"part {part} cannot be read ({exc}); save the book again in Excel") from None
-        except (OSError, EOFError, ValueError) as exc:  # zlib's errors: a damaged part
-            raise UnreadableError(f"part {part} cannot be read ({exc}); save the book again in Excel") from None
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            raise self.refused(part, f"{self.named(part)} cannot be read ({exc}): the file is damaged; save the "
+                               "book again in Excel") from None
         return rows, columns
 
     def _extent(self, part: str, rows: int, columns: int) -> None:
         sheet = next((s for s, p in self.sheets.items() if p == part), part)
         if rows > EXCEL_ROWS or columns > EXCEL_COLUMNS:
-            raise UnreadableError(f"sheet {sheet} has a cell beyond Excel's last cell XFD1048576; the part is damaged")
+            raise self.refused(part, f"sheet {sheet} has a cell beyond Excel's last cell XFD1048576: the file is "
+                               "damaged; save the book again in Excel")
         if rows * columns > MAX_CELLS:
-            from sourcing.errors import column_letters
-
-            raise UnreadableError(f"sheet {sheet} reaches cell {column_letters(columns)}{rows}: {rows * columns:,} "
+            raise self.refused(part, f"sheet {sheet} reaches cell {column_letters(columns)}{rows}: {rows * columns:,} "
                                   f"cells from A1, past the {MAX_CELLS:,} sourcing reads in a sheet; delete what "
                                   "stands far below or right of the table (Ctrl+End shows the last cell)")
 
