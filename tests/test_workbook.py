@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import shutil
 import signal
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -24,6 +20,7 @@ from sourcing import InputError, bundled_inputs, load_inputs, solve
 from sourcing.cli import main
 from sourcing.output import render
 from tests.test_golden import GOLDEN
+from tests.xlsx_parts import part_of, repack
 
 
 def run(*args: str):
@@ -172,27 +169,6 @@ def test_a_sheet_too_large_to_look_into_is_warned_about(tmp_path, monkeypatch):
     assert len(said) == 1 and said[0].startswith("sheet supply holds formulas or error values and has ")
 
 
-def repack(book: Path, path: Path, changes: dict) -> Path:
-    """``book`` zipped again as ``path``, its parts in ``changes`` replaced: by bytes, by a function
-    of their bytes, or removed (None)."""
-    with zipfile.ZipFile(book) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
-        for info in old.infolist():
-            data = changes.get(info.filename, old.read(info.filename))
-            if callable(data):
-                data = data(old.read(info.filename))
-            if data is not None:
-                new.writestr(info.filename, data)
-    return path
-
-
-def part_of(book: Path, sheet: str) -> str:
-    """The part of the package that holds ``sheet`` (as the workbook's relationships say)."""
-    with zipfile.ZipFile(book) as z:
-        rid = re.search(rf'<sheet name="{sheet}"[^>]*r:id="(\w+)"', z.read("xl/workbook.xml").decode()).group(1)
-        rels = z.read("xl/_rels/workbook.xml.rels").decode()
-        return "xl/" + re.search(rf'<Relationship [^>]*Id="{rid}"[^>]*>', rels).group(0).split('Target="')[1].split('"')[0]
-
-
 def test_sheet_names_are_read_in_any_case(tmp_path, template):
     """Excel's sheet names are case-insensitive: a sheet named Caps is the caps sheet (its caps were
     dropped with a warning)."""
@@ -250,66 +226,6 @@ def test_nan_and_infinity_in_a_cell_are_named(tmp_path, template, text, shown):
     (problem,) = info.value.problems
     assert (problem.sheet, problem.cell, problem.value) == ("supply", "E3", shown)
     assert problem.message.startswith(f"holds {shown!r}, which is no number") and "np." not in problem.message
-
-
-def test_a_zip_bomb_is_refused_from_the_zip_directory(tmp_path, template):
-    """A sheet that inflates 1,000 times (20 MiB of spaces in 20 kB) is refused before it is read."""
-    part = part_of(template, "demand")
-    book = repack(template, tmp_path / "bomb.xlsx", {part: lambda x: x.replace(b"</sheetData>",
-                                                                                b"</sheetData>" + b" " * 20 * 2**20)})
-    result = run("check", "--inputs", str(book))
-    assert result.exit_code == 3
-    assert f"{book}:demand!A1: sheet demand (part {part}) inflates " in result.stderr
-    assert "as a zip bomb does" in result.stderr
-
-
-@pytest.mark.parametrize("cell", ["Z1048576", "XFD1048576", "XFE1"])
-def test_a_sheet_of_absurd_extent_is_refused_before_calamine_allocates(tmp_path, template, cell):
-    """One value at XFD1048576 had calamine allocate 512 GiB and abort the process (run apart, so
-    that an abort fails the test rather than the run); Z1048576 cost 1.2 GB."""
-    part = part_of(template, "supply")
-    book = repack(template, tmp_path / "far.xlsx", {part: lambda x: x.replace(
-        b"</sheetData>", f'<row r="{cell[3:] if cell == "XFE1" else 1048576}"><c r="{cell}"><v>1</v></c></row>'
-        .encode() + b"</sheetData>")})
-    result = subprocess.run([sys.executable, "-m", "sourcing.cli", "check", "--inputs", str(book), "--format",
-                             "json"], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 3, result.stderr[-2000:]
-    doc = json.loads(result.stdout)
-    assert doc["status"] == "invalid_input"
-    (problem,) = doc["errors"]
-    assert problem["sheet"] == "supply"
-    assert (f"reaches cell {cell}" if cell != "XFE1" else "beyond Excel's last cell") in problem["message"]
-
-
-DTD = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">'
-       b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
-
-
-@pytest.mark.parametrize(("fault", "said"), [
-    ("truncated", ":demand!A1: part {part} of sheet demand cannot be read"),
-    ("missing", ":demand!A1: sheet demand has no part in the package ({part} is missing)"),
-    ("dtd", ":demand!A1: sheet demand (part {part}) declares a DTD"),
-    ("dtd in workbook.xml", ":1:1: part xl/workbook.xml declares a DTD"),
-    ("dtd in sharedStrings.xml", ":1:1: part xl/sharedStrings.xml declares a DTD"),
-    ("no workbook.xml", ":1:1: part xl/workbook.xml is missing from the package"),
-    ("encrypted", ":1:1: is encrypted (saved with a password to open it): save it in Excel without a password"),
-])
-def test_a_damaged_package_is_an_input_error_naming_the_part(tmp_path, template, fault, said):
-    part = part_of(template, "demand")
-    book = tmp_path / "damaged.xlsx"
-    if fault == "encrypted":  # an OLE compound file, as Excel saves a book with a password to open it
-        book.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504) + "EncryptedPackage".encode("utf-16-le"))
-    else:
-        prolog = re.compile(rb"^<\?xml[^>]*\?>\s*")
-        changes = {"truncated": {part: lambda x: x[:len(x) // 2]}, "missing": {part: None},
-                   "dtd": {part: lambda x: DTD + prolog.sub(b"", x)},
-                   "dtd in workbook.xml": {"xl/workbook.xml": lambda x: DTD + prolog.sub(b"", x)},
-                   "dtd in sharedStrings.xml": {"xl/sharedStrings.xml": lambda x: DTD + prolog.sub(b"", x)},
-                   "no workbook.xml": {"xl/workbook.xml": None}}[fault]
-        repack(template, book, changes)
-    result = run("check", "--inputs", str(book))
-    assert result.exit_code == 3 and "internal error" not in result.stderr
-    assert f"{book}{said.format(part=part)}" in result.stderr
 
 
 # ---------------------------------------------------------------------------------------------
