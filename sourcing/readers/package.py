@@ -43,11 +43,12 @@ _RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relatio
 _PACKAGE = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY")
 _CHUNK = 2**20
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
-_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+)\d+"')
-_CELL_ROW = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]+(\d+)"')
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ROW_REF = re.compile(rb'<row r="(\d+)"')
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)\d')
+_CELL_ROW = re.compile(rb'<c r="[A-Z]+(\d+)"')
+_ANY_CELL = re.compile(rb"<c[^\w:.-]")
+"""Any cell tag: where one lacks ``r`` as its first attribute, or one has a namespace prefix, the
+part is walked tag by tag."""
 _TAG = re.compile(rb'<(?:\w+:)?(row|c)(?=[\s>/])([^>]*)>')
 _R = re.compile(rb'\br="([A-Z]*)(\d+)"')
 
@@ -181,8 +182,8 @@ class Package:
                     if not cells:
                         continue
                     found_rows, found_cells = _ROW_REF.findall(text), _CELL_COLUMN.findall(text)
-                    if len(found_cells) == len(_CELL_TAG.findall(text)) and \
-                            len(found_rows) == len(_ROW_TAG.findall(text)):  # as usual, every tag says where
+                    if len(found_cells) == len(_ANY_CELL.findall(text)) and b":c " not in text and \
+                            b":c>" not in text:  # as Excel writes: every cell says where, r its first attribute
                         row = max([row, *map(int, set(found_rows))])
                         column = max(map(_column, set(found_cells))) if found_cells else column
                         rows = max([rows, *map(int, set(_CELL_ROW.findall(text)))])
