@@ -38,9 +38,6 @@ EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 """Excel's grid: a cell beyond it is not one Excel wrote."""
 
 _CFB = bytes.fromhex("D0CF11E0A1B11AE1")
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PACKAGE = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY")
 _CHUNK = 2**20
 _ROW_REF = re.compile(rb'<row r="(\d+)"')
@@ -120,10 +117,12 @@ class Package:
     def _sheet_parts(self) -> tuple[dict[str, str], set[str]]:
         book = self._xml("xl/workbook.xml")
         rels = self._xml("xl/_rels/workbook.xml.rels")
-        targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter(f"{_PACKAGE}Relationship")}
+        # by local name: a book saved as Strict Open XML has namespaces of its own
+        targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter() if _local(r.tag) == "Relationship"}
         sheets, hidden = {}, set()
-        for s in book.iter(f"{_MAIN}sheet"):
-            name, target = s.get("name") or "", targets.get(s.get(f"{_RELATIONSHIPS}id"), "")
+        for s in (e for e in book.iter() if _local(e.tag) == "sheet"):
+            rid = next((v for k, v in s.attrib.items() if _local(k) == "id"), None)
+            name, target = s.get("name") or "", targets.get(rid, "")
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             sheets[name] = part
             if s.get("state") in ("hidden", "veryHidden"):
@@ -153,8 +152,9 @@ class Package:
         """
         part = self.sheets.get(sheet, "")
         if part not in self.zip.NameToInfo:
-            raise UnreadableError(f"sheet {sheet} has no part in the package ({part or 'no relationship'} is "
-                                  "missing): the file is damaged; save the book again in Excel")
+            missing = f"{part} is missing" if part else "the workbook names no part for it"
+            raise UnreadableError(f"sheet {sheet} has no part in the package ({missing}): the file is damaged; "
+                                  "save the book again in Excel")
         return part
 
     def scan(self, part: str, cells: bool = False) -> tuple[int, int]:
@@ -205,6 +205,11 @@ class Package:
             raise self.refused(part, f"sheet {sheet} reaches cell {column_letters(columns)}{rows}: {rows * columns:,} "
                                   f"cells from A1, past the {MAX_CELLS:,} sourcing reads in a sheet; delete what "
                                   "stands far below or right of the table (Ctrl+End shows the last cell)")
+
+
+def _local(name: str) -> str:
+    """An XML name without its namespace: ``{...}sheet`` is ``sheet``."""
+    return name.rpartition("}")[2]
 
 
 def _column(letters: bytes) -> int:
