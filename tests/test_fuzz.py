@@ -357,3 +357,30 @@ def test_a_workbook_damaged_in_its_package_is_refused_cheaply_or_read(tmp_path, 
         start = next(i for i, line in enumerate(lines) if line.startswith("error: "))
         listed = [p for p in lines[start + 1:] if not p.startswith("... and")]
         assert listed and all(p.startswith(f"{path}:") for p in listed), note
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 2**20])
+def test_the_extent_of_a_sheet_is_found_from_every_cell_reference(monkeypatch, chunk):
+    """Rows and cells that say where they stand (as Excel writes them: the fast path), and ones
+    that do not (each stands after the last), read in chunks of any size: the last row and column
+    reached, a cell's own reference counting even where its row says otherwise."""
+    from sourcing.readers.package import Package
+
+    monkeypatch.setattr("sourcing.readers.package._CHUNK", chunk)
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    book = (f'<workbook {ns} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="worksheet"/></Relationships>')
+    cases = {'<row r="2"><c r="B2"><v>1</v></c></row><row r="3"><c r="C40"><v>1</v></c></row>': (40, 3),
+             '<row r="2"><c r="B2"><v>1</v></c></row><row><c><v>1</v></c><c/><c t="n"><v>2</v></c></row>'
+             '<row r="9"><c r="AB7"><v>3</v></c></row>': (9, 28),
+             '<row><c><v>1</v></c></row><row><c><v>1</v></c><c><v>1</v></c></row>': (2, 2)}
+    for cells, extent in cases.items():
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as z:
+            z.writestr("xl/workbook.xml", book)
+            z.writestr("xl/_rels/workbook.xml.rels", rels)
+            z.writestr("xl/worksheets/sheet1.xml", f"<worksheet {ns}><sheetData>{cells}</sheetData></worksheet>")
+        package = Package(buffer.getvalue(), "book.xlsx")
+        assert package.scan(package.part("s"), cells=True) == extent, cells
