@@ -20,6 +20,7 @@ from sourcing import InputError, bundled_inputs, load_inputs, solve
 from sourcing.cli import main
 from sourcing.output import render
 from tests.test_golden import GOLDEN
+from tests.xlsx_parts import part_of, repack
 
 
 def run(*args: str):
@@ -81,7 +82,6 @@ def planner_book(path: Path, changes: dict | None = None) -> Path:
     hidden.write_string(0, 0, "the buyer's own sums")
     hidden.hide()
     book.add_worksheet("notes").write_string(0, 0, "call Lynas about the 2027 volumes")
-    book.add_worksheet("Suply").write_string(0, 0, "an old copy")
     book.close()
     return path
 
@@ -91,7 +91,6 @@ def test_a_planners_workbook_is_read_as_the_folder(tmp_path):
     data = load_inputs(book)
     assert render(solve(data), "json") == (GOLDEN / "solve.json").read_text()
     warnings = " ".join(data.warnings)
-    assert "'Suply'" in warnings and "did you mean 'supply'" in warnings  # a close name: warned
     assert "notes" not in warnings and "workings" not in warnings  # a notes sheet and a hidden one: ignored
 
 
@@ -168,6 +167,65 @@ def test_a_sheet_too_large_to_look_into_is_warned_about(tmp_path, monkeypatch):
     data = load_inputs(planner_book(tmp_path / "large.xlsx"))
     said = [w for w in data.warnings if "too many to check its empty cells" in w]
     assert len(said) == 1 and said[0].startswith("sheet supply holds formulas or error values and has ")
+
+
+def test_sheet_names_are_read_in_any_case(tmp_path, template):
+    """Excel's sheet names are case-insensitive: a sheet named Caps is the caps sheet (its caps were
+    dropped with a warning)."""
+    book = repack(template, tmp_path / "case.xlsx",
+                  {"xl/workbook.xml": lambda x: x.replace(b'name="caps"', b'name="Caps"')})
+    assert "4 cap rows" in run("check", "--inputs", str(book)).stdout
+    assert load_inputs(book).caps.equals(load_inputs(template).caps)
+    book = repack(template, tmp_path / "bad.xlsx", {part_of(template, "caps"): lambda x: x.replace(
+        b"<v>0.65</v>", b"<v>65</v>", 1), "xl/workbook.xml": lambda x: x.replace(b'name="caps"', b'name="Caps"')})
+    assert "bad.xlsx:Caps!C" in run("check", "--inputs", str(book)).stderr  # a problem names the sheet as it is
+
+
+def test_a_sheet_close_to_an_input_sheets_name_is_an_error(tmp_path):
+    path = tmp_path / "close.xlsx"
+    planner_book(path)
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Suply")["A1"] = "an old copy"
+    wb.create_sheet("Supply (2)").sheet_state = "hidden"  # a hidden sheet of another name: the planner's business
+    wb.save(path)
+    result = run("check", "--inputs", str(path))
+    assert result.exit_code == 3
+    assert f"{path}:Suply!A1: sheet 'Suply' is not an input sheet but its name is close to 'supply'" in result.stderr
+    assert "Supply (2)" not in result.stderr
+
+
+def test_a_csv_file_of_an_input_name_in_another_case_is_an_error(tmp_path):
+    folder = tmp_path / "inputs"
+    shutil.copytree(bundled_inputs(), folder)
+    (folder / "caps.csv").rename(folder / "Caps.csv")  # on a case-insensitive disk read, elsewhere ignored
+    result = run("check", "--inputs", str(folder))
+    assert result.exit_code == 3
+    assert f"{folder / 'Caps.csv'}:1:1: Caps.csv is named caps.csv in another case: rename it caps.csv" \
+        in result.stderr
+
+
+def test_a_hidden_input_sheet_is_read_and_warned_about(tmp_path, template):
+    path = tmp_path / "hidden.xlsx"
+    wb = openpyxl.load_workbook(template)
+    wb["caps"].sheet_state = "hidden"
+    wb.save(path)
+    data = load_inputs(path)
+    assert data.caps.equals(load_inputs(template).caps)
+    said = [w for w in data.warnings if "hidden" in w]
+    assert len(said) == 1 and said[0].startswith("sheet caps is hidden, and is read all the same")
+
+
+@pytest.mark.parametrize(("text", "shown"), [(b"NaN", "nan"), (b"inf", "inf"), (b"-Infinity", "-inf")])
+def test_nan_and_infinity_in_a_cell_are_named(tmp_path, template, text, shown):
+    """<v>NaN</v> in Southeast Asia's NdPr min_volume (1500 t) read as empty dropped the commitment."""
+    part = part_of(template, "supply")
+    book = repack(template, tmp_path / "nan.xlsx", {part: lambda x: x.replace(
+        b'<c r="E3" s="2"><v>1500</v></c>', b'<c r="E3" s="2"><v>' + text + b"</v></c>")})
+    with pytest.raises(InputError) as info:
+        load_inputs(book)
+    (problem,) = info.value.problems
+    assert (problem.sheet, problem.cell, problem.value) == ("supply", "E3", shown)
+    assert problem.message.startswith(f"holds {shown!r}, which is no number") and "np." not in problem.message
 
 
 # ---------------------------------------------------------------------------------------------

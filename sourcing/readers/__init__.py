@@ -38,7 +38,7 @@ def open_source(path: str | Path) -> Folder | Book:
             return Book(path)
         except (UnreadableError, OSError) as exc:
             message = exc.message if isinstance(exc, UnreadableError) else f"cannot be read ({exc.strerror or exc})"
-            raise InputError([Problem(str(path), 1, 1, message)]) from None
+            raise InputError([Problem(str(path), 1, 1, message, None, getattr(exc, "sheet", None))]) from None
     if path.exists():
         raise InputError([Problem(str(path), 1, 1, "neither a folder of CSV files nor an .xlsx workbook; "
                                   "pass --inputs DIR or --inputs book.xlsx")])
@@ -88,12 +88,19 @@ def read_table(problems: Collector, spec: FileSpec) -> pd.DataFrame | None:
         else:
             problems.at_column(spec, row, col + 1, f"holds the error value {held} (or a formula that gives it): "
                                "fix the formula or type the value; leave the cell empty for no value", held)
+    for row, col, held in getattr(table, "nonfinite", ()):
+        problems.at_column(spec, row, col + 1, f"holds {held!r}, which is no number: type the value, or leave the "
+                           "cell empty for no value", held)
+    if getattr(table, "hidden", False):
+        problems.notes.append(f"sheet {problems.source.place(spec)[1]} is hidden, and is read all the same (an input "
+                              "sheet is read whether shown or not): unhide it to see what is read, or rename it to "
+                              "leave it out")
     if getattr(table, "unchecked", 0):
         problems.notes.append(f"sheet {spec.name.removesuffix('.csv')} holds formulas or error values and has "
                               f"{table.unchecked:,} cells, too many to check its empty cells: a formula never "
                               "recalculated, or an error value such as #N/A, reads there as an empty cell; save the "
                               "book in Excel and replace error values, or give that table as a CSV file")
-    if not ok or getattr(table, "unsaved", ()):
+    if not ok or getattr(table, "unsaved", ()) or getattr(table, "nonfinite", ()):
         return None
     raw = raw[(raw != "").any(axis=1)]
     return typed(problems, spec, raw)

@@ -10,11 +10,11 @@ notes sheet) are all taken as they are. A problem names the cell: ``book.xlsx:su
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import io
-import posixpath
+import math
 import re
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -22,7 +22,9 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 
+from sourcing.errors import InputError, Problem
 from sourcing.readers.csv import UnreadableError
+from sourcing.readers.package import Package
 from sourcing.schema import FREE_COLUMNS, SPECS, FileSpec
 
 HEADER_SEARCH = 20
@@ -45,20 +47,9 @@ ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PACKAGE = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MAY_HOLD = re.compile(rb'<(?:\w+:)?f[\s>/]|\st="e"')
 """In a worksheet's XML: a formula, or a cell of an error value."""
 _ROW, _CELL, _FORMULA, _VALUE = (f"{_MAIN}{tag}" for tag in ("row", "c", "f", "v"))
-
-
-def _sheet_part(archive: zipfile.ZipFile, name: str) -> str:
-    """The path inside the .xlsx package of the worksheet called ``name``."""
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rid = next(s.get(f"{_RELATIONSHIPS}id") for s in book.iter(f"{_MAIN}sheet") if s.get("name") == name)
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    target = next(r.get("Target") for r in rels.iter(f"{_PACKAGE}Relationship") if r.get("Id") == rid)
-    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
 
 
 def _held_cells(part, last: int) -> Iterator[tuple[int, int, str]]:
@@ -116,16 +107,39 @@ class Book:
         self.path = Path(path)
         data = self.path.read_bytes()
         self.digest = hashlib.sha256(data).hexdigest()
+        self.package = Package(data, self.path.name)  # refuses what would exhaust memory or abort calamine
         try:
             self._book = python_calamine.CalamineWorkbook.from_path(str(self.path))
-        except Exception as exc:  # calamine's errors: not a zip, not a workbook, a password
+        except BaseException as exc:  # calamine's errors, and its panics (a BaseException)
+            _reraise_interrupt(exc)
             raise UnreadableError(f"not a workbook Excel can save as .xlsx ({exc})") from None
         meta = self._book.sheets_metadata
         self.sheets = [m.name for m in meta]
         self.hidden = {m.name for m in meta if str(m.visible).endswith(("Hidden", "VeryHidden"))}
+        known = {sheet_name(spec).casefold(): sheet_name(spec) for spec in SPECS.values()}
+        self._named: dict[str, list[str]] = {}  # input sheet -> the book's sheets of its name, in any case
+        for name in self.sheets:
+            if name.casefold() in known:
+                self._named.setdefault(known[name.casefold()], []).append(name)
+        problems = [Problem(str(self.path), 1, 1, f"sheets {' and '.join(map(repr, names))} both name the input "
+                            f"sheet {sheet!r} (Excel's sheet names are case-insensitive): keep one", None, names[-1])
+                    for sheet, names in self._named.items() if len(names) > 1]
+        for name in self.sheets:
+            close = difflib.get_close_matches(name.casefold(), list(known), n=1, cutoff=0.75)
+            if name not in self.hidden and name.casefold() not in known and close:
+                problems.append(Problem(str(self.path), 1, 1, f"sheet {name!r} is not an input sheet but its name is "
+                                        f"close to {known[close[0]]!r}: rename it {known[close[0]]!r} to read it, or "
+                                        "give it a name of its own (or hide it) to leave it out", None, name))
+        if problems:
+            raise InputError(problems)
 
     def place(self, spec: FileSpec) -> tuple[str, str | None]:
-        return str(self.path), sheet_name(spec)
+        return str(self.path), self._sheet(spec) or sheet_name(spec)
+
+    def _sheet(self, spec: FileSpec) -> str | None:
+        """The book's sheet that holds ``spec``'s table (its name in any case), or None."""
+        names = self._named.get(sheet_name(spec))
+        return names[0] if names else None
 
     def row_name(self, spec: FileSpec, line: int) -> str:
         return f"sheet {sheet_name(spec)} row {line}"
@@ -138,15 +152,31 @@ class Book:
         return f"required sheet {sheet_name(spec)!r} not found in {self.path.name}"
 
     def open(self, spec: FileSpec) -> Sheet | None:
-        """The sheet of ``spec``, or None where the book has none."""
-        name = sheet_name(spec)
-        if name not in self.sheets:
+        """The sheet of ``spec``, or None where the book has none.
+
+        Raises:
+            UnreadableError: the sheet's part is missing, damaged, or spans too many cells.
+        """
+        name = self._sheet(spec)
+        if name is None:
             return None
-        rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        part = self.package.part(name)
+        self.package.scan(part, cells=True)
+        try:
+            rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except BaseException as exc:  # calamine's errors (ill-formed XML, a value it cannot read), its panics
+            _reraise_interrupt(exc)
+            raise UnreadableError(f"part {part} of sheet {name} cannot be read ({exc}); save the book again "
+                                  "in Excel") from None
         sheet = Sheet(rows, spec, self.digest)
+        sheet.hidden = name in self.hidden
         gaps = sheet.gaps()
         if gaps:
-            sheet.unsaved = self._unsaved_formulas(name, sheet, gaps, cells=sum(map(len, rows)))
+            try:
+                sheet.unsaved = self._unsaved_formulas(name, sheet, gaps, cells=sum(map(len, rows)))
+            except ElementTree.ParseError as exc:
+                raise UnreadableError(f"part {part} of sheet {name} is not well-formed XML ({exc}); save the book "
+                                      "again in Excel") from None
         return sheet
 
     def _unsaved_formulas(self, name: str, sheet: Sheet, gaps: list[tuple[int, int]],
@@ -156,21 +186,21 @@ class Book:
         calamine reads as "", or a formula whose value was never saved (``=...``). A sheet with
         neither is told by a search of its XML; else one pass over it, up to the last row in
         question, in sheets of up to :data:`FORMULA_SCAN` cells (``sheet.unchecked`` is set above)."""
-        with zipfile.ZipFile(self.path) as archive:
-            xml = archive.read(_sheet_part(archive, name))
-            if not _MAY_HOLD.search(xml):
-                return []
-            if cells > FORMULA_SCAN:
-                sheet.unchecked = cells
-                return []
-            wanted = {(sheet.line(r), sheet.column(c)): (r, c) for r, c in gaps}
-            last = max(line for line, _ in wanted)
-            return [(*wanted[(line, column)], held) for line, column, held in _held_cells(io.BytesIO(xml), last)
-                    if (line, column) in wanted]
+        xml = self.package.read(self.package.part(name))  # scanned: no DTD, a bounded size
+        if not _MAY_HOLD.search(xml):
+            return []
+        if cells > FORMULA_SCAN:
+            sheet.unchecked = cells
+            return []
+        wanted = {(sheet.line(r), sheet.column(c)): (r, c) for r, c in gaps}
+        last = max(line for line, _ in wanted)
+        return [(*wanted[(line, column)], held) for line, column, held in _held_cells(io.BytesIO(xml), last)
+                if (line, column) in wanted]
 
     def others(self) -> list[str]:
-        """The visible sheets (a hidden sheet is the planner's own business)."""
-        return [s for s in self.sheets if s not in self.hidden]
+        """The visible sheets that hold no input table (a hidden sheet is the planner's own business)."""
+        read = {name for names in self._named.values() for name in names}
+        return [s for s in self.sheets if s not in self.hidden and s not in read]
 
 
 class Sheet:
@@ -178,6 +208,8 @@ class Sheet:
     (text stripped, numbers as numbers, dates as ISO dates, empty as ""), and where each is."""
 
     encoding = "xlsx"
+    hidden = False
+    """Whether the sheet is hidden in the book (it is read all the same, with a warning)."""
 
     def __init__(self, rows: list[list], spec: FileSpec, digest: str) -> None:
         self.digest, self._spec = digest, spec
@@ -187,7 +219,7 @@ class Sheet:
         named = [i for i, c in enumerate(cells) if c]
         if not named:
             self.header, self._columns, self._rows, self.header_line = [], [], rows, at + 1
-            self.unsaved, self.unchecked, self._frame = [], 0, None
+            self.unsaved, self.unchecked, self.nonfinite, self._frame = [], 0, [], None
             return
         first, last = named[0], named[-1]
         body = rows[at + 1:]
@@ -198,6 +230,7 @@ class Sheet:
         self._columns, self._rows, self.header_line = columns, body, at + 1
         self.unsaved: list[tuple[int, int, str]] = []  # formulas without a saved value (see Book)
         self.unchecked = 0  # the cells of a sheet too large to look for them in
+        self.nonfinite: list[tuple[int, int, str]] = []  # (row, column, text) of NaN and infinite numbers
         self._frame: pd.DataFrame | None = None
 
     def rows(self) -> pd.DataFrame:
@@ -223,6 +256,9 @@ class Sheet:
         frame.columns = range(len(self._columns))
         years = {c.name for c in self._spec.columns if c.kind == "year"}
         for j, name in zip(frame.columns, self.header):
+            # NaN or infinity (a cell <v>NaN</v>): no number Excel writes, and NaN would read as empty
+            bad = np.flatnonzero(frame[j].map(_non_finite).to_numpy(bool))
+            self.nonfinite += [(int(row), j, _text(frame[j].iat[row])) for row in bad]
             frame[j] = _cells(frame[j], year=name in years)
         frame.columns = self.header
         return frame
@@ -243,6 +279,16 @@ def _header_row(rows: list[list], known: set[str]) -> int:
         if any(_text(v) in known for v in row):
             return i
     return next((i for i, row in enumerate(rows) if any(_filled(v) for v in row)), 0)
+
+
+def _reraise_interrupt(exc: BaseException) -> None:
+    """Raise ``exc`` again if it is an interruption rather than one of python-calamine's errors."""
+    if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+        raise exc
+
+
+def _non_finite(value) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 def _filled(value) -> bool:

@@ -16,9 +16,10 @@ class Folder:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._named: dict[str, str] = {}  # an input file's name -> the file of that name in another case
 
     def place(self, spec: FileSpec) -> tuple[str, str | None]:
-        return str(self.path / spec.name), None
+        return str(self.path / self._named.get(spec.name, spec.name)), None
 
     def row_name(self, spec: FileSpec, line: int) -> str:
         return f"{spec.name} line {line}"
@@ -34,6 +35,11 @@ class Folder:
                 read as CSV.
         """
         path = self.path / spec.name
+        other = self._other_case(spec.name)
+        if other is not None:
+            self._named[spec.name] = other
+            raise UnreadableError(f"{other} is named {spec.name} in another case: rename it {spec.name} "
+                                  "(names of input files are lower-case)")
         try:
             kind = _kind_of(path)
         except OSError as exc:  # a loop of symbolic links, or a folder that cannot be searched
@@ -43,6 +49,17 @@ class Folder:
         if kind != "file":  # a file of that name exists but is not one to read: never take it as absent
             raise UnreadableError(f"is {kind}, not a file; replace it by a CSV file or remove it")
         return CsvFile(path)
+
+    def _other_case(self, name: str) -> str | None:
+        """A file of the folder named ``name`` in another case, where none is named ``name`` itself
+        (on a case-insensitive disk ``Caps.csv`` would be read as ``caps.csv``, elsewhere ignored)."""
+        try:
+            names = [p.name for p in self.path.iterdir()]
+        except OSError:
+            return None
+        if name in names:
+            return None
+        return next((n for n in sorted(names) if n.casefold() == name.casefold()), None)
 
     def missing(self, spec: FileSpec) -> str:
         return f"required file {spec.name} not found in {self.path}"
