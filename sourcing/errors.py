@@ -98,6 +98,7 @@ class Conflict:
             floor or commitment); None where no single change works.
         given: where the limit was set (``caps.csv line 3``, ``--cap China=0.3``, a file).
         message: the sentence the CLI prints.
+        year: ``sourcing plan``'s: the year of the horizon whose limits conflict (None for ``solve``).
     """
 
     element: str
@@ -109,6 +110,7 @@ class Conflict:
     feasible: float | None
     given: str
     message: str
+    year: int | None = None
 
     def __str__(self) -> str:
         return self.message

@@ -14,7 +14,7 @@ import contextlib
 import os
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,6 +34,22 @@ INTERRUPT_WAIT = 5.0
 PRIMAL_TOLERANCE = 1e-7
 """HiGHS's primal feasibility tolerance (its default, which :func:`run_highs` keeps): a row may be
 off by this much, in absolute terms, in a solution HiGHS calls optimal."""
+
+
+SCALED_MAGNITUDE = 1e6
+"""The largest bound (and cost) :func:`scaling_of` leaves in the LP HiGHS sees: an LP whose tonnes
+reach 1e11 is solved in units of 2^k t so that they stay below it (HiGHS, whose tolerances are
+absolute and for which 1e20 is infinite, may call such an LP unbounded otherwise)."""
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """How the LP handed to HiGHS is scaled: every column counts ``tonnes`` of the model's units
+    (every row bound is divided by it), and the objective is the model's divided by ``cost``. Both
+    are powers of 2, so scaling and unscaling are exact; 1 and 1 leave the LP as it is."""
+
+    tonnes: float = 1.0
+    cost: float = 1.0
 
 
 @dataclass
@@ -76,6 +92,39 @@ def compile_model(model: pyo.ConcreteModel) -> Compiled:
     cost = np.asarray(info.c.toarray()[0] if info.c.shape[0] else np.zeros(n), dtype=float)
     offset = float(info.c_offset[0]) if len(info.c_offset) else 0.0
     return Compiled(cost, offset, info.A.tocsc(), lower, upper, row_lower, row_upper, columns, rows, fallback)
+
+
+def scaling_of(compiled: Compiled) -> Scaling:
+    """The scaling that brings the LP's largest finite bound, then its largest cost, down to about
+    :data:`SCALED_MAGNITUDE` (none where they are below it already)."""
+    bounds = np.concatenate([compiled.row_lower, compiled.row_upper, compiled.col_lower, compiled.col_upper])
+    bounds = np.abs(bounds[np.isfinite(bounds)])
+    tonnes = _power_of_two(float(bounds.max(initial=0.0)) / SCALED_MAGNITUDE)
+    cost = _power_of_two(float(np.abs(compiled.cost).max(initial=0.0)) * tonnes / SCALED_MAGNITUDE)
+    return Scaling(tonnes, cost)
+
+
+def _power_of_two(ratio: float) -> float:
+    """The power of 2 nearest ``ratio`` when it is above 1, else 1."""
+    return float(2.0 ** np.round(np.log2(ratio))) if ratio > 1.0 else 1.0
+
+
+def scaled(compiled: Compiled, scaling: Scaling) -> Compiled:
+    """``compiled`` in the units of ``scaling`` (x = tonnes x', objective = cost objective')."""
+    if scaling == Scaling():
+        return compiled
+    t, c = scaling.tonnes, scaling.cost
+    return replace(compiled, cost=compiled.cost * (t / c), offset=compiled.offset / c,
+                   col_lower=compiled.col_lower / t, col_upper=compiled.col_upper / t,
+                   row_lower=compiled.row_lower / t, row_upper=compiled.row_upper / t)
+
+
+def unscaled(raw: RawSolution, scaling: Scaling) -> RawSolution:
+    """What HiGHS found on the :func:`scaled` LP, in the model's units."""
+    if scaling == Scaling():
+        return raw
+    t, c = scaling.tonnes, scaling.cost
+    return replace(raw, objective=raw.objective * c, col_value=raw.col_value * t, row_dual=raw.row_dual * (c / t))
 
 
 def _resting_value(v) -> float:
@@ -221,11 +270,17 @@ def check_status(data: InputData, raw: RawSolution) -> None:
             "run `sourcing check` and review caps.csv and supply.csv"
         ]
         raise InfeasibleError(causes)
+    raise solver_failure(raw)
+
+
+def solver_failure(raw: RawSolution) -> SolverError:
+    """The error of a solve that ended neither optimal nor infeasible, for ``solve`` and ``plan``
+    alike: its ``status`` is HiGHS's model status (``time_limit``, ``unbounded``, ...)."""
     if raw.status == "unbounded":  # every cost is >= 0 and every column bounded below: a numerical failure
-        raise SolverError("HiGHS called the LP unbounded, which it cannot be (no cost is negative and the tonnes "
-                          "are bounded below); that is numerical trouble: check that the inputs' units are "
-                          "consistent (t/yr, USD/kg) and that `sourcing check` passes", raw.status)
-    raise SolverError(f"HiGHS stopped without an optimal plan (model status: {raw.status})", raw.status)
+        return SolverError("HiGHS called the LP unbounded, which it cannot be (no cost is negative and the tonnes "
+                           "are bounded below); that is numerical trouble: check that the inputs' units are "
+                           "consistent (t/yr, USD/kg) and that `sourcing check` passes", raw.status)
+    return SolverError(f"HiGHS stopped without an optimal plan (model status: {raw.status})", raw.status)
 
 
 def values(compiled: Compiled, raw: RawSolution, name: str) -> np.ndarray:

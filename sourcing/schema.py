@@ -35,6 +35,9 @@ YEAR = "year"
 """The column of a dated row: the row holds from this year on (see :mod:`sourcing.timeline`)."""
 YEAR_RANGE = (1000, 9999)
 """A year is a four-digit calendar year."""
+MAX_DURATION = 1000
+"""The longest ``duration`` of an event, in years (the longest horizon is 500 years; a duration that
+runs past the horizon's end lasts to its end)."""
 NUMERIC_KINDS = ("number", "share", "integer", "year")
 """Column kinds read as numbers."""
 
@@ -56,6 +59,7 @@ class Column:
         unit: the unit of a number (``t/yr``, ``USD/kg``, ...), for people.
         doc: what the column holds, for people.
         minimum: the smallest value of an ``integer`` column.
+        maximum: the largest value of an ``integer`` column (None: any below :data:`MAX_MAGNITUDE`).
         inherit: an empty cell takes the value of the latest earlier row of the same key (by
             ``year``; an undated row comes first) that fills it; the key's first row must fill it
             if the column is ``required``, else the default applies.
@@ -71,6 +75,7 @@ class Column:
     unit: str = ""
     doc: str = ""
     minimum: int = 0
+    maximum: int | None = None
     inherit: bool = False
     plan_only: bool = False
 
@@ -180,8 +185,8 @@ SPECS: dict[str, FileSpec] = {
             Column("scenario", "name", doc="the scenario's name"),
             Column("probability", "share", unit="per year", doc="probability of the scenario in a year"),
             Column("description", "text", required=False, default="", doc="what happens"),
-            Column("duration", "integer", required=False, default=1.0, minimum=1, unit="years", plan_only=True,
-                   doc="how many years the event lasts once started (sourcing plan)"),
+            Column("duration", "integer", required=False, default=1.0, minimum=1, maximum=MAX_DURATION, unit="years",
+                   plan_only=True, doc="how many years the event lasts once started (sourcing plan)"),
             _year("the row holds from this year on: for plan, the hazard of the event starting in that year"),
         ),
         ("scenario",),
@@ -259,6 +264,8 @@ def expected(col: Column) -> str:
     """What a cell of ``col`` must hold, as error messages say it."""
     if col.kind == "share":
         return "a number in [0, 1]"
+    if col.kind == "integer" and col.maximum is not None:
+        return f"a whole number from {col.minimum} to {col.maximum}"
     if col.kind == "integer":
         return f"a whole number >= {col.minimum} and below {MAX_MAGNITUDE:g}"
     if col.kind == "year":

@@ -128,3 +128,47 @@ def test_evaluate_answers_the_year_asked_for_like_the_api():
     assert got == render(evaluate(data, load_plan(status_quo, data), RiskOptions()), "json")
     default = run("evaluate", "--plan", status_quo, "--format", "json").stdout
     assert json.loads(got)["objective"] != json.loads(default)["objective"]
+
+
+def test_infeasible_json_has_a_conflict_per_year_with_the_value_that_works():
+    """From 2028 China is capped at 30% of 60 t of Nd while France offers 30 t: each year from 2028
+    is one structured conflict (its year, the cap as given, the smallest cap that works), as
+    ``solve``'s are; a cap raised to that ``feasible`` value plans."""
+    from tests.helpers import temp_folder
+    from tests.test_plan_inputs import DEMAND
+
+    supply = "origin,element,unit_cost,capacity\nChina,Nd,10,100\nFrance,Nd,20,30\n"
+
+    def folder(cap: float):
+        return str(temp_folder(supply=supply, demand=DEMAND, caps=f"origin,element,max_share,year\nChina,Nd,{cap},2028\n",
+                               scenarios="scenario,probability\nhalt,0.1\n"))
+
+    doc = json.loads(run("plan", "--inputs", folder(0.3), "--years", "2026:2029", "--format", "json", code=4).stdout)
+    conflicts = doc["conflicts"]
+    assert [c["year"] for c in conflicts] == [2028, 2029]
+    for c in conflicts:
+        assert (c["element"], c["kind"], c["origin"], c["basis"], c["scope"]) == ("Nd", "max_share", "China",
+                                                                                  "imports", "origin")
+        assert c["value"] == 0.3 and c["given"] == "caps.csv line 2" and c["feasible"] == pytest.approx(0.5)
+        assert c["message"].startswith(f"{c['year']}, on the paths") and c["message"] in doc["message"]
+    run("plan", "--inputs", folder(conflicts[0]["feasible"]), "--years", "2026:2029", "--format", "json")
+    solve_doc = json.loads(run("solve", "--inputs", folder(0.3), "--year", "2028", "--format", "json", code=4).stdout)
+    assert "year" not in solve_doc["conflicts"][0]
+    assert solve_doc["conflicts"][0]["feasible"] == conflicts[0]["feasible"]
+
+
+@pytest.mark.parametrize(("status", "words"), [("time_limit", "model status: time_limit"),
+                                                ("unbounded", "numerical trouble"),
+                                                ("iteration_limit", "model status: iteration_limit")])
+def test_plan_and_solve_report_a_stopped_solver_alike(monkeypatch, status, words):
+    """One mapping of HiGHS's status for both commands: the JSON status, message and hint agree."""
+    stopped = lambda highs, limit=None, **kw: RawSolution(status, float("nan"), [], [], 0)  # noqa: E731
+    monkeypatch.setattr("sourcing.multiyear.api.run_highs", stopped)
+    monkeypatch.setattr("sourcing.solver.run_highs", stopped)
+    folder = str(lead_case(0))
+    docs = [json.loads(run(*args, "--inputs", folder, "--format", "json", "--time-limit", "1", code=5).stdout)
+            for args in (["plan", "--years", "2026:2028"], ["solve", "--year", "2028"])]
+    want = "time_limit" if status == "time_limit" else "solver_error"
+    assert [d["status"] for d in docs] == [want, want]
+    assert docs[0]["hint"] == docs[1]["hint"] and docs[0]["message"] == docs[1]["message"]
+    assert words in docs[0]["message"]

@@ -34,7 +34,13 @@ problems, one = problem_finders(supply=SUPPLY, demand=DEMAND)
         ({"supply": "origin,element,unit_cost,capacity,lead_time\nChina,Nd,10,100,1.5\n"},
          r"supply\.csv:2:5: expected a whole number >= 0 and below 1e\+12, got '1\.5'"),
         ({"scenarios": "scenario,probability,duration\nhalt,0.1,0\n"},
-         r"scenarios\.csv:2:3: expected a whole number >= 1 and below 1e\+12, got '0'"),
+         r"scenarios\.csv:2:3: expected a whole number from 1 to 1000, got '0'"),
+        ({"scenarios": "scenario,probability,duration\nhalt,0.1,3000000\n"},
+         r"scenarios\.csv:2:3: expected a whole number from 1 to 1000, got '3000000'"),
+        ({"scenarios": "scenario,probability,duration\nhalt,0.1,1e11\n"},
+         r"scenarios\.csv:2:3: expected a whole number from 1 to 1000, got '1e11'"),
+        ({"scenarios": "scenario,probability,duration\nhalt,0.1,2.5\n"},
+         r"scenarios\.csv:2:3: expected a whole number from 1 to 1000, got '2\.5'"),
         ({"scenarios": "scenario,probability,year\na,0.6,\nb,0.3,\nb,0.5,2028\n"},
          r"scenarios\.csv:4:2: probabilities sum to 1\.1 \(> 1\) in 2028 by this row"),
         ({"investments": "project,origin,element,capex,lead_time,max_capacity,life\np,China,Nd,1,1,1,0\n"},
@@ -157,3 +163,17 @@ def test_solve_year_uses_the_rows_in_force_and_ignores_what_only_plan_reads():
     result = CliRunner().invoke(main, ["check", "--inputs", str(folder)])
     assert "solve ignores what only plan reads: supply.csv: lead_time, spot_cost" in result.stdout
     assert "dated rows name the years 2028-2028: solve answers 2028" in result.stdout
+
+
+def test_a_duration_past_the_horizon_lasts_to_its_end():
+    """``lead_case``'s ban lasts 3 years, the whole horizon 2026:2028; the same ban lasting 10^11
+    years (rows a caller built past ``check``) is the same plan: a duration is clipped at the
+    horizon's end, so nothing is laid out per year of it."""
+    from tests.test_plan_hand import lead_case
+
+    data = load_inputs(lead_case(1))
+    expected = plan(data, (2026, 2028))
+    data.timeline.frames["scenarios"]["duration"] = 1e11
+    result = plan(data, (2026, 2028))
+    assert result.objective == pytest.approx(expected.objective)
+    assert result.volumes["volume"].to_numpy() == pytest.approx(expected.volumes["volume"].to_numpy())

@@ -127,3 +127,26 @@ def test_paths_and_nodes(hazards, n):
         for e in range(-1, d + 1):
             assert (tree.ancestor(nodes, np.full(len(nodes), e)) == tree.path_node[:, e + 1]).all()
     assert tree.count(np.arange(-1, n)).sum() == tree.nodes
+
+
+def _large_case(tonnes: float):
+    """A 10 USD/kg, 9e11 t/yr (spot 50 USD/kg); Nd demand 5e11 t, shortage 10,000 USD/kg; stock 1e11 t (up to
+    9e11, held at 0.001 USD/kg, 1e11 t at the end); A halted for two years with hazard 0.1; all tonnes x ``tonnes``."""
+    return temp_folder(
+        supply=f"origin,element,unit_cost,capacity,spot_cost\nA,Nd,10,{9e11 * tonnes:.6g},50\n",
+        demand=f"element,demand,shortage_cost\nNd,{5e11 * tonnes:.6g},10000\n",
+        stockpile="element,stock,max_stock,holding_cost,terminal_stock\n"
+                  f"Nd,{1e11 * tonnes:.6g},{9e11 * tonnes:.6g},0.001,{1e11 * tonnes:.6g}\n",
+        scenarios="scenario,probability,duration\nh,0.1,2\n", disruptions="scenario,origin,element,availability\nh,A,*,0\n")
+
+
+def test_tonnes_near_the_largest_input_plan_as_small_ones_scaled():
+    """Valid inputs below 1e12 t (demand 5e11, stock 1e11) are solved (HiGHS called the unscaled LP
+    unbounded), and the LP is homogeneous in the tonnes: a million times the tonnes of every input
+    is a million times the objective and every volume of the same case in small numbers."""
+    big = plan(load_inputs(_large_case(1.0)), (2026, 2029))
+    small = plan(load_inputs(_large_case(1e-6)), (2026, 2029))
+    assert big.objective == pytest.approx(1e6 * small.objective, rel=1e-7)
+    for name in ("volume", "spot"):
+        assert big.volumes[name].to_numpy() == pytest.approx(1e6 * small.volumes[name].to_numpy(), rel=1e-7, abs=1e-3)
+    assert big.stock["stock"].to_numpy() == pytest.approx(1e6 * small.stock["stock"].to_numpy(), rel=1e-7, abs=1e-3)

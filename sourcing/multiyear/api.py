@@ -15,8 +15,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sourcing.data import InputData
-from sourcing.errors import InfeasibleError, OptionError, SolverError
-from sourcing.highs import RawSolution, compile_model, new_highs, pass_model, run_highs, values
+from sourcing.errors import InfeasibleError, OptionError
+from sourcing.highs import (
+    RawSolution,
+    compile_model,
+    new_highs,
+    pass_model,
+    run_highs,
+    scaled,
+    scaling_of,
+    solver_failure,
+    unscaled,
+    values,
+)
 from sourcing.lp import TriviallyInfeasibleError
 from sourcing.model import RiskOptions
 from sourcing.multiyear.extract import extract_plan
@@ -77,9 +88,10 @@ def _solve(horizon: Horizon, tree: Tree, options: RiskOptions, time_limit: float
         raise InfeasibleError(explain_plan(horizon, tree) or [_UNEXPLAINED]) from None
     clock.append(time.perf_counter())
     highs = new_highs()
-    pass_model(highs, compiled)
+    scaling = scaling_of(compiled)  # tonnes near 1e12 would leave HiGHS calling the plan unbounded
+    pass_model(highs, scaled(compiled, scaling))
     clock.append(time.perf_counter())
-    raw = run_highs(highs, time_limit, interruptible=True)
+    raw = unscaled(run_highs(highs, time_limit, interruptible=True), scaling)
     clock.append(time.perf_counter())
     return st, raw, compiled, clock
 
@@ -102,7 +114,7 @@ def _check(horizon: Horizon, tree: Tree, raw: RawSolution) -> None:
         return
     if raw.status == "infeasible":
         raise InfeasibleError(explain_plan(horizon, tree) or [_UNEXPLAINED])
-    raise SolverError(f"HiGHS stopped without an optimal plan (model status: {raw.status})")
+    raise solver_failure(raw)
 
 
 def _objective(horizon: Horizon, tree: Tree, options: RiskOptions, time_limit: float | None,

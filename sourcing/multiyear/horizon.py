@@ -44,7 +44,8 @@ class Horizon:
             ``duration`` (in force in y0), ``description`` (of its latest row).
         hazard: (events x years): the probability that each event starts in each year, given that
             no event has started before (the row in force that year; 0 where none is).
-        duration: (events x years): how many years the event lasts if it starts in that year.
+        duration: (events x years): how many years the event lasts if it starts in that year,
+            counted up to the horizon's last year (a longer duration is clipped there).
         availability: availabilities below 1: ``i``, ``k``, ``offer``, ``availability``.
         limits: every share limit of every year: ``i``, ``limit`` (its row of that year's
             ``limits()``), ``origin``, ``element``, ``e``, ``kind``, ``basis``, ``scope``, ``share``.
@@ -220,6 +221,7 @@ def _lay_out(data: InputData, calendar: np.ndarray, rate: float, discount: np.nd
             k = event_code.get_indexer(now["scenario"])
             hazard[k, i] = now["probability"].to_numpy(float)
             duration[k, i] = now["duration"].to_numpy(np.int64)
+    duration = np.minimum(duration, len(calendar) - np.arange(len(calendar)))  # an event lasts at most to the end
     latest = rows.assign(_rank=rows["year"].fillna(-np.inf)).sort_values(["scenario", "_rank"]).groupby(
         "scenario").tail(1).set_index("scenario") if rows is not None else None
     events = pd.DataFrame({

@@ -16,6 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from sourcing.data import InputData
+from sourcing.errors import Conflict
 from sourcing.feasibility import explain_infeasibility
 from sourcing.multiyear.horizon import Horizon
 from sourcing.multiyear.tree import BASELINE_PATH, Tree
@@ -39,9 +40,11 @@ def _with_funded_capacity(horizon: Horizon, i: int) -> InputData:
     return replace(one, offers=offers.assign(capacity=offers["capacity"].to_numpy() + added))
 
 
-def explain_plan(horizon: Horizon, tree: Tree) -> list[str]:
-    """One sentence per conflict: ``YEAR, on PATHS: cause``."""
-    causes: list[str] = []
+def explain_plan(horizon: Horizon, tree: Tree) -> list[Conflict]:
+    """One :class:`~sourcing.errors.Conflict` per conflict of each year, its ``year`` set and its
+    message ``YEAR, on PATHS: cause`` (``feasible``: the nearest value of the limit that lets that
+    year's limits hold, counting the capacity projects can add by then)."""
+    causes: list[Conflict] = []
     for i, year in enumerate(horizon.years):
         found = explain_infeasibility(_with_funded_capacity(horizon, i))
         if not found:
@@ -51,5 +54,5 @@ def explain_plan(horizon: Horizon, tree: Tree) -> list[str]:
                      "where demand must be covered") if i > 0 else "every path"
         else:
             paths = "every path"
-        causes += [f"{year}, on {paths}: {cause}" for cause in found]
+        causes += [replace(cause, year=int(year), message=f"{year}, on {paths}: {cause.message}") for cause in found]
     return causes

@@ -82,11 +82,19 @@ def error_document(error: BaseException, exit_code: int) -> str:
         doc["errors"].append({"file": p.file, "line": p.line, "column": p.column, "sheet": p.sheet, "cell": p.cell,
                               "value": p.value, "message": p.message})
     if status == "infeasible":
-        doc["conflicts"] = [{"element": c.element, "kind": c.kind, "origin": c.origin, "basis": c.basis,
-                             "scope": c.scope, "value": c.value, "feasible": c.feasible, "given": c.given,
-                             "message": c.message} for c in getattr(error, "conflicts", [])]
+        doc["conflicts"] = [_conflict(c) for c in getattr(error, "conflicts", [])]
     doc["hint"] = getattr(error, "hint", None) or HINTS[status]
     return json.dumps(_unsigned(doc), indent=2, allow_nan=False) + "\n"
+
+
+def _conflict(c) -> dict[str, Any]:
+    """One conflict's entry; ``plan``'s name the year whose limits conflict."""
+    entry: dict[str, Any] = {"element": c.element}
+    if c.year is not None:
+        entry["year"] = c.year
+    entry.update({"kind": c.kind, "origin": c.origin, "basis": c.basis, "scope": c.scope, "value": c.value,
+                  "feasible": c.feasible, "given": c.given, "message": c.message})
+    return entry
 
 
 def check_json(data: InputData) -> str:

@@ -32,7 +32,7 @@ ROWS = 1000
 
 def rule(col: Column) -> str:
     """What a cell of ``col`` must hold, for people."""
-    if col.kind in ("number", "share"):
+    if col.kind in ("number", "share", "integer", "year"):
         text = expected(col)
     elif col.choices:
         text = "one of " + ", ".join(col.choices)

@@ -72,7 +72,8 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
             too_big = parsed > 1.0 if col.kind == "share" else parsed >= MAX_MAGNITUDE
             wrong = (~empty & ~ok) | (ok & ((parsed < 0) | too_big))
             if col.kind in ("integer", "year"):
-                low, high = YEAR_RANGE if col.kind == "year" else (col.minimum, MAX_MAGNITUDE)
+                low, high = YEAR_RANGE if col.kind == "year" else (
+                    col.minimum, MAX_MAGNITUDE if col.maximum is None else col.maximum)
                 whole = parsed == np.floor(parsed)
                 wrong |= ok & (~whole | (parsed < low) | (parsed > high))
             for row in raw.index[wrong]:
