@@ -22,6 +22,7 @@ from sourcing.cli.options import (
     Number,
     caps_option,
     check_output,
+    check_plot,
     epilog,
     format_option,
     inputs_option,
@@ -140,8 +141,8 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
 @click.option("--output", default=None, callback=check_output, metavar="PATH",
               help="Write to this file, point by point as they finish (a killed sweep leaves a readable file); "
                    "- for stdout.")
-@click.option("--plot", default=None, callback=check_output, metavar="PNG",
-              help="Draw the cost of diversification, marginal cost and shares against the cap.")
+@click.option("--plot", default=None, callback=check_plot, metavar="PNG",
+              help="Draw the cost of diversification, marginal cost and shares against the cap (.png, .svg or .pdf).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Local processes solving points (one HiGHS thread each).")
 @click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", default=None, metavar="ADDRESS",
@@ -217,8 +218,9 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
               help="Override caps.csv in every year; ORIGIN=SHARE caps every element; repeatable. 1 removes.")
 @format_option
 @output_option
-@click.option("--plot", default=None, callback=check_output, metavar="PNG",
-              help="Draw the trajectory without an event (volumes by origin, stock) and the shortage per path.")
+@click.option("--plot", default=None, callback=check_plot, metavar="PNG",
+              help="Draw the trajectory without an event (volumes by origin, stock) and the shortage per path "
+                   "(.png, .svg or .pdf).")
 @time_limit_option
 @click.option("--value-of-information", "voi", is_flag=True,
               help="Also report the plan's VSS (the mean-value plan's root decisions re-solved on the tree) and "

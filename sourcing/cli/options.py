@@ -93,6 +93,21 @@ def check_output(ctx: click.Context, param: click.Parameter, value: str | None) 
     return path
 
 
+def check_plot(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """A ``--plot`` file, checked as :func:`check_output` checks an output: a picture goes to a file
+    (never ``-``) whose extension names its format (.png, .svg or .pdf)."""
+    from sourcing.output.files import PLOT_FORMATS
+
+    if value is not None and value.strip() == "-":
+        raise click.BadParameter("a picture is written to a file, not to stdout: give a file name ending in "
+                                 f"{', '.join(PLOT_FORMATS)}", ctx, param)
+    path = check_output(ctx, param, value)
+    if path is not None and path.suffix.lower() not in PLOT_FORMATS:
+        raise click.BadParameter(f"{value!r}: name the picture's format by its extension "
+                                 f"({', '.join(PLOT_FORMATS)})", ctx, param)
+    return path
+
+
 inputs_option = click.option(
     "--inputs", type=click.Path(exists=True, path_type=Path), default=None, metavar="DIR|BOOK.xlsx",
     help="Folder of input CSV files, or a workbook with one sheet per file (default: the bundled Japan dataset).",

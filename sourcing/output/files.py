@@ -15,6 +15,26 @@ import stat
 import tempfile
 from pathlib import Path
 
+PLOT_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+"""The format a ``--plot`` file's extension names (matplotlib writes each)."""
+
+
+def write_figure(fig, path: str | Path, dpi: int) -> None:
+    """Write the matplotlib figure ``fig`` to ``path`` (atomically) in the format its extension
+    names (:data:`PLOT_FORMATS`; a name without an extension is written as PNG).
+
+    Raises:
+        ValueError: the extension names a format not in :data:`PLOT_FORMATS`.
+    """
+    import io
+
+    suffix = Path(path).suffix.lower()
+    if suffix and suffix not in PLOT_FORMATS:
+        raise ValueError(f"{path}: a picture is written as {', '.join(PLOT_FORMATS)}, not {suffix}")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=PLOT_FORMATS.get(suffix, "png"), dpi=dpi)
+    write_atomic(path, buffer.getvalue())
+
 
 def is_regular_or_absent(path: str | Path) -> bool:
     """Whether ``path`` (through symbolic links) is a regular file or nothing: where a file can be

@@ -130,14 +130,10 @@ def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title
     fig.suptitle(title or f"What diversification costs: {cap_name}"
                  + (f" (CVaR level {level:g})" if level is not None and several_cvar else ""), fontsize=14)
     if path is not None:
-        import io
+        from sourcing.output.files import write_figure
 
-        from sourcing.output.files import write_atomic
-
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=dpi)
+        write_figure(fig, path, dpi)  # a reader never sees half a picture
         plt.close(fig)
-        write_atomic(path, png.getvalue())  # a reader never sees half a picture
     return fig
 
 
