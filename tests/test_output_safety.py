@@ -55,3 +55,24 @@ def test_a_plot_to_stdout_or_of_an_unknown_format_is_a_usage_error_that_writes_n
     result = CliRunner().invoke(main, [*command, "--plot", name])
     assert result.exit_code == 2 and message in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+@pytest.mark.parametrize("make, name, message", [
+    (lambda d: (d / "afile").write_text("mine"), "afile", "is a file, not a folder"),
+    (lambda d: (d / "afile").write_text("mine"), "afile/sub", "afile is a file, not a folder"),
+    (lambda d: (d / "dangling").symlink_to(d / "nowhere"), "dangling", "symbolic link"),
+    (lambda d: (d / "afile").write_text("mine"), "--xlsx=afile/sub.xlsx", "cannot write"),
+    (lambda d: (d / "dangling.xlsx").symlink_to(d / "nowhere" / "x.xlsx"), "--xlsx=dangling.xlsx", "cannot write"),
+])
+def test_init_where_no_template_can_go_is_a_usage_error_naming_it(tmp_path, monkeypatch, make, name, message,
+                                                                 force):
+    monkeypatch.chdir(tmp_path)
+    make(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = CliRunner().invoke(main, ["init", name, *force])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "internal error" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    if (tmp_path / "afile").exists():
+        assert (tmp_path / "afile").read_text() == "mine"

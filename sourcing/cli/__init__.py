@@ -33,7 +33,7 @@ from sourcing.cli.options import (
     year_option,
 )
 from sourcing.cli.run import Main, asks_json, load, run, write
-from sourcing.errors import OptionError
+from sourcing.errors import OptionError, OutputError
 
 
 @click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -377,6 +377,8 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
         if (folder is None) == (book is None):
             raise OptionError("give a FOLDER to write, or --xlsx BOOK.xlsx (one of the two)")
         target = folder if folder is not None else book
+        if folder is not None:
+            _check_new_folder(folder)
         if target.exists() and not force and (book is not None or any(target.iterdir())):
             raise OptionError(f"{target} exists; choose another name, or pass --force to overwrite it")
         if book is not None:
@@ -386,9 +388,27 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
             click.echo(f"wrote {book}: one sheet per input file and a readme sheet; check it with "
                        f"sourcing check --inputs {book}", err=True)
             return ""
-        write_folder(folder, bundled_inputs())
+        try:
+            write_folder(folder, bundled_inputs())
+        except OSError as exc:
+            raise OutputError(f"cannot write {folder}: {exc.strerror or exc}") from None
         click.echo(f"wrote {folder}: every input file and README.md; check it with sourcing check --inputs {folder}",
                    err=True)
         return ""
 
     run(action, None)
+
+
+def _check_new_folder(folder: Path) -> None:
+    """Refuse (usage error) a FOLDER for ``init`` that cannot become a folder: a file, a symbolic
+    link to nothing, or a path through a file."""
+    if folder.is_symlink() and not folder.exists():
+        raise OptionError(f"{folder} is a symbolic link to {os.readlink(folder)}, which does not exist; "
+                          "choose another name, or make the folder it points to")
+    if folder.exists() and not folder.is_dir():
+        raise OptionError(f"{folder} is a file, not a folder; choose another name")
+    for parent in folder.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise OptionError(f"{folder}: {parent} is a file, not a folder; choose another name")
+            break
