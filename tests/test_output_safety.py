@@ -76,3 +76,110 @@ def test_init_where_no_template_can_go_is_a_usage_error_naming_it(tmp_path, monk
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     if (tmp_path / "afile").exists():
         assert (tmp_path / "afile").read_text() == "mine"
+
+
+# ---------------------------------------------------------------------------------------------
+# No command's --output (nor --plot) can resolve to one of its inputs
+
+
+@pytest.fixture
+def inputs_copy(tmp_path) -> Path:
+    import shutil
+
+    from sourcing import bundled_inputs
+
+    folder = tmp_path / "inputs"
+    shutil.copytree(bundled_inputs(), folder)
+    return folder
+
+
+def _names_of_an_input(folder: Path, tmp: Path) -> dict[str, str]:
+    """Ways of naming a file the folder's reader reads, each as an output path (all .csv)."""
+    import os
+
+    (tmp / "link.csv").symlink_to(folder / "caps.csv")
+    os.link(folder / "demand.csv", tmp / "hard.csv")
+    (tmp / "sub").mkdir()
+    return {
+        "direct": str(folder / "supply.csv"),
+        "relative": os.path.relpath(folder / "scenarios.csv", Path.cwd()),
+        "dotdot": str(tmp / "sub" / ".." / "inputs" / "disruptions.csv"),
+        "symlink": str(tmp / "link.csv"),
+        "hard link": str(tmp / "hard.csv"),
+        "another case": str(folder / "Supply.CSV"),
+        "not there yet": str(folder / "groups.csv"),
+        "status quo": str(folder / "plans" / "status-quo.csv"),
+    }
+
+
+COMMANDS = {
+    "solve": ["solve"],
+    "evaluate": ["evaluate", "--plan", "{plan}"],
+    "sweep": ["sweep", "--cap", "China=1,0.5"],
+    "plan": ["plan", "--years", "2026:2027"],
+}
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("command, option", [(c, "--output") for c in COMMANDS] + [("sweep", "--plot"),
+                                                                                 ("plan", "--plot")])
+def test_no_output_resolves_to_an_input(inputs_copy, tmp_path, command, option):
+    before = _snapshot(inputs_copy)
+    plan = tmp_path / "mine.csv"
+    plan.write_text((inputs_copy / "plans" / "status-quo.csv").read_text())
+    args = [a.format(plan=plan) for a in COMMANDS[command]] + ["--inputs", str(inputs_copy)]
+    names = _names_of_an_input(inputs_copy, tmp_path)
+    if command == "evaluate":
+        names["the --plan file"] = str(plan)
+    for how, path in names.items():
+        if option == "--plot":  # a picture's name ends in .png: only a link can make it an input
+            if how not in ("symlink", "hard link"):
+                continue
+            Path(path).rename(path[:-4] + ".png")
+            path = path[:-4] + ".png"
+        result = CliRunner().invoke(main, [*args, option, path])
+        assert result.exit_code == 2, (how, result.output)
+        assert "would replace the input" in result.output, how
+        assert _snapshot(inputs_copy) == before, how
+        if option == "--plot":
+            Path(path).rename(path[:-4] + ".csv")
+
+
+def test_no_output_resolves_to_the_input_workbook_and_a_report_is_html(tmp_path):
+    from sourcing import bundled_inputs
+    from sourcing.output.template import template_xlsx
+
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(template_xlsx(bundled_inputs()))
+    (tmp_path / "link.xlsx").symlink_to(book)
+    (tmp_path / "page.html").symlink_to(book)
+    before = book.read_bytes()
+    for args in (["solve", "--output", str(book)], ["solve", "--output", str(tmp_path / "link.xlsx")],
+                 ["plan", "--years", "2026:2027", "--output", str(tmp_path / "link.xlsx")],
+                 ["report", "--output", str(book)], ["report", "--output", str(tmp_path / "page.html")],
+                 ["report", "--output", str(tmp_path / "report.json")]):
+        result = CliRunner().invoke(main, [*args, "--inputs", str(book)])
+        assert result.exit_code == 2, (args, result.output)
+        assert book.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "link.xlsx", "page.html"]
+
+
+def test_report_refuses_to_write_over_its_status_quo_and_the_folders_files(inputs_copy, tmp_path):
+    before = _snapshot(inputs_copy)
+    (tmp_path / "sq.html").symlink_to(inputs_copy / "plans" / "status-quo.csv")
+    for output in (tmp_path / "sq.html", inputs_copy / "supply.csv"):
+        result = CliRunner().invoke(main, ["report", "--inputs", str(inputs_copy), "--output", str(output)])
+        assert result.exit_code == 2, result.output
+    assert _snapshot(inputs_copy) == before
+
+
+def test_init_never_writes_over_the_bundled_inputs():
+    from sourcing import bundled_inputs
+
+    before = _snapshot(bundled_inputs())
+    result = CliRunner().invoke(main, ["init", str(bundled_inputs()), "--force"])
+    assert result.exit_code == 2 and "would replace the input" in result.output
+    assert _snapshot(bundled_inputs()) == before

@@ -28,6 +28,7 @@ from sourcing.cli.options import (
     inputs_option,
     output_option,
     parse_caps,
+    refuse_replacing_inputs,
     risk_options,
     time_limit_option,
     year_option,
@@ -76,6 +77,7 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
         from sourcing.solver import value_of_information
 
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
+        refuse_replacing_inputs(inputs or bundled_inputs(), {"--output": output})
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         data = load(inputs, year=year)
         if caps:
@@ -111,6 +113,7 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
         from sourcing.solver import evaluate as evaluate_plan
 
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
+        refuse_replacing_inputs(inputs or bundled_inputs(), {"--output": output}, (plan_file,))
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         data = load(inputs, year=year)
         volume = load_plan(plan_file, data)
@@ -174,6 +177,7 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
         if output is not None and plot is not None and os.path.realpath(output) == os.path.realpath(plot):
             raise OptionError(f"--output and --plot name the same file ({output}); give two files")
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
+        refuse_replacing_inputs(inputs or bundled_inputs(), {"--output": output, "--plot": plot})
         if len(caps) != 1:
             raise OptionError("--cap: give exactly one cap to sweep")
         target, shares = parse_cap(caps[0])
@@ -250,6 +254,7 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
         if output is not None and plot is not None and os.path.realpath(output) == os.path.realpath(plot):
             raise OptionError(f"--output and --plot name the same file ({output}); give two files")
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
+        refuse_replacing_inputs(inputs or bundled_inputs(), {"--output": output, "--plot": plot})
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         horizon = parse_years(years) if years else None
         option = f"--years {horizon[0]}:{horizon[1]}" if horizon else None
@@ -325,11 +330,15 @@ def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_lev
     def action() -> str:
         from sourcing.errors import OptionError, suggest
         from sourcing.model import RiskOptions
+        from sourcing.output.files import is_regular_or_absent
         from sourcing.output.html import briefing_html
         from sourcing.reporting import DEFAULT_SHARES
         from sourcing.reporting import report as assemble
         from sourcing.sweep import parse_target, parse_values
 
+        if output is not None and output.suffix.lower() not in (".html", ".htm") and is_regular_or_absent(output):
+            raise OptionError(f"--output {output}: the report is HTML; name the file .html (or .htm)")
+        refuse_replacing_inputs(inputs or bundled_inputs(), {"--output": output}, (status_quo,))
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         data = load(inputs, year=year)
         kwargs: dict[str, Any] = {}
@@ -379,6 +388,8 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
         target = folder if folder is not None else book
         if folder is not None:
             _check_new_folder(folder)
+        refuse_replacing_inputs(bundled_inputs(), {"FOLDER": None if folder is None else folder / "supply.csv",
+                                                   "--xlsx": book})
         if target.exists() and not force and (book is not None or any(target.iterdir())):
             raise OptionError(f"{target} exists; choose another name, or pass --force to overwrite it")
         if book is not None:
