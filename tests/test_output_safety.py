@@ -183,3 +183,52 @@ def test_init_never_writes_over_the_bundled_inputs():
     result = CliRunner().invoke(main, ["init", str(bundled_inputs()), "--force"])
     assert result.exit_code == 2 and "would replace the input" in result.output
     assert _snapshot(bundled_inputs()) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Control characters in names never reach a terminal: refused where they are read
+
+
+OSC = "\x1b]0;pwned\x07"
+
+
+@pytest.mark.parametrize("files, where", [
+    ({"supply": f"origin,element,unit_cost,capacity\n\"A{OSC}\",Nd,10,1000\nB,Nd,20,1000\n"}, "supply.csv:2:1:"),
+    ({"supply": "origin,element,unit_cost,capacity\nA,N\x9bd,10,1000\n"}, "supply.csv:2:2:"),
+    ({"scenarios": f"scenario,probability,description\nhit,0.1,\"a {OSC} b\"\n"}, "scenarios.csv:2:3:"),
+    ({"supply": f"origin,element,unit_cost,capacity,source\nA,Nd,10,1000,\"x{OSC}\"\n"}, "supply.csv:2:5:"),
+])
+def test_a_control_character_in_a_csv_name_or_text_is_refused_at_its_cell(files, where):
+    base = {"supply": "origin,element,unit_cost,capacity\nA,Nd,10,1000\n",
+            "demand": "element,demand,shortage_cost\nNd,100,1000\n"}
+    folder = temp_folder(**{**base, **files})
+    for command in (["check"], ["solve"], ["plan", "--years", "2026:2027"]):
+        result = CliRunner().invoke(main, [*command, "--inputs", str(folder)])
+        assert result.exit_code == 3, result.output
+        assert where in result.output and "control character" in result.output
+        assert not any(c in result.output for c in "\x1b\x07\x9b")  # quoted with escapes, never raw
+
+
+def test_tabs_and_line_breaks_in_free_text_are_kept():
+    folder = temp_folder(supply="origin,element,unit_cost,capacity,source\nA,Nd,10,1000,\"page 3\tline 2\nnext\"\n",
+                         demand="element,demand,shortage_cost\nNd,100,1000\n")
+    assert CliRunner().invoke(main, ["check", "--inputs", str(folder)]).exit_code == 0
+
+
+def test_a_control_character_in_a_workbook_name_is_refused_at_its_cell(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    supply = book.active
+    supply.title = "supply"
+    supply.append(["origin", "element", "unit_cost", "capacity"])
+    supply.append(["B", "Nd", 20, 1000])
+    supply.append(["A_x001B_]0;pwned_x0007_", "Nd", 10, 1000])  # how Excel stores ESC and BEL
+    demand = book.create_sheet("demand")
+    demand.append(["element", "demand", "shortage_cost"])
+    demand.append(["Nd", 100, 1000])
+    book.save(tmp_path / "book.xlsx")
+    result = CliRunner().invoke(main, ["solve", "--inputs", str(tmp_path / "book.xlsx")])
+    assert result.exit_code == 3, result.output
+    assert "supply!A3" in result.output and "control character" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
