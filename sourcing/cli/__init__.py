@@ -197,17 +197,17 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
             raise
         click.echo(sweep_summary(frontier.rows), err=True)
         if plot is not None:
-            from sourcing.output.plot import plot_frontier
+            from sourcing.output.plot import DPI, plot_frontier
             from sourcing.sweep import infeasible_causes
 
-            plot_frontier(frontier.frame(), plot, causes=infeasible_causes(plan, frontier)[1])
-            click.echo(f"wrote {plot}", err=True)
-        if output is not None:
-            click.echo(f"wrote {output}", err=True)
-            return ""
-        return render(frontier, chosen)
+            pictures.append(_picture(plot_frontier(frontier.frame(), causes=infeasible_causes(plan, frontier)[1]),
+                                     plot, DPI))
+        return "" if output is not None else render(frontier, chosen)
 
-    run(action, None, as_json=asks_json(fmt, output))
+    pictures: list[tuple[Path, bytes]] = []
+    run(action, None, as_json=asks_json(fmt, output), also=pictures)
+    if output is not None:
+        click.echo(f"wrote {output}", err=True)
 
 
 @main.command("plan", epilog=epilog("sourcing plan --years 2026:2035",
@@ -266,16 +266,16 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
             result = replace(result, value_of_information=value_of_information(
                 data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit))
         if plot is not None:
-            from sourcing.output.plan_plot import plot_plan
+            from sourcing.output.plan_plot import DPI, plot_plan
 
-            plot_plan(result, plot)
-            click.echo(f"wrote {plot}", err=True)
+            pictures.append(_picture(plot_plan(result), plot, DPI))
         return render(result, chosen, data=data, command="plan", options={
             "years": f"{result.years[0]}:{result.years[-1]}", "discount_rate": discount_rate,
             "risk_weight": risk_weight, "cvar_weight": cvar_weight, "cvar_level": cvar_level, "caps": caps,
             "value_of_information": voi})
 
-    run(action, output, as_json=asks_json(fmt, output))
+    pictures: list[tuple[Path, bytes]] = []
+    run(action, output, as_json=asks_json(fmt, output), also=pictures)
 
 
 @main.command(epilog=epilog("sourcing check --inputs my-folder", "sourcing check --inputs book.xlsx --format json"))
@@ -408,6 +408,18 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
         return ""
 
     run(action, None)
+
+
+def _picture(fig, path: Path, dpi: int) -> tuple[Path, bytes]:
+    """A drawn figure as the file ``run`` writes with the command's output (and closed)."""
+    import matplotlib.pyplot as plt
+
+    from sourcing.output.files import figure_bytes
+
+    try:
+        return path, figure_bytes(fig, path, dpi)
+    finally:
+        plt.close(fig)
 
 
 def _check_new_folder(folder: Path) -> None:

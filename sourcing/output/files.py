@@ -19,9 +19,9 @@ PLOT_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 """The format a ``--plot`` file's extension names (matplotlib writes each)."""
 
 
-def write_figure(fig, path: str | Path, dpi: int) -> None:
-    """Write the matplotlib figure ``fig`` to ``path`` (atomically) in the format its extension
-    names (:data:`PLOT_FORMATS`; a name without an extension is written as PNG).
+def figure_bytes(fig, path: str | Path, dpi: int) -> bytes:
+    """The matplotlib figure ``fig`` as the bytes of the format ``path``'s extension names
+    (:data:`PLOT_FORMATS`; a name without an extension: PNG).
 
     Raises:
         ValueError: the extension names a format not in :data:`PLOT_FORMATS`.
@@ -33,7 +33,12 @@ def write_figure(fig, path: str | Path, dpi: int) -> None:
         raise ValueError(f"{path}: a picture is written as {', '.join(PLOT_FORMATS)}, not {suffix}")
     buffer = io.BytesIO()
     fig.savefig(buffer, format=PLOT_FORMATS.get(suffix, "png"), dpi=dpi)
-    write_atomic(path, buffer.getvalue())
+    return buffer.getvalue()
+
+
+def write_figure(fig, path: str | Path, dpi: int) -> None:
+    """Write ``fig`` to ``path`` (atomically) as :func:`figure_bytes` says."""
+    write_atomic(path, figure_bytes(fig, path, dpi))
 
 
 def is_regular_or_absent(path: str | Path) -> bool:

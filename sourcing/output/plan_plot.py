@@ -19,8 +19,11 @@ from sourcing.output.files import write_figure
 from sourcing.output.formats import MUSD
 from sourcing.output.plan_table import no_event_rows
 
+DPI = 110
+"""The resolution of the picture."""
 
-def plot_plan(result: PlanResult, path: str | Path | None = None, *, dpi: int = 110):
+
+def plot_plan(result: PlanResult, path: str | Path | None = None, *, dpi: int = DPI):
     """Draw ``result`` and save it to ``path`` (PNG, written atomically) if given. Returns the Figure."""
     import matplotlib
 

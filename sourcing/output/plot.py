@@ -27,7 +27,11 @@ STYLES = ("-", "--", ":", "-.")
 PANELS_PER_ROW = 5
 
 
-def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title: str | None = None, dpi: int = 120,
+DPI = 120
+"""The resolution of the picture."""
+
+
+def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title: str | None = None, dpi: int = DPI,
                   causes: Sequence[str] = ()):
     """Draw the frontier of ``points`` (a frame from :func:`sourcing.sweep.run_sweep`, or its CSV
     read back with pandas) and save it to ``path`` (PNG) if given. Returns the Figure.
