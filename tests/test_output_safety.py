@@ -232,3 +232,57 @@ def test_a_control_character_in_a_workbook_name_is_refused_at_its_cell(tmp_path)
     assert result.exit_code == 3, result.output
     assert "supply!A3" in result.output and "control character" in result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+# ---------------------------------------------------------------------------------------------
+# A signal at any moment: exit 130 and nothing written, or exit 0 and the file complete
+
+
+def _signalled(when: str, delay: float, how: str, *command: str):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "tests.signal_child", when, str(delay), how, *command],
+                          capture_output=True, timeout=300, cwd=Path(__file__).parents[1],
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+
+
+def _interrupted_or_complete(proc, out: Path, folder: Path) -> str:
+    """Assert the contract's two outcomes and say which it was."""
+    import json
+
+    assert proc.returncode in (0, 130), (proc.returncode, proc.stderr.decode()[-300:])
+    if proc.returncode == 130:
+        assert list(folder.iterdir()) == [], "exit 130 with a file written"
+        assert proc.stderr.decode().splitlines()[-1].startswith("interrupted")
+        return "interrupted"
+    assert [p.name for p in folder.iterdir()] == [out.name]
+    if out.suffix == ".json":
+        json.loads(out.read_text())  # complete
+    else:
+        assert out.read_text().rstrip().endswith("</html>")
+    return "complete"
+
+
+@pytest.mark.parametrize("command", [["plan", "--years", "2026:2028"], ["solve"], ["report", "--years", "none"]])
+def test_a_signal_as_highs_starts_exits_130_with_nothing_written(tmp_path, command):
+    suffix = ".html" if command[0] == "report" else ".json"
+    outcomes = []
+    for i, delay in enumerate((0.0, 0.002, 0.005, 0.01, 0.02, 0.04)):
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        out = folder / f"out{suffix}"
+        how = ("SIGTERM", "SIGINT")[i % 2]
+        outcomes.append(_interrupted_or_complete(_signalled("solve", delay, how, *command, "--output", str(out)),
+                                                 out, folder))
+    assert "interrupted" in outcomes  # the signal did land during the work
+
+
+@pytest.mark.parametrize("when, outcome", [("renamed", "complete"), ("before-rename", "complete"),
+                                           ("rename-fails", "interrupted")])
+@pytest.mark.parametrize("command", [["solve"], ["plan", "--years", "2026:2027"]])
+def test_a_signal_while_the_output_is_written_never_gives_130_with_the_file(tmp_path, command, when, outcome):
+    out = tmp_path / "out.json"
+    proc = _signalled(when, 0, "SIGTERM", *command, "--output", str(out))
+    assert _interrupted_or_complete(proc, out, tmp_path) == outcome
