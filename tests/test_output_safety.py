@@ -286,3 +286,11 @@ def test_a_signal_while_the_output_is_written_never_gives_130_with_the_file(tmp_
     out = tmp_path / "out.json"
     proc = _signalled(when, 0, "SIGTERM", *command, "--output", str(out))
     assert _interrupted_or_complete(proc, out, tmp_path) == outcome
+
+
+def test_a_control_character_in_a_file_name_is_escaped_in_the_warning_naming_it(inputs_copy):
+    (inputs_copy / f"x{OSC}.csv").write_text("a\n")
+    result = CliRunner().invoke(main, ["check", "--inputs", str(inputs_copy)])
+    assert result.exit_code == 0
+    assert "x\\x1b]0;pwned\\x07.csv is not a file sourcing reads" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output

@@ -4,6 +4,7 @@ for JSON, to one JSON document on stdout), its output written, its warnings said
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -84,7 +85,7 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
     def fail(exc: BaseException, code: int, text: str) -> None:
         if as_json:
             _fail_json(exc, code)
-        click.echo(text, err=True)
+        click.echo(printable(text), err=True)
         _exit(code)
 
     try:
@@ -103,7 +104,7 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
     except OptionError as exc:
         if as_json:
             fail(exc, 2, f"Error: {exc}")
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(printable(str(exc))) from None
     except SourcingError as exc:
         fail(exc, exc.exit_code, f"error: {exc}")
     except KeyboardInterrupt as exc:
@@ -134,6 +135,15 @@ def _exit(code: int) -> None:
     sys.exit(code)
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(message: str) -> str:
+    """``message`` with every control character but tab and newline escaped (``\x1b``): a name
+    that reaches a message (a file's name, say) never drives the terminal."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
+
+
 def write(output: Path, content: str | bytes) -> None:
     """Write ``content`` to ``output`` (atomically where it is a file); a failure is an OutputError."""
     from sourcing.errors import OutputError
@@ -151,7 +161,7 @@ def load(inputs: Path | None, year: int | None = None, option: str | None = None
 
     data = load_inputs(inputs or bundled_inputs(), year=year, option=option)
     for warning in data.warnings[:WARNINGS]:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {printable(warning)}", err=True)
     if len(data.warnings) > WARNINGS:
         click.echo(f"warning: ... and {len(data.warnings) - WARNINGS:,} more (sourcing check --format json "
                    "lists every warning)", err=True)
