@@ -64,3 +64,19 @@ def ignore_interrupts() -> None:
     if threading.current_thread() is threading.main_thread():
         for s in (signal.SIGINT, signal.SIGTERM):
             signal.signal(s, signal.SIG_IGN)
+
+
+def current_handlers() -> dict:
+    """The handlers of Ctrl-C and SIGTERM now (main thread only; elsewhere none), for
+    :func:`restore_handlers`."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+
+def restore_handlers(saved: dict) -> None:
+    """Put back the handlers :func:`current_handlers` saved (a command done, in a process that
+    goes on: a test, a program that runs the CLI in-process)."""
+    for s, handler in saved.items():
+        if handler is not None:
+            signal.signal(s, handler)

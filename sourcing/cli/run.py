@@ -80,7 +80,13 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
     (:func:`sourcing.signals.note_interrupts`); the files written, the command ends as it would, and
     a write that fails after a signal is an interruption."""
     from sourcing.errors import OptionError, SourcingError
-    from sourcing.signals import ignore_interrupts, note_interrupts, sigterm_as_interrupt
+    from sourcing.signals import (
+        current_handlers,
+        ignore_interrupts,
+        note_interrupts,
+        restore_handlers,
+        sigterm_as_interrupt,
+    )
 
     def fail(exc: BaseException, code: int, text: str) -> None:
         if as_json:
@@ -88,6 +94,7 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
         click.echo(printable(text), err=True)
         _exit(code)
 
+    saved = current_handlers()
     try:
         with sigterm_as_interrupt():
             text = action()
@@ -123,6 +130,7 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
             click.echo(text, nl=False)
     elif text:
         click.echo(f"wrote {output}", err=True)
+    restore_handlers(saved)  # done: a signal from here on cannot leave a file behind an exit 130
 
 
 def _exit(code: int) -> None:
