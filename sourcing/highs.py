@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
 ZERO = 1e-9
 """Solver values smaller than this in magnitude are reported as 0."""
-INTERRUPT_WAIT = 5.0
-"""Seconds an interrupted solve waits for HiGHS to reach its next iteration and stop."""
 PRIMAL_TOLERANCE = 1e-7
 """HiGHS's primal feasibility tolerance (its default, which :func:`run_highs` keeps): a row may be
 off by this much, in absolute terms, in a solution HiGHS calls optimal."""
@@ -228,34 +226,66 @@ def run_highs(highs, time_limit: float | None = None, *, interruptible: bool = F
 
 
 def _run_interruptible(highs) -> None:
-    """``highs.run()`` in a thread, the main thread waiting on it so that signals reach Python."""
+    """``highs.run()`` in a thread, the main thread waiting on it so that signals reach Python.
+
+    The wait is on an event the thread sets when HiGHS returns, never on ``Thread.join``: a
+    KeyboardInterrupt raised inside ``join`` marks a running thread as stopped (CPython 3.11), so
+    the process went on to exit while HiGHS still ran, and died of it (exit 134 or 139) instead of
+    130. After a stop, HiGHS is waited for until it returns; a second signal stops the wait, and
+    :func:`solve_running` then tells the caller to leave at once (``os._exit``).
+    """
     import highspy
 
-    stop = threading.Event()
+    stop, done = threading.Event(), threading.Event()
 
     def on_iteration(kind, message, data_out, data_in, user_data) -> None:
         if stop.is_set():
             data_in.user_interrupt = True
 
+    def solve() -> None:
+        try:
+            if not stop.is_set():  # a stop before the thread ran: nothing to solve
+                highs.run()
+        finally:
+            done.set()
+
     kinds = (highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt, highspy.cb.HighsCallbackType.kCallbackIpmInterrupt)
     highs.setCallback(on_iteration, None)
     for kind in kinds:
         highs.startCallback(kind)
-    solver = threading.Thread(target=highs.run, name="highs", daemon=True)
-    solver.start()
+    solver = threading.Thread(target=solve, name="highs", daemon=True)
     try:
-        try:
-            while solver.is_alive():
-                solver.join(0.05)
-        except KeyboardInterrupt:
-            stop.set()  # HiGHS stops at its next iteration; a second Ctrl-C stops waiting for it
-            with contextlib.suppress(KeyboardInterrupt):
-                solver.join(INTERRUPT_WAIT)
-            raise
+        _RUNNING.add(done)
+        solver.start()
+        while not done.wait(0.05):
+            pass
+    except KeyboardInterrupt:
+        stop.set()  # HiGHS stops at its next iteration; a second Ctrl-C stops waiting for it
+        with contextlib.suppress(KeyboardInterrupt):
+            for _ in range(20):  # a stop inside start() may come before the thread exists
+                if solver.ident is not None or done.wait(0.05):
+                    break
+            else:
+                _RUNNING.discard(done)  # never started: nothing runs
+            while solver.ident is not None and not done.wait(0.05):
+                pass
+        raise
     finally:
-        for kind in kinds:
-            highs.stopCallback(kind)
-        highs.setCallback(None, None)
+        if done.is_set():
+            _RUNNING.discard(done)
+            for kind in kinds:
+                highs.stopCallback(kind)
+            highs.setCallback(None, None)
+
+
+_RUNNING: set[threading.Event] = set()
+"""The solves of :func:`_run_interruptible` still running (their events not yet set)."""
+
+
+def solve_running() -> bool:
+    """Whether a HiGHS solve left behind by a stop still runs in its thread: the process must then
+    leave with ``os._exit``, as Python's own exit would tear the interpreter down under it."""
+    return any(not done.is_set() for done in _RUNNING)
 
 
 def check_status(data: InputData, raw: RawSolution) -> None:

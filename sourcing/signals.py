@@ -27,7 +27,21 @@ def sigterm_as_interrupt() -> Iterator[None]:
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if signal.getsignal(signal.SIGTERM) is handler:  # not if the block chose another (note_interrupts)
+            signal.signal(signal.SIGTERM, previous)
+
+
+def note_interrupts() -> list[int]:
+    """From now on, Ctrl-C and SIGTERM are noted in the list returned, not raised (main thread
+    only; elsewhere the list stays empty): for a command that has its answer and is writing it, so
+    that a signal can no longer land between the file's rename into place and the exit (exit 130
+    with the file there). The caller decides: the write done, the command ends as it would; the
+    write failed, a noted signal makes it an interruption."""
+    noted: list[int] = []
+    if threading.current_thread() is threading.main_thread():
+        for s in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(s, lambda signum, frame: noted.append(signum))
+    return noted
 
 
 @contextlib.contextmanager
@@ -50,3 +64,19 @@ def ignore_interrupts() -> None:
     if threading.current_thread() is threading.main_thread():
         for s in (signal.SIGINT, signal.SIGTERM):
             signal.signal(s, signal.SIG_IGN)
+
+
+def current_handlers() -> dict:
+    """The handlers of Ctrl-C and SIGTERM now (main thread only; elsewhere none), for
+    :func:`restore_handlers`."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+
+def restore_handlers(saved: dict) -> None:
+    """Put back the handlers :func:`current_handlers` saved (a command done, in a process that
+    goes on: a test, a program that runs the CLI in-process)."""
+    for s, handler in saved.items():
+        if handler is not None:
+            signal.signal(s, handler)

@@ -231,7 +231,7 @@ def test_sweep_leaves_its_output_untouched_when_the_scheduler_cannot_be_used(tmp
 
 
 def test_sweep_output_and_plot_on_one_path_is_refused(tmp_path):
-    same = tmp_path / "x"
+    same = tmp_path / "x.png"  # (a --plot names its format)
     result = run("sweep", "--cap", "China=1,0.9", "--output", str(same), "--plot", str(same))
     assert result.exit_code == 2 and "same file" in result.stderr and not same.exists()
 

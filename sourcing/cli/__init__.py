@@ -22,17 +22,19 @@ from sourcing.cli.options import (
     Number,
     caps_option,
     check_output,
+    check_plot,
     epilog,
     format_option,
     inputs_option,
     output_option,
     parse_caps,
+    refuse_replacing_inputs,
     risk_options,
     time_limit_option,
     year_option,
 )
 from sourcing.cli.run import Main, asks_json, load, run, write
-from sourcing.errors import OptionError
+from sourcing.errors import OptionError, OutputError
 
 
 @click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -75,6 +77,7 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
         from sourcing.solver import value_of_information
 
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
+        refuse_replacing_inputs(inputs or bundled_inputs(), {"--output": output})
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         data = load(inputs, year=year)
         if caps:
@@ -110,6 +113,7 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
         from sourcing.solver import evaluate as evaluate_plan
 
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
+        refuse_replacing_inputs(inputs or bundled_inputs(), {"--output": output}, (plan_file,))
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         data = load(inputs, year=year)
         volume = load_plan(plan_file, data)
@@ -140,8 +144,8 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
 @click.option("--output", default=None, callback=check_output, metavar="PATH",
               help="Write to this file, point by point as they finish (a killed sweep leaves a readable file); "
                    "- for stdout.")
-@click.option("--plot", default=None, callback=check_output, metavar="PNG",
-              help="Draw the cost of diversification, marginal cost and shares against the cap.")
+@click.option("--plot", default=None, callback=check_plot, metavar="PNG",
+              help="Draw the cost of diversification, marginal cost and shares against the cap (.png, .svg or .pdf).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Local processes solving points (one HiGHS thread each).")
 @click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", default=None, metavar="ADDRESS",
@@ -173,6 +177,7 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
         if output is not None and plot is not None and os.path.realpath(output) == os.path.realpath(plot):
             raise OptionError(f"--output and --plot name the same file ({output}); give two files")
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
+        refuse_replacing_inputs(inputs or bundled_inputs(), {"--output": output, "--plot": plot})
         if len(caps) != 1:
             raise OptionError("--cap: give exactly one cap to sweep")
         target, shares = parse_cap(caps[0])
@@ -192,17 +197,17 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
             raise
         click.echo(sweep_summary(frontier.rows), err=True)
         if plot is not None:
-            from sourcing.output.plot import plot_frontier
+            from sourcing.output.plot import DPI, plot_frontier
             from sourcing.sweep import infeasible_causes
 
-            plot_frontier(frontier.frame(), plot, causes=infeasible_causes(plan, frontier)[1])
-            click.echo(f"wrote {plot}", err=True)
-        if output is not None:
-            click.echo(f"wrote {output}", err=True)
-            return ""
-        return render(frontier, chosen)
+            pictures.append(_picture(plot_frontier(frontier.frame(), causes=infeasible_causes(plan, frontier)[1]),
+                                     plot, DPI))
+        return "" if output is not None else render(frontier, chosen)
 
-    run(action, None, as_json=asks_json(fmt, output))
+    pictures: list[tuple[Path, bytes]] = []
+    run(action, None, as_json=asks_json(fmt, output), also=pictures)
+    if output is not None:
+        click.echo(f"wrote {output}", err=True)
 
 
 @main.command("plan", epilog=epilog("sourcing plan --years 2026:2035",
@@ -217,8 +222,9 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
               help="Override caps.csv in every year; ORIGIN=SHARE caps every element; repeatable. 1 removes.")
 @format_option
 @output_option
-@click.option("--plot", default=None, callback=check_output, metavar="PNG",
-              help="Draw the trajectory without an event (volumes by origin, stock) and the shortage per path.")
+@click.option("--plot", default=None, callback=check_plot, metavar="PNG",
+              help="Draw the trajectory without an event (volumes by origin, stock) and the shortage per path "
+                   "(.png, .svg or .pdf).")
 @time_limit_option
 @click.option("--value-of-information", "voi", is_flag=True,
               help="Also report the plan's VSS (the mean-value plan's root decisions re-solved on the tree) and "
@@ -248,6 +254,7 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
         if output is not None and plot is not None and os.path.realpath(output) == os.path.realpath(plot):
             raise OptionError(f"--output and --plot name the same file ({output}); give two files")
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
+        refuse_replacing_inputs(inputs or bundled_inputs(), {"--output": output, "--plot": plot})
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         horizon = parse_years(years) if years else None
         option = f"--years {horizon[0]}:{horizon[1]}" if horizon else None
@@ -259,16 +266,16 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
             result = replace(result, value_of_information=value_of_information(
                 data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit))
         if plot is not None:
-            from sourcing.output.plan_plot import plot_plan
+            from sourcing.output.plan_plot import DPI, plot_plan
 
-            plot_plan(result, plot)
-            click.echo(f"wrote {plot}", err=True)
+            pictures.append(_picture(plot_plan(result), plot, DPI))
         return render(result, chosen, data=data, command="plan", options={
             "years": f"{result.years[0]}:{result.years[-1]}", "discount_rate": discount_rate,
             "risk_weight": risk_weight, "cvar_weight": cvar_weight, "cvar_level": cvar_level, "caps": caps,
             "value_of_information": voi})
 
-    run(action, output, as_json=asks_json(fmt, output))
+    pictures: list[tuple[Path, bytes]] = []
+    run(action, output, as_json=asks_json(fmt, output), also=pictures)
 
 
 @main.command(epilog=epilog("sourcing check --inputs my-folder", "sourcing check --inputs book.xlsx --format json"))
@@ -323,11 +330,15 @@ def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_lev
     def action() -> str:
         from sourcing.errors import OptionError, suggest
         from sourcing.model import RiskOptions
+        from sourcing.output.files import is_regular_or_absent
         from sourcing.output.html import briefing_html
         from sourcing.reporting import DEFAULT_SHARES
         from sourcing.reporting import report as assemble
         from sourcing.sweep import parse_target, parse_values
 
+        if output is not None and output.suffix.lower() not in (".html", ".htm") and is_regular_or_absent(output):
+            raise OptionError(f"--output {output}: the report is HTML; name the file .html (or .htm)")
+        refuse_replacing_inputs(inputs or bundled_inputs(), {"--output": output}, (status_quo,))
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         data = load(inputs, year=year)
         kwargs: dict[str, Any] = {}
@@ -375,6 +386,10 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
         if (folder is None) == (book is None):
             raise OptionError("give a FOLDER to write, or --xlsx BOOK.xlsx (one of the two)")
         target = folder if folder is not None else book
+        if folder is not None:
+            _check_new_folder(folder)
+        refuse_replacing_inputs(bundled_inputs(), {"FOLDER": None if folder is None else folder / "supply.csv",
+                                                   "--xlsx": book})
         if target.exists() and not force and (book is not None or any(target.iterdir())):
             raise OptionError(f"{target} exists; choose another name, or pass --force to overwrite it")
         if book is not None:
@@ -384,9 +399,39 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
             click.echo(f"wrote {book}: one sheet per input file and a readme sheet; check it with "
                        f"sourcing check --inputs {book}", err=True)
             return ""
-        write_folder(folder, bundled_inputs())
+        try:
+            write_folder(folder, bundled_inputs())
+        except OSError as exc:
+            raise OutputError(f"cannot write {folder}: {exc.strerror or exc}") from None
         click.echo(f"wrote {folder}: every input file and README.md; check it with sourcing check --inputs {folder}",
                    err=True)
         return ""
 
     run(action, None)
+
+
+def _picture(fig, path: Path, dpi: int) -> tuple[Path, bytes]:
+    """A drawn figure as the file ``run`` writes with the command's output (and closed)."""
+    import matplotlib.pyplot as plt
+
+    from sourcing.output.files import figure_bytes
+
+    try:
+        return path, figure_bytes(fig, path, dpi)
+    finally:
+        plt.close(fig)
+
+
+def _check_new_folder(folder: Path) -> None:
+    """Refuse (usage error) a FOLDER for ``init`` that cannot become a folder: a file, a symbolic
+    link to nothing, or a path through a file."""
+    if folder.is_symlink() and not folder.exists():
+        raise OptionError(f"{folder} is a symbolic link to {os.readlink(folder)}, which does not exist; "
+                          "choose another name, or make the folder it points to")
+    if folder.exists() and not folder.is_dir():
+        raise OptionError(f"{folder} is a file, not a folder; choose another name")
+    for parent in folder.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise OptionError(f"{folder}: {parent} is a file, not a folder; choose another name")
+            break

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from sourcing.errors import OptionError
+
 EXIT_CODES = """Exit codes: 0 done (optimal, or check found nothing wrong); 2 usage error (bad option, or an
 output that cannot be written); 3 invalid input data (each problem as file:line:column); 4
 infeasible (the conflicting caps, floors, capacities or commitments, and the change that fixes
@@ -90,6 +92,64 @@ def check_output(ctx: click.Context, param: click.Parameter, value: str | None) 
             raise click.BadParameter(f"folder {str(folder)!r} does not exist", ctx, param)
         if not os.access(folder, os.W_OK):
             raise click.BadParameter(f"folder {str(folder)!r} is not writable", ctx, param)
+    return path
+
+
+def refuse_replacing_inputs(inputs: Path, outputs: dict[str, Path | None], files: tuple[Path | None, ...] = ()) -> None:
+    """Refuse (usage error) an output that would replace an input: ``outputs`` ({option: path},
+    None for stdout) against the workbook or folder ``inputs`` and the other input ``files`` read
+    (``--plan``, ``--status-quo``).
+
+    An output is refused if it is one of those files, however it is named (a relative path, a
+    symbolic or hard link, another case where the file system ignores case), or if it is a file of
+    the inputs folder that sourcing reads (an input file's name, in any case, or
+    ``plans/status-quo.csv``), existing or not.
+
+    Raises:
+        OptionError: naming the option, the path and the input it would replace.
+    """
+    from sourcing.schema import SPECS
+
+    read = [Path(f) for f in files if f is not None]
+    folder = inputs if inputs.is_dir() else None
+    names = {spec.name.casefold() for spec in SPECS.values()} | {"plans/status-quo.csv"}
+    if folder is None:
+        read.append(inputs)
+    else:
+        read += [folder / name for name in sorted(names)]
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        target = Path(os.path.realpath(path))  # what a write replaces: a link's target
+        hit = next((f for f in read if _same_file(target, f)), None)
+        if hit is None and folder is not None:
+            for parent, name in ((target.parent, target.name),
+                                 (target.parent.parent, f"{target.parent.name}/{target.name}")):
+                if name.casefold() in names and _same_file(parent, folder):
+                    hit = folder / name
+        if hit is not None:
+            raise OptionError(f"{option} {path} would replace the input {hit}; write the output elsewhere")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either does not exist
+        return False
+
+
+def check_plot(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """A ``--plot`` file, checked as :func:`check_output` checks an output: a picture goes to a file
+    (never ``-``) whose extension names its format (.png, .svg or .pdf)."""
+    from sourcing.output.files import PLOT_FORMATS
+
+    if value is not None and value.strip() == "-":
+        raise click.BadParameter("a picture is written to a file, not to stdout: give a file name ending in "
+                                 f"{', '.join(PLOT_FORMATS)}", ctx, param)
+    path = check_output(ctx, param, value)
+    if path is not None and path.suffix.lower() not in PLOT_FORMATS:
+        raise click.BadParameter(f"{value!r}: name the picture's format by its extension "
+                                 f"({', '.join(PLOT_FORMATS)})", ctx, param)
     return path
 
 

@@ -4,6 +4,7 @@ for JSON, to one JSON document on stdout), its output written, its warnings said
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -68,28 +69,49 @@ def _fail_json(error: BaseException, exit_code: int) -> None:
     click.echo(error_document(error, exit_code), nl=False)
 
 
-def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool = False) -> None:
+def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool = False,
+        also: list[tuple[Path, bytes]] | None = None) -> None:
     """Run ``action`` and emit what it renders; map our errors to the contract's exit codes (with
     ``as_json``, a failure also writes the JSON error document to stdout; ``output`` is never
-    touched by a failure)."""
+    touched by a failure). ``also``: other files (a picture) that ``action`` leaves to be written
+    with ``output``, first.
+
+    Exit 130 means nothing was written: once ``action`` has its answer, a signal is only noted
+    (:func:`sourcing.signals.note_interrupts`); the files written, the command ends as it would, and
+    a write that fails after a signal is an interruption."""
     from sourcing.errors import OptionError, SourcingError
-    from sourcing.signals import ignore_interrupts, sigterm_as_interrupt
+    from sourcing.signals import (
+        current_handlers,
+        ignore_interrupts,
+        note_interrupts,
+        restore_handlers,
+        sigterm_as_interrupt,
+    )
 
     def fail(exc: BaseException, code: int, text: str) -> None:
         if as_json:
             _fail_json(exc, code)
-        click.echo(text, err=True)
-        sys.exit(code)
+        click.echo(printable(text), err=True)
+        _exit(code)
 
+    saved = current_handlers()
     try:
         with sigterm_as_interrupt():
             text = action()
-            if output is not None:
-                write(output, text)
+            noted = note_interrupts()
+            try:
+                for path, content in also or ():
+                    write(path, content)
+                if output is not None:
+                    write(output, text)
+            except SourcingError:
+                if noted:
+                    raise KeyboardInterrupt from None
+                raise
     except OptionError as exc:
         if as_json:
             fail(exc, 2, f"Error: {exc}")
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(printable(str(exc))) from None
     except SourcingError as exc:
         fail(exc, exc.exit_code, f"error: {exc}")
     except KeyboardInterrupt as exc:
@@ -99,6 +121,8 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
         if os.environ.get("SOURCING_DEBUG"):
             raise
         fail(exc, 1, f"internal error (a bug in sourcing; set SOURCING_DEBUG=1 for details): {exc!r}")
+    for path, _ in also or ():
+        click.echo(f"wrote {path}", err=True)
     if output is None:
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
@@ -106,6 +130,26 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
             click.echo(text, nl=False)
     elif text:
         click.echo(f"wrote {output}", err=True)
+    restore_handlers(saved)  # done: a signal from here on cannot leave a file behind an exit 130
+
+
+def _exit(code: int) -> None:
+    """Exit with ``code``; at once (``os._exit``, streams flushed) if a stopped HiGHS solve still
+    runs in its thread, as the interpreter's own exit would tear itself down under it."""
+    if "sourcing.highs" in sys.modules and sys.modules["sourcing.highs"].solve_running():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(message: str) -> str:
+    """``message`` with every control character but tab and newline escaped (``\x1b``): a name
+    that reaches a message (a file's name, say) never drives the terminal."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
 
 
 def write(output: Path, content: str | bytes) -> None:
@@ -125,7 +169,7 @@ def load(inputs: Path | None, year: int | None = None, option: str | None = None
 
     data = load_inputs(inputs or bundled_inputs(), year=year, option=option)
     for warning in data.warnings[:WARNINGS]:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {printable(warning)}", err=True)
     if len(data.warnings) > WARNINGS:
         click.echo(f"warning: ... and {len(data.warnings) - WARNINGS:,} more (sourcing check --format json "
                    "lists every warning)", err=True)

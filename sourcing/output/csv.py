@@ -30,6 +30,12 @@ def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map(lambda v: spreadsheet_safe(v) if isinstance(v, str) else v) for c in text})
 
 
+def frame_csv(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV, every text cell :func:`spreadsheet_safe`: the one writer of every command's
+    ``--format csv`` table (figures at up to 10 significant digits)."""
+    return _safe_frame(frame).to_csv(index=False, lineterminator="\n", float_format="%.10g")
+
+
 def result_csv(result: Result | Evaluation) -> str:
     """One row per offer: the plan, with its cap's share, binding flag and marginal cost (for an
     evaluation, also the optimum's volume and share)."""
@@ -38,8 +44,8 @@ def result_csv(result: Result | Evaluation) -> str:
         if result.optimum is not None:
             plan["optimum_volume"] = result.optimum.plan["volume"].to_numpy()
             plan["optimum_share"] = result.optimum.plan["share"].to_numpy()
-        return _safe_frame(plan).to_csv(index=False, lineterminator="\n", float_format="%.10g")
-    return _safe_frame(plan_with_caps(result)).to_csv(index=False, lineterminator="\n", float_format="%.10g")
+        return frame_csv(plan)
+    return frame_csv(plan_with_caps(result))
 
 
 def plan_with_caps(result: Result) -> pd.DataFrame:

@@ -15,6 +15,31 @@ import stat
 import tempfile
 from pathlib import Path
 
+PLOT_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+"""The format a ``--plot`` file's extension names (matplotlib writes each)."""
+
+
+def figure_bytes(fig, path: str | Path, dpi: int) -> bytes:
+    """The matplotlib figure ``fig`` as the bytes of the format ``path``'s extension names
+    (:data:`PLOT_FORMATS`; a name without an extension: PNG).
+
+    Raises:
+        ValueError: the extension names a format not in :data:`PLOT_FORMATS`.
+    """
+    import io
+
+    suffix = Path(path).suffix.lower()
+    if suffix and suffix not in PLOT_FORMATS:
+        raise ValueError(f"{path}: a picture is written as {', '.join(PLOT_FORMATS)}, not {suffix}")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=PLOT_FORMATS.get(suffix, "png"), dpi=dpi)
+    return buffer.getvalue()
+
+
+def write_figure(fig, path: str | Path, dpi: int) -> None:
+    """Write ``fig`` to ``path`` (atomically) as :func:`figure_bytes` says."""
+    write_atomic(path, figure_bytes(fig, path, dpi))
+
 
 def is_regular_or_absent(path: str | Path) -> bool:
     """Whether ``path`` (through symbolic links) is a regular file or nothing: where a file can be

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from sourcing.multiyear.result import PlanResult
+from sourcing.output.csv import frame_csv
 
 
 def plan_json(result: PlanResult) -> str:
@@ -27,4 +28,4 @@ def plan_csv(result: PlanResult) -> str:
     tables are in the JSON)."""
     volumes = result.volumes.merge(result.paths[["path", "probability"]], on="path", how="left")
     volumes = volumes[["path", "probability", "year", "origin", "element", "volume", "spot", "signed"]]
-    return volumes.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    return frame_csv(volumes)

@@ -9,19 +9,21 @@ in the title. matplotlib is imported only when a picture is drawn.
 
 from __future__ import annotations
 
-import io
 import math
 from pathlib import Path
 
 import numpy as np
 
 from sourcing.multiyear.result import PlanResult
-from sourcing.output.files import write_atomic
+from sourcing.output.files import write_figure
 from sourcing.output.formats import MUSD
 from sourcing.output.plan_table import no_event_rows
 
+DPI = 110
+"""The resolution of the picture."""
 
-def plot_plan(result: PlanResult, path: str | Path | None = None, *, dpi: int = 110):
+
+def plot_plan(result: PlanResult, path: str | Path | None = None, *, dpi: int = DPI):
     """Draw ``result`` and save it to ``path`` (PNG, written atomically) if given. Returns the Figure."""
     import matplotlib
 
@@ -77,10 +79,8 @@ def plot_plan(result: PlanResult, path: str | Path | None = None, *, dpi: int = 
                  f"{o.risk_weight:g}, discount rate {result.discount_rate:.1%}): objective "
                  f"{result.objective / MUSD:,.1f} USD M", fontsize=13)
     if path is not None:
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=dpi)
+        write_figure(fig, path, dpi)
         plt.close(fig)
-        write_atomic(path, png.getvalue())
     return fig
 
 

@@ -27,7 +27,11 @@ STYLES = ("-", "--", ":", "-.")
 PANELS_PER_ROW = 5
 
 
-def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title: str | None = None, dpi: int = 120,
+DPI = 120
+"""The resolution of the picture."""
+
+
+def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title: str | None = None, dpi: int = DPI,
                   causes: Sequence[str] = ()):
     """Draw the frontier of ``points`` (a frame from :func:`sourcing.sweep.run_sweep`, or its CSV
     read back with pandas) and save it to ``path`` (PNG) if given. Returns the Figure.
@@ -130,14 +134,10 @@ def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title
     fig.suptitle(title or f"What diversification costs: {cap_name}"
                  + (f" (CVaR level {level:g})" if level is not None and several_cvar else ""), fontsize=14)
     if path is not None:
-        import io
+        from sourcing.output.files import write_figure
 
-        from sourcing.output.files import write_atomic
-
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=dpi)
+        write_figure(fig, path, dpi)  # a reader never sees half a picture
         plt.close(fig)
-        write_atomic(path, png.getvalue())  # a reader never sees half a picture
     return fig
 
 

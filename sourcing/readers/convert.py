@@ -8,6 +8,8 @@ the :class:`~sourcing.readers.problems.Collector`, located by row position and c
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -58,6 +60,8 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
             out[col.name] = col.default
             continue
         values = raw[col.name] if col.kind in NUMERIC_KINDS else as_text(raw[col.name])
+        if col.kind not in NUMERIC_KINDS:
+            _refuse_controls(problems, spec, col.name, values, NAME_CONTROLS if col.kind == "name" else TEXT_CONTROLS)
         empty = values == ""
         if col.kind in NUMERIC_KINDS:
             parsed = pd.to_numeric(values.where(~empty, None), errors="coerce")
@@ -98,6 +102,7 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
     for name in FREE_COLUMNS:  # citations and remarks, as written; never read by the model
         if name in raw.columns:
             out[name] = as_text(raw[name])
+            _refuse_controls(problems, spec, name, out[name], TEXT_CONTROLS)
     key = list(spec.key) + ([YEAR] if spec.dated else [])
     dup = out.duplicated(subset=key, keep=False)
     if dup.any():
@@ -118,6 +123,24 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
             else:
                 first[values] = row
     return out
+
+
+NAME_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""Control characters (C0, DEL, C1), refused in a name: one in an origin could drive the terminal
+that shows it (an escape sequence), and no name needs one."""
+TEXT_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""The control characters refused in free text (a description, a source): all but tab and line breaks."""
+
+
+def _refuse_controls(problems: Collector, spec: FileSpec, column: str, values: pd.Series, controls: re.Pattern) -> None:
+    """A problem for every cell of ``values`` that holds one of ``controls`` (quoted with escapes, so
+    that the message itself never carries one to a terminal)."""
+    bad = values.map(lambda v: isinstance(v, str) and controls.search(v) is not None)
+    for row in values.index[bad.to_numpy(dtype=bool)]:
+        text = values[row]
+        char = controls.search(text).group()
+        problems.add(spec, [row], column, f"{text!r} holds the control character {char!r} (U+{ord(char):04X}); "
+                     "remove it", text)
 
 
 def shown(value) -> str:
