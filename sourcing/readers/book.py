@@ -143,7 +143,7 @@ class Book:
         if name not in self.sheets:
             return None
         rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        sheet = Sheet(rows, spec, self.digest)
+        sheet = Sheet(rows, spec, _sheet_digest(rows))
         gaps = sheet.gaps()
         if gaps:
             sheet.unsaved = self._unsaved_formulas(name, sheet, gaps, cells=sum(map(len, rows)))
@@ -171,6 +171,15 @@ class Book:
     def others(self) -> list[str]:
         """The visible sheets (a hidden sheet is the planner's own business)."""
         return [s for s in self.sheets if s not in self.hidden]
+
+
+def _sheet_digest(rows: list[list]) -> str:
+    """The sha256 of a sheet's own cells as read (one line per row, each value's repr): it
+    changes when a cell of this sheet does, and not when another sheet of the book does."""
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(repr(row).encode("utf-8", "surrogatepass") + b"\n")
+    return digest.hexdigest()
 
 
 class Sheet:
