@@ -115,8 +115,10 @@ class InputData:
         """
         if self.timeline is None:
             raise ValueError("this InputData has no timeline: load it with load_inputs")
-        return replace(_resolve(self.timeline, int(year), option), digests=self.digests,
-                       year_reason=option or f"--year {int(year)}")
+        data = _resolve(self.timeline, int(year), option)
+        out = replace(data, digests=self.digests, year_reason=option or f"--year {int(year)}")
+        out._memo.update(data._memo)
+        return out
 
     @property
     def origins(self) -> list[str]:
