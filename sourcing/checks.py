@@ -248,9 +248,12 @@ def advise(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> list[
     if scen is not None and len(scen) and (scen["probability"] > 0).any():
         named = set() if dis is None else set(dis["origin"])  # a row of availability 1 says "not hit" on purpose
         certain = sorted(set(supply["origin"]) - named)
-        if len(certain) == 1:
+        origins = set(supply["origin"])
+        if len(certain) == 1:  # a mistyped origin in supply.csv is an origin no scenario knows
             out.append(f"{certain[0]} is named in no row of disruptions.csv, so no scenario disrupts it and its "
-                       "supply is treated as certain; if that is meant, say so with a row of availability 1")
+                       "supply is treated as certain; if that is meant, say so with a row of availability 1"
+                       + suggest(certain[0], origins - {certain[0]}).replace("; did you mean", " (or did you mean")
+                       .replace("?", "?)"))
         elif certain:  # one warning for them all: a generated folder may have hundreds
             shown = ", ".join(certain[:NAMED]) + (f" and {len(certain) - NAMED:,} more" if len(certain) > NAMED
                                                    else "")

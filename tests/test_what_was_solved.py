@@ -242,6 +242,17 @@ def test_names_that_act_nowhere_are_warnings_with_did_you_mean(tmp_path):
             "disrupts nothing (everything arrives in it); did you mean 'china_export_halt'?") in result.stderr
 
 
+def test_a_mistyped_origin_in_supply_is_named_with_the_origin_it_may_mean(tmp_path):
+    folder = bundled_copy(tmp_path / "origin")
+    supply = folder / "supply.csv"
+    supply.write_text(supply.read_text().replace("\nChina,NdPr,", "\nChnia,NdPr,", 1))
+    result = run("check", "--inputs", str(folder))
+    assert result.exit_code == 0
+    assert ("warning: Chnia is named in no row of disruptions.csv, so no scenario disrupts it and its supply is "
+            "treated as certain; if that is meant, say so with a row of availability 1 (or did you mean "
+            "'China'?)") in result.stderr
+
+
 # ---------------------------------------------------------------------------------------------
 # 6. one name, one meaning
 
