@@ -124,6 +124,12 @@ def test_the_plan_table_says_how_to_plan_the_undated_year_before_the_default_hor
     assert out[0].startswith(f"Multi-year plan 2027-2035, folder {folder}: ")
     assert out[1].startswith("Years 2027-2035: the first to the last year the inputs name; --years to choose")
     assert "--years 2026:2035 plans 2026" in out[1]
+    demand = folder / "demand.csv"  # without 2026's undated rows, no year before 2027 can be planned
+    kept = [line for line in demand.read_text().splitlines()
+            if not (line.split(",")[0] in ("NdPr", "Dy", "Tb") and line.split(",")[3] == "")]
+    demand.write_text("\n".join(kept) + "\n")
+    out = run("plan", "--inputs", str(folder)).stdout.splitlines()
+    assert out[1] == "Years 2027-2035: the first to the last year the inputs name; --years to choose."
 
 
 def test_the_about_sheet_holds_each_sheets_own_hash(edited, tmp_path):

@@ -56,9 +56,14 @@ def horizon_line(result: PlanResult, data: InputData | None) -> str:
     reason = data.year_reason if data is not None else None
     if reason and reason.startswith("--years"):
         return f"Years {first}-{last}: {reason}."
-    return (f"Years {first}-{last}: the first to the last year the inputs name; --years to choose (a row "
-            f"without a year holds before its key's first dated row: --years {first - 1}:{last} plans "
-            f"{first - 1} on such rows too).")
+    line = f"Years {first}-{last}: the first to the last year the inputs name; --years to choose"
+    timeline = data.timeline if data is not None else None
+    demand = timeline.frames.get("demand") if timeline is not None else None
+    before = timeline.in_force("demand", first - 1) if demand is not None else None
+    if before is not None and set(before["element"]) == set(demand["element"]):  # undated rows hold before
+        line += (f" (a row without a year holds before its key's first dated row: --years {first - 1}:{last} "
+                 f"plans {first - 1} on such rows too)")
+    return line + "."
 
 
 def plan_table(result: PlanResult, data: InputData | None = None) -> str:
