@@ -174,12 +174,10 @@ class Book:
 
 
 def _sheet_digest(rows: list[list]) -> str:
-    """The sha256 of a sheet's own cells as read (one line per row, each value's repr): it
-    changes when a cell of this sheet does, and not when another sheet of the book does."""
-    digest = hashlib.sha256()
-    for row in rows:
-        digest.update(repr(row).encode("utf-8", "surrogatepass") + b"\n")
-    return digest.hexdigest()
+    """The sha256 of a sheet's own cells as read (the repr of its rows' values, so that the text
+    "1" and the number 1 differ): it changes when a cell of this sheet does, and not when another
+    sheet of the book does."""
+    return hashlib.sha256(repr(rows).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Sheet:
