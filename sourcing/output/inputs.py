@@ -73,3 +73,13 @@ def year_line(data: InputData | None, year: int | None = None, reason: str | Non
         return ""
     return (f"Year {year}: {reason or 'the year asked for'} (each key's row in force then; a row "
             "without a year holds only before its key's first dated row)")
+
+
+DEFAULT_HORIZON = "the first to the last year the inputs name; --years to choose"
+"""Why ``plan`` covers its years when no ``--years`` chose them."""
+
+
+def horizon_reason(data: InputData | None) -> str:
+    """Why a plan covers its years: the ``--years`` option that chose them, or :data:`DEFAULT_HORIZON`."""
+    reason = data.year_reason if data is not None else None
+    return reason if reason and reason.startswith("--years") else DEFAULT_HORIZON

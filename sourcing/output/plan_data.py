@@ -6,7 +6,7 @@ import json
 
 from sourcing.data import InputData
 from sourcing.multiyear.result import PlanResult
-from sourcing.output.inputs import inputs_doc
+from sourcing.output.inputs import horizon_reason, inputs_doc
 
 
 def plan_json(result: PlanResult, data: InputData | None = None) -> str:
@@ -15,10 +15,8 @@ def plan_json(result: PlanResult, data: InputData | None = None) -> str:
     ``data``, ``years_reason`` and ``inputs`` follow ``years``."""
     doc = result.to_dict()
     if data is not None:
-        reason = data.year_reason if data.year_reason and data.year_reason.startswith("--years") else \
-            "the first to the last year the inputs name; --years to choose"
         doc = {k: v for k, v in doc.items() if k in ("status", "years")} | {
-            "years_reason": reason, "inputs": inputs_doc(data)} | doc
+            "years_reason": horizon_reason(data), "inputs": inputs_doc(data)} | doc
     lines = []
     for key, value in doc.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):

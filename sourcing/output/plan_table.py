@@ -15,7 +15,7 @@ import pandas as pd
 from sourcing.data import InputData
 from sourcing.multiyear.result import PlanResult
 from sourcing.output.formats import MUSD
-from sourcing.output.inputs import inputs_words
+from sourcing.output.inputs import DEFAULT_HORIZON, horizon_reason, inputs_words
 from sourcing.output.table import _frame
 
 WORST = 5
@@ -51,13 +51,16 @@ def blocks(result: PlanResult) -> list[Block]:
 
 
 def horizon_line(result: PlanResult, data: InputData | None) -> str:
-    """Why the plan covers its years: ``--years 2026:2035``, or the default and how to widen it."""
+    """Why the plan covers its years: ``--years 2026:2035``, or the default and how to widen it
+    ("" without ``data``: nothing says how the years were chosen)."""
+    if data is None:
+        return ""
     first, last = result.years[0], result.years[-1]
-    reason = data.year_reason if data is not None else None
-    if reason and reason.startswith("--years"):
-        return f"Years {first}-{last}: {reason}."
-    line = f"Years {first}-{last}: the first to the last year the inputs name; --years to choose"
-    timeline = data.timeline if data is not None else None
+    reason = horizon_reason(data)
+    line = f"Years {first}-{last}: {reason}"
+    if reason != DEFAULT_HORIZON:  # the --years option chose them
+        return line + "."
+    timeline = data.timeline
     demand = timeline.frames.get("demand") if timeline is not None else None
     before = timeline.in_force("demand", first - 1) if demand is not None else None
     if before is not None and set(before["element"]) == set(demand["element"]):  # undated rows hold before
@@ -67,7 +70,8 @@ def horizon_line(result: PlanResult, data: InputData | None) -> str:
 
 
 def plan_table(result: PlanResult, data: InputData | None = None) -> str:
-    out = [heading(result, data), horizon_line(result, data), ""]
+    why = horizon_line(result, data)
+    out = [heading(result, data), *([why] if why else []), ""]
     for block in blocks(result):
         if block.key == "contracts":  # the two parts of "sign now" share one heading
             out.append(block.title.split("\n", 1)[0])

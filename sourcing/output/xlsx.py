@@ -21,7 +21,7 @@ from sourcing.data import InputData
 from sourcing.frontier import FIGURES, Frontier
 from sourcing.multiyear.result import PlanResult
 from sourcing.output.csv import plan_with_caps
-from sourcing.output.inputs import inputs_doc, inputs_kind
+from sourcing.output.inputs import horizon_reason, inputs_doc, inputs_kind
 from sourcing.result import Evaluation, Result
 from sourcing.stamp import now, version
 
@@ -267,6 +267,8 @@ def _about(command: str, data: InputData | None, options: dict[str, Any], status
         rows.append(("inputs", "kind", inputs_kind(data)))
         if data.year is not None and command != "plan":
             rows.append(("inputs", "year", f"{data.year} ({data.year_reason or 'the year asked for'})"))
+        elif command == "plan" and isinstance(options, dict) and options.get("years"):
+            rows.append(("inputs", "years", f"{options['years']} ({horizon_reason(data)})"))
         rows += [("inputs", f["name"], f"sha256 {f['sha256']}") for f in inputs_doc(data)["files"]]
     rows += [("options", name, _option(value)) for name, value in options.items()]
     rows.append(("result", "status", status))
