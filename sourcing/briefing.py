@@ -78,6 +78,8 @@ class Briefing:
         version: the version of sourcing that made the report.
         created: when the report was made (UTC; ``SOURCE_DATE_EPOCH`` fixes it, for reproducible files).
         year: the year whose rows were solved (None: the inputs have no dated row).
+        year_reason: why that year (``--year 2030``, or the first year the inputs name).
+        digests: (file or sheet, sha256) of every input read, as :attr:`sourcing.data.InputData.digests`.
         multi_year: the multi-year plan over the inputs' years (None for inputs without dated rows,
             or when not asked for); :mod:`sourcing.output.html` shows it after the cap frontier.
     """
@@ -96,6 +98,8 @@ class Briefing:
     bundled: bool = False
     multi_year: MultiYear | None = None
     year: int | None = None
+    year_reason: str | None = None
+    digests: tuple[tuple[str, str], ...] = ()
 
     @property
     def options(self):

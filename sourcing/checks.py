@@ -46,6 +46,7 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
             problems.add(SPECS[key], at.tolist(), column, f"{column} {name!r} is not defined in {where}{hint}")
 
     must_exist("supply", "element", elements, "demand.csv")
+    _unoffered_demand(problems, supply, demand)
     if caps is not None:
         by_origin = caps["scope"] == ORIGIN
         must_exist("caps", "origin", origins | group_names, "supply.csv (origins) or groups.csv", rows=by_origin)
@@ -125,6 +126,20 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
     _check_magnitudes(problems, frames)
 
 
+def _unoffered_demand(problems: Collector, supply: pd.DataFrame, demand: pd.DataFrame) -> None:
+    """An element with demand that no row of supply.csv offers (in any year) cannot be covered:
+    most often a name mistyped in one of the two files (``NdPR`` for ``NdPr``), so the message
+    offers the closest element that is offered. With no demand at all it is a warning (advise)."""
+    offered = set(supply["element"])
+    missing = ~demand["element"].isin(offered) & (demand["demand"] > 0)
+    rows_of = pd.Series(demand.index[missing]).groupby(demand["element"][missing].to_numpy(), sort=False)
+    for i, (name, at) in enumerate(rows_of):
+        hint = suggest(name, offered) if i < SUGGESTIONS else ""
+        problems.add(SPECS["demand"], at.tolist(), "element",
+                     f"element {name!r} has demand but no row of supply.csv offers it, so no plan can cover it"
+                     f"{hint}")
+
+
 def _check_probabilities(problems: Collector, scen: pd.DataFrame, when: str) -> None:
     """The probabilities of the scenario rows in force (in one year, ``when``) sum to at most 1."""
     if len(scen):
@@ -190,6 +205,27 @@ PRICE_SPREAD = 1000.0
 probably in the wrong unit (USD per t instead of per kg, say): a warning, not an error."""
 
 
+def _names_used_nowhere(frames: dict[str, pd.DataFrame | None]) -> list[str]:
+    """Warnings for names that appear in one file but nowhere they act: an element of demand.csv
+    that no offer supplies and no row asks any of (its demand is 0), a scenario of scenarios.csv
+    that no row of disruptions.csv names (it disrupts nothing). Each with the closest name that
+    does act, where one is close."""
+    out = []
+    supply, demand, scen, dis = frames["supply"], frames["demand"], frames["scenarios"], frames["disruptions"]
+    offered = set(supply["element"])
+    idle = sorted(set(demand["element"]) - offered)  # with demand > 0, check_references refused them
+    for name in idle[:SUGGESTIONS]:
+        out.append(f"demand.csv: element {name!r} is offered by no row of supply.csv (its demand is 0, so it changes "
+                   f"nothing){suggest(name, offered)}")
+    if scen is not None and len(scen):
+        named = set() if dis is None else set(dis["scenario"])
+        silent = [s for s in dict.fromkeys(scen["scenario"]) if s not in named and s != BASELINE]
+        for name in silent[:SUGGESTIONS]:
+            out.append(f"scenarios.csv: scenario {name!r} is named in no row of disruptions.csv, so it disrupts "
+                       f"nothing (everything arrives in it){suggest(name, named)}")
+    return out
+
+
 def advise(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> list[str]:
     """Warnings about a valid folder: files no one reads, origins no scenario touches, prices far
     from the element's others. Nothing here stops a solve; each may be a mistake worth a look."""
@@ -212,15 +248,19 @@ def advise(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> list[
     if scen is not None and len(scen) and (scen["probability"] > 0).any():
         named = set() if dis is None else set(dis["origin"])  # a row of availability 1 says "not hit" on purpose
         certain = sorted(set(supply["origin"]) - named)
-        if len(certain) == 1:
+        origins = set(supply["origin"])
+        if len(certain) == 1:  # a mistyped origin in supply.csv is an origin no scenario knows
             out.append(f"{certain[0]} is named in no row of disruptions.csv, so no scenario disrupts it and its "
-                       "supply is treated as certain; if that is meant, say so with a row of availability 1")
+                       "supply is treated as certain; if that is meant, say so with a row of availability 1"
+                       + suggest(certain[0], origins - {certain[0]}).replace("; did you mean", " (or did you mean")
+                       .replace("?", "?)"))
         elif certain:  # one warning for them all: a generated folder may have hundreds
             shown = ", ".join(certain[:NAMED]) + (f" and {len(certain) - NAMED:,} more" if len(certain) > NAMED
                                                    else "")
             out.append(f"{len(certain):,} origins are named in no row of disruptions.csv ({shown}), so no scenario "
                        "disrupts them and their supply is treated as certain; if that is meant, say so with rows "
                        "of availability 1")
+    out += _names_used_nowhere(frames)
     spec = SPECS["supply"]
     cost = supply["unit_cost"]
     by = cost.groupby(supply["element"])

@@ -84,8 +84,10 @@ class InputData:
             force in :attr:`year`.
         year: the year whose rows the frames above hold (None: the inputs have no dated row and no
             year was asked for).
-        digests: (file, sha256 of its bytes) of every input file read (a workbook's sheets share
-            the book's).
+        digests: (file, sha256) of every input file read: of a file's bytes, or of a workbook
+            sheet's cells as read (each sheet its own, so that it changes when the sheet does).
+        year_reason: why :attr:`year` is the year answered: the option that chose it (``--year
+            2030``), or ``the first year the inputs name; --year to choose``; None without a year.
         warnings: what may be a mistake in valid inputs (an ignored file, an origin no scenario
             disrupts, a price far from the element's others); the CLI prints them on stderr.
     """
@@ -102,6 +104,7 @@ class InputData:
     year: int | None = None
     warnings: tuple[str, ...] = ()
     digests: tuple[tuple[str, str], ...] = ()
+    year_reason: str | None = None
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def in_year(self, year: int, option: str | None = None) -> InputData:
@@ -112,7 +115,10 @@ class InputData:
         """
         if self.timeline is None:
             raise ValueError("this InputData has no timeline: load it with load_inputs")
-        return _resolve(self.timeline, int(year), option)
+        data = _resolve(self.timeline, int(year), option)
+        out = replace(data, digests=self.digests, year_reason=option or f"--year {int(year)}")
+        out._memo.update(data._memo)
+        return out
 
     @property
     def origins(self) -> list[str]:
@@ -353,6 +359,10 @@ class InputData:
         return out
 
 
+FIRST_YEAR = "the first year the inputs name; --year to choose"
+"""Why a one-year command answers the year it does when no option chose it."""
+
+
 def load_inputs(source: str | Path, year: int | None = None, *, option: str | None = None) -> InputData:
     """Read and validate the inputs at ``source`` (once, for ``solve`` and ``plan`` alike): a
     folder of CSV files, or a workbook (``.xlsx``) with one sheet per file (``supply``,
@@ -387,11 +397,12 @@ def load_inputs(source: str | Path, year: int | None = None, *, option: str | No
     said = {"warnings": tuple(problems.source.words(w) for w in advise(problems, frames)),
             "digests": tuple(problems.digests.items())}
     if year is not None:
-        return replace(_resolve(timeline, int(year), option or f"--year {int(year)}"), **said)
+        option = option or f"--year {int(year)}"
+        return replace(_resolve(timeline, int(year), option), **said, year_reason=option)
     horizon = timeline.default_horizon()
     if horizon is None:
         return replace(_assemble(timeline.frames_in_force(None), timeline, None), **said)
-    return replace(_resolve(timeline, horizon[0], None), **said)
+    return replace(_resolve(timeline, horizon[0], None), **said, year_reason=FIRST_YEAR)
 
 
 def _resolve(timeline: Timeline, year: int, option: str | None) -> InputData:

@@ -15,7 +15,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from sourcing.data import InputData
-from sourcing.errors import Conflict
+from sourcing.errors import Conflict, suggest
 from sourcing.schema import IMPORTS, ORIGIN
 
 TOLERANCE = 1e-7
@@ -101,6 +101,17 @@ def _elements(data: InputData) -> list[_Element]:
     return out
 
 
+def _typo(data: InputData, element: str) -> str:
+    """Where no origin offers ``element`` at all: the offered element its name is closest to (a
+    name mistyped in demand.csv or supply.csv is the likely cause)."""
+    offered = data.offers.loc[data.offers["capacity"] > 0, "element"]
+    if (offered == element).any():
+        return ""
+    close = suggest(element, set(offered) - {element})
+    return f" (no origin offers {element}{close.replace('; did you mean', ': a mistyped name? did you mean')})" \
+        if close else ""
+
+
 def explain_infeasibility(data: InputData) -> list[Conflict]:
     """One :class:`~sourcing.errors.Conflict` per conflict, naming the element, the limit or
     commitment, where it was set and the amount to change (its ``message`` says it in a sentence)."""
@@ -114,6 +125,7 @@ def explain_infeasibility(data: InputData) -> list[Conflict]:
                 el.name, "capacity", "", "", "", el.demand, total, "demand.csv",
                 f"{el.name}: demand {el.demand:,.6g} t exceeds the total capacity of all origins, {total:,.6g} t, "
                 f"by {el.demand - total:,.6g} t; raise capacity in supply.csv or lower demand in demand.csv"
+                + _typo(data, el.name)
             ))
             continue
         found = False

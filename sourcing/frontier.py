@@ -7,7 +7,7 @@ then the swept cap as given (the cap varies fastest).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -53,6 +53,9 @@ class Grid:
         cvar_level: the one CVaR level of every point.
         offers: (element, origin) of every share column, in the order of the inputs' offers.
         members: the origins the target names (the origin, or a group's members).
+        year: the year whose rows are swept (None: inputs without dated rows); ``year_reason`` why.
+        inputs: what was swept, as the JSON documents say it (``kind``, ``path``, ``files``); None
+            for a grid made without inputs.
     """
 
     target: Target
@@ -62,6 +65,9 @@ class Grid:
     cvar_level: float
     offers: tuple[tuple[str, str], ...]
     members: tuple[str, ...]
+    year: int | None = None
+    year_reason: str | None = None
+    inputs: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
     @property
     def label(self) -> str:

@@ -107,6 +107,8 @@ def report(data: InputData, options: RiskOptions | None = None, *,
         folder=folder,
         bundled=folder is not None and folder.resolve() == bundled_inputs().resolve(),
         year=data.year,
+        year_reason=data.year_reason,
+        digests=data.digests,
         multi_year=multi_year,
     )
 

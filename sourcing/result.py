@@ -79,8 +79,11 @@ class Result:
                 "shortage_cost": float(row.shortage_cost),
             })
         e = self.elements
-        stockpile = pd.DataFrame({"element": e["element"], "stock": e["stock"], "optimal_stock": e["optimal_stock"],
-                                  "max_stock": e["max_stock"], "holding_cost": e["holding_cost"]})
+        stockpile = pd.DataFrame({"element": e["element"], "stock": e["stock"], "initial_stock": e["stock"],
+                                  "optimal_stock": e["optimal_stock"], "max_stock": e["max_stock"],
+                                  "holding_cost": e["holding_cost"]})
+        elements = e.copy()  # initial_stock: the stock of stockpile.csv, named apart from optimal_stock
+        elements.insert(int(elements.columns.get_loc("stock")) + 1, "initial_stock", e["stock"])
         doc = {
             "status": self.status,
             "objective": float(self.objective),
@@ -93,7 +96,7 @@ class Result:
             "cvar_level": self.options.cvar_level,
             "plan": _records(self.plan),
             "caps": _records(self.caps),
-            "elements": _records(self.elements),
+            "elements": _records(elements),
             "stockpile": _records(stockpile),
             "scenarios": scenarios,
         }

@@ -9,6 +9,7 @@ and say why in the commit. The bundled folder's path (printed by ``check``) is w
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -30,6 +31,19 @@ for fmt, ext in (("table", "txt"), ("json", "json"), ("csv", "csv")):
     COMMANDS[f"solve-voi.{ext}"] = ("solve", "--value-of-information", "--format", fmt)
     COMMANDS[f"evaluate.{ext}"] = ("evaluate", "--plan", STATUS_QUO, "--format", fmt)
     COMMANDS[f"sweep.{ext}"] = (*SWEEP, "--format", fmt)
+
+
+SOLVED = ("year", "year_reason", "inputs")
+"""The keys that say what a document solved (the year and why, the inputs and their hashes)."""
+
+
+def without(text: str, keys: tuple[str, ...] = ("inputs",)) -> str:
+    """A JSON document's text without ``keys`` (by default the inputs it names: another folder or a
+    workbook holding the same rows gives the same document but for them)."""
+    doc = json.loads(text)
+    for key in keys:
+        doc.pop(key, None)
+    return json.dumps(doc, indent=2) + "\n"
 
 
 def stdout_of(args: tuple[str, ...]) -> bytes:

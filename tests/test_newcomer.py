@@ -122,7 +122,8 @@ def test_one_of_a_thing_is_singular():
     assert run("check", "--inputs", str(folder)).stdout.startswith(
         "ok: 1 offer from 1 origin for 1 element; 0 cap rows; 1 scenario with 0 disrupted offer-scenarios;")
     result = run("sweep", "--cap", "China=0.7")
-    assert "1 point: 1 optimal" in result.stderr and "Sweep of the cap on China (every element it offers): 1 point;" \
+    assert "1 point: 1 optimal" in result.stderr and \
+        "Sweep of the cap on China (every element it offers) for 2027, the bundled inputs: 1 point;" \
         in result.stdout
 
 

@@ -109,7 +109,9 @@ def test_the_readme_example_is_the_command_output():
     from tests.test_golden import GOLDEN, PLAN
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    block = f"```console\n$ sourcing {' '.join(PLAN)}\n" + (GOLDEN / "plan-voi.txt").read_text() + "```\n"
+    said = "inputs: the bundled dataset (no supply.csv, nor a workbook with a supply sheet, in this folder); " \
+        "--inputs to choose others\n"  # stderr, before the output: no --inputs, and no inputs where the docs run
+    block = f"```console\n$ sourcing {' '.join(PLAN)}\n{said}" + (GOLDEN / "plan-voi.txt").read_text() + "```\n"
     assert block in readme
 
 
@@ -125,7 +127,8 @@ def test_evaluate_answers_the_year_asked_for_like_the_api():
     status_quo = str(bundled_inputs() / "plans" / "status-quo.csv")
     got = run("evaluate", "--plan", status_quo, "--year", "2026", "--format", "json").stdout
     data = load_inputs(bundled_inputs(), year=2026)
-    assert got == render(evaluate(data, load_plan(status_quo, data), RiskOptions()), "json")
+    assert got == render(evaluate(data, load_plan(status_quo, data), RiskOptions()), "json", data=data)
+    assert json.loads(got)["year"] == 2026 and json.loads(got)["year_reason"] == "--year 2026"
     default = run("evaluate", "--plan", status_quo, "--format", "json").stdout
     assert json.loads(got)["objective"] != json.loads(default)["objective"]
 

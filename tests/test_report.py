@@ -26,6 +26,7 @@ from sourcing.output.html import briefing_html
 from sourcing.output.json import result_json
 from sourcing.reporting import report
 from tests.helpers import temp_folder
+from tests.test_golden import SOLVED, without
 
 GOLDEN = Path(__file__).parent / "golden"
 CREATED = dt.datetime(2026, 2, 1, 9, 30, tzinfo=dt.UTC)
@@ -45,8 +46,8 @@ def bundled_html(bundled_briefing):
 def test_the_briefing_holds_what_solve_and_evaluate_print(bundled_briefing):
     """The report's results are the other commands' documents, byte for byte."""
     b = bundled_briefing
-    assert result_json(b.result) == (GOLDEN / "solve-voi.json").read_text()
-    assert result_json(b.status_quo) == (GOLDEN / "evaluate.json").read_text()
+    assert without(result_json(b.result), SOLVED) == without((GOLDEN / "solve-voi.json").read_text(), SOLVED)
+    assert without(result_json(b.status_quo), SOLVED) == without((GOLDEN / "evaluate.json").read_text(), SOLVED)
     assert b.status_quo_file.name == "plans/status-quo.csv" and len(b.status_quo_file.rows) == 14
     assert b.focus == "China" and b.bundled and b.created == CREATED
 

@@ -163,11 +163,26 @@ def write(output: Path, content: str | bytes) -> None:
         raise OutputError(f"cannot write {output}: {exc.strerror or exc}; nothing was written") from None
 
 
+def default_inputs() -> Path:
+    """The inputs of a command run without ``--inputs``: the current folder when it holds a
+    supply.csv (or exactly one workbook with a supply sheet), else the bundled dataset; which one
+    is said on stderr in one line."""
+    from sourcing.readers import inputs_here
+
+    here, why = inputs_here(Path.cwd())
+    if here is not None:
+        click.echo(f"inputs: {why}; --inputs to choose others", err=True)
+        return here
+    click.echo(f"inputs: the bundled dataset ({why}); --inputs to choose others", err=True)
+    return bundled_inputs()
+
+
 def load(inputs: Path | None, year: int | None = None, option: str | None = None):
-    """The validated inputs (the bundled ones by default) of ``year``, their warnings said on stderr."""
+    """The validated inputs of ``year`` (by default those of :func:`default_inputs`), their
+    warnings said on stderr."""
     from sourcing.data import load_inputs
 
-    data = load_inputs(inputs or bundled_inputs(), year=year, option=option)
+    data = load_inputs(inputs or default_inputs(), year=year, option=option)
     for warning in data.warnings[:WARNINGS]:
         click.echo(f"warning: {printable(warning)}", err=True)
     if len(data.warnings) > WARNINGS:

@@ -81,7 +81,7 @@ def render(result: Result | Evaluation | Frontier | InputData | PlanResult, fmt:
     if isinstance(result, Frontier):
         return document(result.grid, result.rows, fmt)
     if isinstance(result, PlanResult):
-        return {"table": plan_table, "json": plan_json, "csv": plan_csv}[fmt](result)
+        return plan_csv(result) if fmt == "csv" else {"table": plan_table, "json": plan_json}[fmt](result, data)
     if isinstance(result, InputData):
         return check_json(result) if fmt == "json" else check_summary(result) + dated_summary(result)
-    return {"table": result_table, "json": result_json, "csv": result_csv}[fmt](result)
+    return result_csv(result) if fmt == "csv" else {"table": result_table, "json": result_json}[fmt](result, data)

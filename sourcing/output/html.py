@@ -92,6 +92,8 @@ def context(b: Briefing) -> dict[str, Any]:
         "input_files": [input_file(f) for f in (*b.inputs, *([b.status_quo_file] if b.status_quo_file else []))],
         "multi_year": multi_year(b.multi_year) if b.multi_year is not None else None,
         "lines": lines(b),
+        "digests": [(f"sheet {n.removesuffix('.csv')}" if b.folder is not None and b.folder.is_file() else n, d)
+                    for n, d in b.digests],
     }
 
 

@@ -7,12 +7,24 @@ from typing import Any
 
 from sourcing.data import InputData
 from sourcing.frontier import FIGURES, KEYS, Grid, Row
+from sourcing.output.inputs import inputs_doc
 from sourcing.result import Evaluation, Result
 
 
-def result_json(result: Result | Evaluation) -> str:
-    """The result's document (:meth:`sourcing.result.Result.to_dict`) as indented JSON."""
-    return json.dumps(_unsigned(result.to_dict()), indent=2, allow_nan=False) + "\n"
+def result_json(result: Result | Evaluation, data: InputData | None = None) -> str:
+    """The result's document (:meth:`sourcing.result.Result.to_dict`) as indented JSON; with
+    ``data``, after ``status``: the ``year`` answered, ``year_reason`` and the ``inputs``."""
+    doc = result.to_dict()
+    if data is not None:
+        status = {"status": doc.pop("status")} if "status" in doc else {}
+        doc = {**status, **solved(data), **doc}
+    return json.dumps(_unsigned(doc), indent=2, allow_nan=False) + "\n"
+
+
+def solved(data: InputData) -> dict[str, Any]:
+    """What a one-year document says it solved: ``year`` (null for inputs without dated rows),
+    ``year_reason`` and ``inputs``."""
+    return {"year": data.year, "year_reason": data.year_reason, "inputs": inputs_doc(data)}
 
 
 def _unsigned(doc: Any) -> Any:
@@ -32,9 +44,17 @@ class SweepJson:
     sep, suffix = ",\n", "\n]}\n"
 
     @staticmethod
+    def head(grid: Grid) -> str:
+        """The start of the document that a file of this sweep begins with, whatever its inputs."""
+        return json.dumps({"target": grid.label, "cvar_level": grid.cvar_level})[:-1]
+
+    @staticmethod
     def prefix(grid: Grid) -> str:
-        head = json.dumps({"target": grid.label, "cvar_level": grid.cvar_level})
-        return head[:-1] + ', "points": [\n'
+        solved = {"year": grid.year, "year_reason": grid.year_reason} if grid.inputs is not None else {}
+        if grid.inputs is not None:
+            solved["inputs"] = grid.inputs
+        more = json.dumps(solved)[1:-1]
+        return SweepJson.head(grid) + (", " + more if more else "") + ', "points": [\n'
 
     @staticmethod
     def item(grid: Grid, index: int, row: Row) -> str:
@@ -102,5 +122,5 @@ def check_json(data: InputData) -> str:
     doc = {"status": "ok", "source": str(data.folder), "offers": len(data.offers), "origins": len(data.origins),
            "elements": len(data.elements), "cap_rows": len(data.caps), "scenarios": len(data.scenarios),
            "disrupted_offer_scenarios": len(data.offer_availability()), "warnings": list(data.warnings),
-           "files": [{"file": name, "sha256": digest} for name, digest in data.digests]}
+           "files": [{"file": name, "sha256": digest} for name, digest in data.digests], **solved(data)}
     return json.dumps(doc, indent=2) + "\n"

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sourcing.data import InputData
 from sourcing.multiyear.result import PlanResult
 from sourcing.output.formats import MUSD
+from sourcing.output.inputs import DEFAULT_HORIZON, horizon_reason, inputs_words
 from sourcing.output.table import _frame
 
 WORST = 5
@@ -32,10 +34,12 @@ class Block:
     text: str = ""
 
 
-def heading(result: PlanResult) -> str:
+def heading(result: PlanResult, data: InputData | None = None) -> str:
+    """The first line: the horizon, the inputs (of ``data``, when given), the options, the paths."""
     first, last = result.years[0], result.years[-1]
     o = result.options
-    return (f"Multi-year plan {first}-{last}: risk weight {o.risk_weight:g}"
+    inputs = f", {inputs_words(data)}" if data is not None else ""
+    return (f"Multi-year plan {first}-{last}{inputs}: risk weight {o.risk_weight:g}"
             + (f", CVaR weight {o.cvar_weight:g} at level {o.cvar_level:g}" if o.cvar_weight > 0 else "")
             + f", discount rate {result.discount_rate:.1%}; {len(result.paths)} path{'s' * (len(result.paths) != 1)}")
 
@@ -46,8 +50,28 @@ def blocks(result: PlanResult) -> list[Block]:
             *_survival(result), *_costs(result)]
 
 
-def plan_table(result: PlanResult) -> str:
-    out = [heading(result), ""]
+def horizon_line(result: PlanResult, data: InputData | None) -> str:
+    """Why the plan covers its years: ``--years 2026:2035``, or the default and how to widen it
+    ("" without ``data``: nothing says how the years were chosen)."""
+    if data is None:
+        return ""
+    first, last = result.years[0], result.years[-1]
+    reason = horizon_reason(data)
+    line = f"Years {first}-{last}: {reason}"
+    if reason != DEFAULT_HORIZON:  # the --years option chose them
+        return line + "."
+    timeline = data.timeline
+    demand = timeline.frames.get("demand") if timeline is not None else None
+    before = timeline.in_force("demand", first - 1) if demand is not None else None
+    if before is not None and set(before["element"]) == set(demand["element"]):  # undated rows hold before
+        line += (f" (a row without a year holds before its key's first dated row: --years {first - 1}:{last} "
+                 f"plans {first - 1} on such rows too)")
+    return line + "."
+
+
+def plan_table(result: PlanResult, data: InputData | None = None) -> str:
+    why = horizon_line(result, data)
+    out = [heading(result, data), *([why] if why else []), ""]
     for block in blocks(result):
         if block.key == "contracts":  # the two parts of "sign now" share one heading
             out.append(block.title.split("\n", 1)[0])

@@ -26,14 +26,16 @@ from sourcing.output.formats import (
     weight,
     whole_tonnes,
 )
+from sourcing.output.inputs import inputs_words, solved_heading, year_line
 from sourcing.result import Evaluation, Result
 
 
-def result_table(result: Result | Evaluation) -> str:
-    """What a planner reads first: the plan, the totals, the binding caps, the scenarios."""
+def result_table(result: Result | Evaluation, data: InputData | None = None) -> str:
+    """What a planner reads first: the plan, the totals, the binding caps, the scenarios (headed
+    by the year and the inputs of ``data``, when given)."""
     if isinstance(result, Evaluation):
-        return evaluation_table(result)
-    out = [_heading("Sourcing plan", result), ""]
+        return evaluation_table(result, data)
+    out = [*_heading("Sourcing plan", result, data), ""]
     plan = result.plan
     shown = pd.DataFrame({
         "element": plan["element"],
@@ -52,7 +54,7 @@ def result_table(result: Result | Evaluation) -> str:
         "element": e["element"],
         "demand_t": e["demand"].map(tonnes),
         "contracted_t": e["total_volume"].map(tonnes),
-        "stock_t": e["optimal_stock"].map(tonnes),
+        "optimal_stock_t": e["optimal_stock"].map(tonnes),
         "marginal_cost_usd_kg": e["marginal_cost"].map(usd_kg),
         "stock_value_usd_kg": e["stock_value"].map(usd_kg),
     })
@@ -62,12 +64,13 @@ def result_table(result: Result | Evaluation) -> str:
         decided = e[e["max_stock"] > e["stock"]]
         stock = pd.DataFrame({
             "element": decided["element"],
-            "stock_t": decided["stock"].map(tonnes),
+            "initial_stock_t": decided["stock"].map(tonnes),
             "optimal_stock_t": decided["optimal_stock"].map(tonnes),
             "max_stock_t": decided["max_stock"].map(tonnes),
             "holding_cost_usd_kg": decided["holding_cost"].map(usd_kg),
         })
-        out += ["Stockpile (the stock level is a decision between stock and max_stock)", _frame(stock), ""]
+        out += ["Stockpile (the stock level is a decision between the initial stock and max_stock)", _frame(stock),
+                ""]
 
     out += ["Totals (USD M/yr)", _frame(_totals({"value": result}), indent="  ")]
     if result.value_of_information:
@@ -87,10 +90,10 @@ def result_table(result: Result | Evaluation) -> str:
     return "\n".join(out) + "\n"
 
 
-def evaluation_table(ev: Evaluation) -> str:
+def evaluation_table(ev: Evaluation, data: InputData | None = None) -> str:
     """The given plan beside the optimum: money, shares, violations, shortages."""
     mine, best = ev.result, ev.optimum
-    out = [_heading("Evaluation of a given plan", mine), ""]
+    out = [*_heading("Evaluation of a given plan", mine, data), ""]
     columns = {"your_mix": mine} | ({"optimum": best} if best is not None else {})
     out += ["Your mix beside the optimum (USD M/yr)", _frame(_totals(columns)), ""]
     if best is None:
@@ -125,12 +128,15 @@ def evaluation_table(ev: Evaluation) -> str:
     return "\n".join(out) + "\n"
 
 
-def _heading(title: str, result: Result) -> str:
+def _heading(title: str, result: Result, data: InputData | None) -> list[str]:
+    """The first line (what was solved: the year, the inputs, the options) and, for a year of
+    dated inputs, why that year."""
     o = result.options
-    head = f"{title}: risk weight {weight(o.risk_weight)}"
+    head = f"{solved_heading(title, data)}: risk weight {weight(o.risk_weight)}"
     if o.cvar_weight > 0:
         head += f", CVaR weight {weight(o.cvar_weight)} at level {weight(o.cvar_level)}"
-    return head
+    why = year_line(data)
+    return [head, why] if why else [head]
 
 
 def _totals(columns: dict[str, Result]) -> pd.DataFrame:
@@ -252,8 +258,12 @@ class SweepTable:
                  "exp_shortage", "cvar", "marginal_pp"] + [n for _, n in SweepTable._shown(grid)]
         what = (f"the cap on {grid.target[0]}'s share of {grid.target[1]}" if isinstance(grid.target, tuple)
                 else f"the cap on {grid.label} (every element it offers)")
+        year = f" for {grid.year}" if grid.year is not None else ""
+        inputs = f", {inputs_words(grid.inputs)}" if grid.inputs is not None else ""
+        why = year_line(None, grid.year, grid.year_reason)
         lines = [
-            f"Sweep of {what}: {count(grid.size, 'point')}; CVaR level {weight(grid.cvar_level)}",
+            f"Sweep of {what}{year}{inputs}: {count(grid.size, 'point')}; CVaR level {weight(grid.cvar_level)}",
+            *([why] if why else []),
             "Money in USD M/yr; marginal_pp: rise of the objective (USD M) if the cap tightens by 1 percentage "
             "point; shares in % of the element's imports",
             SweepTable._line(names, SweepTable._widths(grid)),

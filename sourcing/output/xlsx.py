@@ -21,6 +21,7 @@ from sourcing.data import InputData
 from sourcing.frontier import FIGURES, Frontier
 from sourcing.multiyear.result import PlanResult
 from sourcing.output.csv import plan_with_caps
+from sourcing.output.inputs import horizon_reason, inputs_doc, inputs_kind
 from sourcing.result import Evaluation, Result
 from sourcing.stamp import now, version
 
@@ -43,12 +44,12 @@ KINDS = {
 
 PLAN = {"origin": "text", "element": "text", "volume": "t/yr", "share": "share", "unit_cost": "usd_kg",
         "procurement_cost": "musd", "capacity": "t/yr", "min_volume": "t/yr", "max_share": "share",
-        "binding": "flag", "marginal_cost_per_pp": "musd_pp", "violated": "flag", "excess": "share",
+        "binding": "text", "marginal_cost_per_pp": "musd_pp", "violated": "flag", "excess": "share",
         "optimum_volume": "t/yr", "optimum_share": "share"}
-ELEMENTS = {"element": "text", "demand": "t/yr", "shortage_cost": "usd_kg", "stock": "t", "max_stock": "t",
+ELEMENTS = {"element": "text", "demand": "t/yr", "shortage_cost": "usd_kg", "initial_stock": "t", "max_stock": "t",
             "holding_cost": "usd_kg", "total_volume": "t/yr", "optimal_stock": "t", "marginal_cost": "usd_kg",
             "stock_value": "usd_kg"}
-STOCKPILE = {"element": "text", "stock": "t", "optimal_stock": "t", "max_stock": "t", "holding_cost": "usd_kg"}
+STOCKPILE = {"element": "text", "initial_stock": "t", "optimal_stock": "t", "max_stock": "t", "holding_cost": "usd_kg"}
 CAPS = {"origin": "text", "element": "text", "limit": "share", "kind": "text", "basis": "text", "scope": "text",
         "max_share": "share", "min_share": "share", "share": "share", "binding": "flag", "violated": "flag",
         "excess": "share", "marginal_cost_per_pp": "musd_pp", "slack": "t/yr"}
@@ -81,10 +82,10 @@ def result_xlsx(result: Result | Evaluation | Frontier | PlanResult, data: Input
         tables = _plan_tables(result)
         status, objective = result.status, result.objective
     elif isinstance(result, Evaluation):
-        tables = _evaluation_tables(result)
+        tables = _evaluation_tables(result, data)
         status, objective = result.result.status, result.result.objective
     else:
-        tables = _result_tables(result)
+        tables = _result_tables(result, data)
         status, objective = result.status, result.objective
     about = _about(command, data, options or {}, status, objective)
     return workbook([about, *tables])
@@ -155,16 +156,19 @@ def _write(sheet, row: int, col: int, value, kind: str, formats) -> float:
     return min(len(text), 60)
 
 
-def _result_tables(result: Result) -> list[Table]:
+def _result_tables(result: Result, data: InputData | None = None, *, evaluated: bool = False) -> list[Table]:
     short = result.shortages.pivot(index="scenario", columns="element", values="shortage")
     scen = result.scenarios.copy()
     for element in short.columns:
         scen[f"shortage {element}"] = scen["scenario"].map(short[element])
     kinds = SCENARIOS | {f"shortage {e}": "t" for e in short.columns}
-    e = result.elements
-    stockpile = e[["element", "stock", "optimal_stock", "max_stock", "holding_cost"]]
+    e = result.elements.rename(columns={"stock": "initial_stock"})
+    stockpile = e[["element", "initial_stock", "optimal_stock", "max_stock", "holding_cost"]]
+    plan = _plan(result, data)
+    if not evaluated:  # whether the plan breaks a limit is evaluate's question: an optimum never does
+        plan = plan.drop(columns=["violated", "excess"])
     return [
-        Table("plan", _plan(result), PLAN),
+        Table("plan", plan, PLAN),
         Table("elements", e, ELEMENTS),
         Table("stockpile", stockpile, STOCKPILE),
         Table("caps", result.caps, CAPS),
@@ -174,9 +178,9 @@ def _result_tables(result: Result) -> list[Table]:
     ]
 
 
-def _evaluation_tables(ev: Evaluation) -> list[Table]:
-    mine = _result_tables(ev.result)
-    plan = _plan(ev.result)
+def _evaluation_tables(ev: Evaluation, data: InputData | None = None) -> list[Table]:
+    mine = _result_tables(ev.result, data, evaluated=True)
+    plan = _plan(ev.result, data)
     if ev.optimum is not None:
         plan["optimum_volume"] = ev.optimum.plan["volume"].to_numpy()
         plan["optimum_share"] = ev.optimum.plan["share"].to_numpy()
@@ -187,8 +191,24 @@ def _evaluation_tables(ev: Evaluation) -> list[Table]:
             Table("totals", totals, {"figure": "text"} | {c: "musd" for c in columns})]
 
 
-def _plan(result: Result) -> pd.DataFrame:
-    return plan_with_caps(result)
+def _plan(result: Result, data: InputData | None = None) -> pd.DataFrame:
+    """The plan with its caps; with ``data``, ``binding`` names every limit that binds on the
+    offer (its own cap, a group's, a cap on upstream content the offer carries: "" for none) and
+    ``marginal_cost_per_pp`` is the costliest of them."""
+    plan = plan_with_caps(result)
+    if data is None or not len(result.caps):
+        return plan
+    _, terms = data.limits()
+    caps = result.caps.reset_index(drop=True)  # one row per limit, in the order of data.limits()
+    on = terms[terms["limit"].map(caps["binding"]).astype(bool)]
+    names, costs = [""] * len(plan), [0.0] * len(plan)
+    for offer, limits in on.groupby("offer")["limit"]:
+        rows = caps.loc[limits].sort_values("marginal_cost_per_pp", ascending=False, kind="stable")
+        names[offer] = "; ".join(
+            f"{r.origin} {r.kind} {r.limit:.0%} of {r.element} ({r.basis}, {r.scope}): "
+            f"{r.marginal_cost_per_pp / M:,.4f} USD M per pp" for r in rows.itertuples())
+        costs[offer] = float(rows["marginal_cost_per_pp"].iloc[0])
+    return plan.assign(binding=names, marginal_cost_per_pp=costs)
 
 
 def _totals(columns: dict[str, Result]) -> pd.DataFrame:
@@ -244,7 +264,12 @@ def _about(command: str, data: InputData | None, options: dict[str, Any], status
     rows: list[tuple[str, str, Any]] = [("run", "command", f"sourcing {command}".strip())]
     if data is not None:
         rows.append(("inputs", "source", str(data.folder)))
-        rows += [("inputs", name, f"sha256 {digest}") for name, digest in data.digests]
+        rows.append(("inputs", "kind", inputs_kind(data)))
+        if data.year is not None and command != "plan":
+            rows.append(("inputs", "year", f"{data.year} ({data.year_reason or 'the year asked for'})"))
+        elif command == "plan" and isinstance(options, dict) and options.get("years"):
+            rows.append(("inputs", "years", f"{options['years']} ({horizon_reason(data)})"))
+        rows += [("inputs", f["name"], f"sha256 {f['sha256']}") for f in inputs_doc(data)["files"]]
     rows += [("options", name, _option(value)) for name, value in options.items()]
     rows.append(("result", "status", status))
     if objective is not None:

@@ -14,14 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from sourcing.errors import InputError, Problem
-from sourcing.readers.book import Book
+from sourcing.readers.book import Book, sheet_name
 from sourcing.readers.convert import check_header, typed
 from sourcing.readers.csv import UnreadableError
 from sourcing.readers.folder import Folder
 from sourcing.readers.problems import HEADER, Collector
 from sourcing.schema import FileSpec
 
-__all__ = ["Book", "Collector", "Folder", "open_source", "read_table"]
+__all__ = ["Book", "Collector", "Folder", "inputs_here", "open_source", "read_table"]
 
 
 def open_source(path: str | Path) -> Folder | Book:
@@ -43,6 +43,29 @@ def open_source(path: str | Path) -> Folder | Book:
         raise InputError([Problem(str(path), 1, 1, "neither a folder of CSV files nor an .xlsx workbook; "
                                   "pass --inputs DIR or --inputs book.xlsx")])
     raise InputError([Problem(str(path), 1, 1, "no such folder or workbook; pass --inputs DIR or --inputs book.xlsx")])
+
+
+def inputs_here(folder: Path) -> tuple[Path | None, str]:
+    """The inputs ``folder`` holds, and in what words: the folder itself when it holds a
+    ``supply.csv``; else its one workbook with a ``supply`` sheet; else None and why not."""
+    from sourcing.schema import SPECS
+
+    if (folder / SPECS["supply"].name).is_file():
+        return folder, "this folder (it holds supply.csv)"
+    books = []
+    for path in sorted(folder.glob("*.xls[xm]")):
+        if path.name.startswith("~$") or not path.is_file():  # Excel's lock file of an open book
+            continue
+        try:
+            if sheet_name(SPECS["supply"]) in Book(path).sheets:
+                books.append(path)
+        except (UnreadableError, OSError):
+            continue
+    if len(books) == 1:
+        return books[0], f"workbook {books[0].name} of this folder (its one workbook with a supply sheet)"
+    if books:
+        return None, f"{len(books)} workbooks here have a supply sheet ({', '.join(b.name for b in books)})"
+    return None, "no supply.csv, nor a workbook with a supply sheet, in this folder"
 
 
 def read_table(problems: Collector, spec: FileSpec) -> pd.DataFrame | None:

@@ -168,7 +168,7 @@ class Book:
             _reraise_interrupt(exc)
             raise UnreadableError(f"part {part} of sheet {name} cannot be read ({exc}); save the book again "
                                   "in Excel") from None
-        sheet = Sheet(rows, spec, self.digest)
+        sheet = Sheet(rows, spec, _sheet_digest(rows))
         sheet.hidden = name in self.hidden
         gaps = sheet.gaps()
         if gaps:
@@ -201,6 +201,13 @@ class Book:
         """The visible sheets that hold no input table (a hidden sheet is the planner's own business)."""
         read = {name for names in self._named.values() for name in names}
         return [s for s in self.sheets if s not in self.hidden and s not in read]
+
+
+def _sheet_digest(rows: list[list]) -> str:
+    """The sha256 of a sheet's own cells as read (the repr of its rows' values, so that the text
+    "1" and the number 1 differ): it changes when a cell of this sheet does, and not when another
+    sheet of the book does."""
+    return hashlib.sha256(repr(rows).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Sheet:

@@ -200,7 +200,10 @@ def plan_sweep(data: InputData, target: Target, shares: Iterable[float], *,
         raise OptionError(f"the grid has {size:,} points (more than {MAX_POINTS:,})")
     offers = tuple(zip(swept_data.offers["element"], swept_data.offers["origin"]))
     members = tuple(swept_data.members(target if isinstance(target, str) else target[0]))
-    grid = Grid(target, shares, risk_weights, cvar_weights, float(cvar_level), offers, members)
+    from sourcing.output.inputs import inputs_doc
+
+    grid = Grid(target, shares, risk_weights, cvar_weights, float(cvar_level), offers, members, data.year,
+                data.year_reason, inputs_doc(data) if data.folder is not None else None)
     return SweepPlan(swept_data, grid, chunk_size)
 
 

@@ -111,11 +111,11 @@ def _float(cell: str) -> float:
 
 
 def _read_json(text: str, plan: SweepPlan, path: Path) -> list[tuple[tuple[float, ...], Row]]:
-    prefix = SweepJson.prefix(plan.grid)
-    if not text.startswith(prefix):
+    head, start = SweepJson.head(plan.grid), text.find('"points": [\n')
+    if not text.startswith(head) or start < 0:  # the inputs it names are checked by check_kept
         raise _mismatch(path, plan, "JSON file")
     points = []
-    for line in text[len(prefix):].split("\n"):  # one point per line; stop at a line cut short
+    for line in text[start + len('"points": [\n'):].split("\n"):  # one point per line; stop at a line cut short
         line = line.strip().rstrip(",")
         if not line.startswith("{"):
             break
