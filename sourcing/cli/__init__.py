@@ -337,7 +337,8 @@ def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_lev
             target, sep, values = sweep_cap.rpartition("=")
             if not sep:
                 target, values = sweep_cap, ""
-            shares = parse_values(values, f"--sweep {target.strip()}=") if values.strip() else DEFAULT_SHARES
+            shares = (parse_values(values, f"--sweep {target.strip()}=", percent=True) if values.strip()
+                      else DEFAULT_SHARES)
             swept = parse_target(target)
             origin = swept if isinstance(swept, str) else swept[0]
             if origin not in set(data.origins) | set(data.groups["group"]):

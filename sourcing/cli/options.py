@@ -50,16 +50,17 @@ class Number(click.ParamType):
 
 def parse_caps(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict:
     """``ORIGIN=SHARE`` or ``ORIGIN:ELEMENT=SHARE`` -> {origin or (origin, element): share}."""
-    from sourcing.schema import parse_number
+    from sourcing.schema import parse_share
 
     caps: dict[Any, float] = {}
     for text in values:
         target, sep, share_text = text.rpartition("=")
         if not sep or not target.strip():
             raise click.BadParameter(f"{text!r}: expected ORIGIN=SHARE or ORIGIN:ELEMENT=SHARE")
-        share = parse_number(share_text)
+        share = parse_share(share_text)
         if share is None:
-            raise click.BadParameter(f"{text!r}: SHARE must be a number in [0, 1], got {share_text.strip()!r}")
+            raise click.BadParameter(f"{text!r}: SHARE must be a number in [0, 1] or a percentage (60%), "
+                                     f"got {share_text.strip()!r}")
         if not 0.0 <= share <= 1.0:
             hint = f" (for {share:g}% write {share / 100:g})" if 1 < share <= 100 else ""
             raise click.BadParameter(f"{text!r}: SHARE must lie in [0, 1], got {share:g}{hint}")

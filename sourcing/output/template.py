@@ -144,7 +144,7 @@ def _validation(col: Column, spec: FileSpec, names: dict[str, list[str]]) -> dic
     """XlsxWriter data validation for a column's cells: a range for numbers, a list for names."""
     if col.kind == "share":
         return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
-                "error_title": col.name, "error_message": f"{col.name} is a share: a number in [0, 1] (65% is 0.65)"}
+                "error_title": col.name, "error_message": f"{col.name} is a share: a number in [0, 1] (or type 65%)"}
     if col.kind == "number":
         return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": MAX_MAGNITUDE,
                 "error_title": col.name, "error_message": f"{col.name}: {expected(col)}"}

@@ -8,6 +8,8 @@ the :class:`~sourcing.readers.problems.Collector`, located by row position and c
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -23,6 +25,7 @@ from sourcing.schema import (
     Column,
     FileSpec,
     expected,
+    parse_share,
 )
 
 
@@ -48,10 +51,14 @@ def check_header(problems: Collector, spec: FileSpec, header: list[str]) -> bool
     return ok
 
 
-def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFrame:
+def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame, *, decimal_comma: bool = False) -> pd.DataFrame:
     """The spec's columns from ``raw`` (strings, columns named by the header; rows that are empty
     in every cell already dropped), then the file's ``source`` and ``note`` columns if it has them,
-    index kept so that problems can be located later."""
+    index kept so that problems can be located later.
+
+    A share may be written as a percentage (``50%`` is 0.5). With ``decimal_comma`` (a CSV file
+    whose columns are separated by semicolons), numbers are written ``0,5``; a number written with
+    a point there is read as one only where it cannot be a thousands separator."""
     out = pd.DataFrame(index=raw.index)
     for col in spec.columns:
         if col.name not in raw.columns:
@@ -60,7 +67,8 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
         values = raw[col.name] if col.kind in NUMERIC_KINDS else as_text(raw[col.name])
         empty = values == ""
         if col.kind in NUMERIC_KINDS:
-            parsed = pd.to_numeric(values.where(~empty, None), errors="coerce")
+            numbers = _number_texts(problems, spec, col, values, decimal_comma)
+            parsed = pd.to_numeric(numbers.where(~empty, None), errors="coerce")
             parsed = parsed.astype(float)
             if col.inherit:  # filled from earlier rows of the key later (sourcing.timeline.inherit)
                 pass
@@ -75,6 +83,7 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
                 low, high = YEAR_RANGE if col.kind == "year" else (col.minimum, MAX_MAGNITUDE)
                 whole = parsed == np.floor(parsed)
                 wrong |= ok & (~whole | (parsed < low) | (parsed > high))
+            wrong &= numbers.notna()  # NaN: a problem already told (an ambiguous decimal separator)
             for row in raw.index[wrong]:
                 text = shown(values[row])
                 problems.add(spec, [row], col.name, _out_of_range(col, text, parsed[row]), text)
@@ -116,6 +125,50 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
                                  f"first given on {unit} {where}")
             else:
                 first[values] = row
+    return out
+
+
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:\d+,?\d*|,\d+)(?:[eE][+-]?\d+)?%?", re.ASCII)
+"""A number written with a decimal comma (or none): ``0,5``, ``1250``, ``50%``, ``1,5e3``."""
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d*)?%?", re.ASCII)
+"""A number whose points may group thousands (``1.250``: 1250 where the decimal mark is a comma)."""
+EXCEL_SEPARATORS = ("in Excel, File > Options > Advanced: untick 'Use system separators', set the decimal "
+                    "separator to '.' and the thousands separator to ',', then save as CSV UTF-8 (comma delimited)")
+"""Where a planner sets the separators Excel writes CSV files with."""
+
+
+def _number_texts(problems: Collector, spec: FileSpec, col: Column, values: pd.Series,
+                  decimal_comma: bool) -> pd.Series:
+    """The cells of a numeric column as ``pd.to_numeric`` reads them: a share's ``50%`` as 0.5, a
+    decimal comma (``decimal_comma``) as a point. A cell whose decimal separator is ambiguous is
+    reported here and becomes NaN (not reported again)."""
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":
+        if not decimal_comma and col.kind != "share":
+            return values
+        texts = values.map(lambda v: v if isinstance(v, str) else None)
+    else:
+        texts = values
+    written = texts.dropna()
+    if not decimal_comma and not (col.kind == "share" and written.str.endswith("%").any()):
+        return values
+    out = values.astype(object)
+    commas = decimal_comma and written.str.contains(",", regex=False).any()
+    for row, text in written.items():
+        cell = text.strip()
+        if decimal_comma:
+            if _GROUPED.fullmatch(cell) or (commas and "." in cell and not _DECIMAL_COMMA.fullmatch(cell)):
+                problems.add(spec, [row], col.name, f"got {text!r}: this file separates columns with semicolons "
+                             "and writes decimal commas, so a point may group thousands (1.250 for 1250) or be a "
+                             f"decimal point; write the number without thousands separators, or {EXCEL_SEPARATORS}",
+                             text)
+                out[row] = None
+                continue
+            if _DECIMAL_COMMA.fullmatch(cell):
+                cell = cell.replace(",", ".")
+        if col.kind == "share" and cell.endswith("%"):
+            share = parse_share(cell)
+            cell = share if share is not None else cell
+        out[row] = cell
     return out
 
 

@@ -21,7 +21,7 @@ from sourcing.data import InputData
 from sourcing.errors import OptionError
 from sourcing.frontier import KEY_DECIMALS, Grid, Target, target_label
 from sourcing.model import RiskOptions
-from sourcing.schema import IMPORTS, ORIGIN, parse_number
+from sourcing.schema import IMPORTS, ORIGIN, parse_number, parse_share
 
 CHUNK_SIZE = 25
 """Points per chunk (consecutive cap values at one risk setting) unless told otherwise."""
@@ -39,11 +39,12 @@ SWEPT_CAP = 0.5
 """The swept caps are set to this (any value below 1) before the model is built, so their rows exist."""
 
 
-def parse_values(text: str, what: str, *, upper: float | None = 1.0) -> tuple[float, ...]:
+def parse_values(text: str, what: str, *, upper: float | None = 1.0, percent: bool = False) -> tuple[float, ...]:
     """``START:STOP:STEP`` (inclusive of STOP when on the grid, either direction) or ``V1,V2,...``.
 
     The sign of STEP does not matter: the range runs from START towards STOP. Every value must lie
-    in [0, ``upper``] (no upper bound if None) and appear once.
+    in [0, ``upper``] (no upper bound if None) and appear once. With ``percent`` (shares), a value
+    may be written as a percentage: ``100%:50%:5%`` is ``1.0:0.5:0.05``.
 
     Raises:
         OptionError: not numbers, a zero step, a value out of range, a repeated value, or more than
@@ -55,7 +56,7 @@ def parse_values(text: str, what: str, *, upper: float | None = 1.0) -> tuple[fl
         parts = text.split(":")
         if len(parts) != 3:
             raise OptionError(f"{what} {text!r}: expected {form}")
-        start, stop, step = (_number(p, what, text) for p in parts)
+        start, stop, step = (_number(p, what, text, percent) for p in parts)
         if step == 0:
             raise OptionError(f"{what} {text!r}: STEP must not be 0")
         step = abs(step) if stop >= start else -abs(step)
@@ -64,7 +65,7 @@ def parse_values(text: str, what: str, *, upper: float | None = 1.0) -> tuple[fl
             raise OptionError(f"{what} {text!r}: {count:,} values (more than {MAX_POINTS:,}); use a larger STEP")
         values = [round(start + i * step, GRID_DECIMALS) + 0.0 for i in range(count)]
     else:
-        values = [_number(p, what, text) + 0.0 for p in text.split(",")]
+        values = [_number(p, what, text, percent) + 0.0 for p in text.split(",")]
     for v in values:
         if v < 0 or (upper is not None and v > upper):
             expected = f"[0, {upper:g}]" if upper is not None else ">= 0"
@@ -80,8 +81,8 @@ def parse_values(text: str, what: str, *, upper: float | None = 1.0) -> tuple[fl
     return tuple(values)
 
 
-def _number(part: str, what: str, text: str) -> float:
-    value = parse_number(part)
+def _number(part: str, what: str, text: str, percent: bool = False) -> float:
+    value = parse_share(part) if percent else parse_number(part)
     if value is None:
         kind = "a finite number" if part.strip().lower().lstrip("+-") in ("nan", "inf", "infinity") else "a number"
         raise OptionError(f"{what} {text!r}: {part.strip()!r} is not {kind}")
@@ -102,7 +103,7 @@ def parse_cap(text: str) -> tuple[Target, tuple[float, ...]]:
     target, sep, values = text.rpartition("=")
     if not sep or not target.strip() or not values.strip():
         raise OptionError(f"--cap {text!r}: expected TARGET=START:STOP:STEP or TARGET=V1,V2,...")
-    return parse_target(target), parse_values(values, f"--cap {target.strip()}=")
+    return parse_target(target), parse_values(values, f"--cap {target.strip()}=", percent=True)
 
 
 class Chunk(NamedTuple):
