@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sourcing.output.xlsx import Table, workbook
-from sourcing.schema import ALL, MAX_MAGNITUDE, SPECS, Column, FileSpec, expected
+from sourcing.schema import ALL, MAX_MAGNITUDE, NUMERIC_KINDS, SPECS, YEAR_RANGE, Column, FileSpec, expected
 from sourcing.sources import input_files
 
 EXAMPLE_GROUPS = pd.DataFrame({
@@ -32,8 +32,8 @@ ROWS = 1000
 
 def rule(col: Column) -> str:
     """What a cell of ``col`` must hold, for people."""
-    if col.kind in ("number", "share"):
-        text = expected(col)
+    if col.kind in NUMERIC_KINDS:
+        text = expected(col) + (" (or a percentage: 65%)" if col.kind == "share" else "")
     elif col.choices:
         text = "one of " + ", ".join(col.choices)
     elif col.kind == "name":
@@ -44,6 +44,8 @@ def rule(col: Column) -> str:
         default = "empty" if col.default is None or (isinstance(col.default, float) and np.isnan(col.default)) \
             else f"{col.default:g}" if isinstance(col.default, float) else repr(col.default)
         text += f"; optional, default {default}"
+    if col.plan_only:
+        text += "; read by sourcing plan only"
     return text
 
 
@@ -93,7 +95,7 @@ def template_xlsx(bundled: Path) -> bytes:
             rows = EXAMPLE_GROUPS
         if rows.empty:
             rows = pd.DataFrame(columns=[c.name for c in spec.columns])
-        kinds = {c.name: ("number" if c.kind in ("number", "share") else "text") for c in spec.columns}
+        kinds = {c.name: ("number" if c.kind in NUMERIC_KINDS else "text") for c in spec.columns}
         tables.append(Table(spec.name.removesuffix(".csv"), rows, kinds | {"source": "text", "note": "text"}))
     names = _names(files)
     tables.append(Table("lists", pd.DataFrame(dict(zip(names, _padded(names.values())))), dict.fromkeys(names, "text")))
@@ -147,6 +149,10 @@ def _validation(col: Column, spec: FileSpec, names: dict[str, list[str]]) -> dic
                 "error_title": col.name, "error_message": f"{col.name} is a share: a number in [0, 1] (or type 65%)"}
     if col.kind == "number":
         return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": MAX_MAGNITUDE,
+                "error_title": col.name, "error_message": f"{col.name}: {expected(col)}"}
+    if col.kind in ("integer", "year"):
+        low, high = YEAR_RANGE if col.kind == "year" else (col.minimum, int(MAX_MAGNITUDE) - 1)
+        return {"validate": "integer", "criteria": "between", "minimum": low, "maximum": high,
                 "error_title": col.name, "error_message": f"{col.name}: {expected(col)}"}
     if col.choices:
         return {"validate": "list", "source": list(col.choices)}

@@ -60,6 +60,8 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame, *, decimal_com
     whose columns are separated by semicolons), numbers are written ``0,5``; a number written with
     a point there is read as one only where it cannot be a thousands separator."""
     out = pd.DataFrame(index=raw.index)
+    key = list(spec.key) + ([YEAR] if spec.dated else [])
+    unread = pd.Index([])  # rows whose key or year cell was refused: never also called duplicates
     for col in spec.columns:
         if col.name not in raw.columns:
             out[col.name] = col.default
@@ -87,6 +89,8 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame, *, decimal_com
             for row in raw.index[wrong]:
                 text = shown(values[row])
                 problems.add(spec, [row], col.name, _out_of_range(col, text, parsed[row]), text)
+            if col.name in key:
+                unread = unread.union(raw.index[wrong | (~empty & numbers.isna())])
             out[col.name] = parsed
         elif col.kind == "name":
             if col.required:
@@ -106,8 +110,7 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame, *, decimal_com
     for name in FREE_COLUMNS:  # citations and remarks, as written; never read by the model
         if name in raw.columns:
             out[name] = as_text(raw[name])
-    key = list(spec.key) + ([YEAR] if spec.dated else [])
-    dup = out.duplicated(subset=key, keep=False)
+    dup = out.duplicated(subset=key, keep=False) & ~out.index.isin(unread)
     if dup.any():
         first: dict[tuple, int] = {}
         unit = "row" if problems.source.kind == "workbook" else "line"
@@ -190,6 +193,10 @@ def as_text(values: pd.Series) -> pd.Series:
 
 def _out_of_range(col: Column, text: str, value: float) -> str:
     """What is wrong with a number cell holding ``text`` (parsed as ``value``, NaN if not a number)."""
+    if col.kind == "year" and not np.isfinite(value):
+        digits = re.findall(r"(?<!\d)\d{4}(?!\d)", text)
+        hint = f" (write {digits[0]})" if len(digits) == 1 else ""
+        return f"expected {expected(col)}, got {text!r}{hint}"
     if not np.isfinite(value) or (col.kind in ("integer", "year") and value >= 0):
         return f"expected {expected(col)}, got {text!r}"
     if value < 0:
