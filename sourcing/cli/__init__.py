@@ -89,17 +89,19 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
     run(action, output, as_json=asks_json(fmt, output))
 
 
-@main.command(epilog=epilog("sourcing evaluate --plan inputs/plans/status-quo.csv",
-                             "sourcing evaluate --plan inputs/plans/status-quo.csv --year 2030 --format json"))
-@click.option("--plan", "plan_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV with origin, element, volume (t/yr); offers not listed get 0.")
+@main.command(epilog=epilog("sourcing evaluate --plan plans/status-quo.csv",
+                             "sourcing evaluate --plan plans/status-quo.csv --year 2030 --format json",
+                             "sourcing evaluate --inputs book.xlsx --plan plan"))
+@click.option("--plan", "plan_file", required=True, metavar="FILE.csv|SHEET",
+              help="The plan: origin, element, volume (t/yr); offers not listed get 0. A CSV file (a path here, "
+                   "or below the inputs folder: plans/status-quo.csv), or a sheet of the inputs workbook.")
 @inputs_option
 @risk_options
 @format_option
 @output_option
 @time_limit_option
 @year_option
-def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float,
+def evaluate(plan_file: str, inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float,
              fmt: str | None, output: Path | None, time_limit: float | None, year: int | None) -> None:
     """Price a given plan under the scenarios, beside the optimum, with the limits it breaks."""
 
@@ -108,11 +110,13 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
         from sourcing.model import RiskOptions
         from sourcing.output import render, resolve_format
         from sourcing.solver import evaluate as evaluate_plan
+        from sourcing.sources import locate_plan
 
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         data = load(inputs, year=year)
-        volume = load_plan(plan_file, data)
+        path, sheet = locate_plan(plan_file, data.folder)
+        volume = load_plan(path, data, sheet)
         return render(evaluate_plan(data, volume, options, time_limit=time_limit), chosen, data=data,
                       command="evaluate", options={"plan": str(plan_file), "risk_weight": risk_weight,
                                                    "cvar_weight": cvar_weight, "cvar_level": cvar_level,
@@ -292,10 +296,10 @@ def check(inputs: Path | None, fmt: str) -> None:
 @risk_options
 @caps_option
 @time_limit_option
-@click.option("--status-quo", "status_quo", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, metavar="FILE",
-              help="Today's mix (origin, element, volume) to judge against the optimum "
-                   "[default: plans/status-quo.csv of the inputs folder, when it exists].")
+@click.option("--status-quo", "status_quo", default=None, metavar="FILE.csv|SHEET",
+              help="Today's mix (origin, element, volume) to judge against the optimum: a CSV file (here, or below "
+                   "the inputs folder) or a sheet of the inputs workbook [default: plans/status-quo.csv of the "
+                   "inputs folder, or the plan sheet of the inputs workbook, when there is one].")
 @click.option("--sweep", "sweep_cap", default=None, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
               help="The cap of the frontier section (TARGET alone: 1.0:0.3:0.01) [default: China=1.0:0.3:0.01, "
                    "or the largest origin without China].")
@@ -308,7 +312,7 @@ def check(inputs: Path | None, fmt: str) -> None:
 @click.option("--open", "open_it", is_flag=True, help="Open the file in the default browser once written.")
 @year_option
 def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float, caps: dict,
-           time_limit: float | None, status_quo: Path | None, sweep_cap: str | None, years: str | None,
+           time_limit: float | None, status_quo: str | None, sweep_cap: str | None, years: str | None,
            output: Path, open_it: bool, year: int | None) -> None:
     """Write one self-contained HTML report a planner can forward.
 
@@ -382,8 +386,8 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
             if book.suffix.lower() != ".xlsx":
                 raise OptionError(f"--xlsx {book}: the workbook's name must end in .xlsx")
             write(book, template_xlsx(bundled_inputs()))
-            click.echo(f"wrote {book}: one sheet per input file and a readme sheet; check it with "
-                       f"sourcing check --inputs {book}", err=True)
+            click.echo(f"wrote {book}: one sheet per input file, today's mix (plan) and a readme sheet; check it "
+                       f"with sourcing check --inputs {book}", err=True)
             return ""
         write_folder(folder, bundled_inputs())
         click.echo(f"wrote {folder}: every input file and README.md; check it with sourcing check --inputs {folder}",

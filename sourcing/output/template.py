@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from sourcing.output.xlsx import Table, workbook
-from sourcing.schema import ALL, MAX_MAGNITUDE, NUMERIC_KINDS, SPECS, YEAR_RANGE, Column, FileSpec, expected
-from sourcing.sources import input_files
+from sourcing.schema import ALL, MAX_MAGNITUDE, NUMERIC_KINDS, PLAN_SPEC, SPECS, YEAR_RANGE, Column, FileSpec, expected
+from sourcing.sources import PLAN_SHEET, STATUS_QUO, input_files, plan_file
 
 EXAMPLE_GROUPS = pd.DataFrame({
     "group": ["allies", "allies"], "origin": ["Australia", "France"],
@@ -61,6 +61,11 @@ def columns_readme() -> str:
                   "| column | unit | rule | holds |", "|---|---|---|---|"]
         lines += [f"| `{c.name}` | {c.unit or '-'} | {rule(c)} | {c.doc} |" for c in spec.columns]
         lines += ["| `source`, `note` | - | free text | where the row's figures come from; remarks |", ""]
+    lines += [f"## {STATUS_QUO.as_posix()} (optional): today's mix, {PLAN_SPEC.doc.split(': ', 1)[1]}", "",
+              "`sourcing report` judges it against the optimum (\"Today's mix\"); `sourcing evaluate --plan",
+              f"{STATUS_QUO.as_posix()}` prices it. In a workbook, the `{PLAN_SHEET}` sheet plays its role.", "",
+              "| column | unit | rule | holds |", "|---|---|---|---|"]
+    lines += [f"| `{c.name}` | {c.unit or '-'} | {rule(c)} | {c.doc} |" for c in PLAN_SPEC.columns]
     return "\n".join(lines)
 
 
@@ -97,6 +102,10 @@ def template_xlsx(bundled: Path) -> bytes:
             rows = pd.DataFrame(columns=[c.name for c in spec.columns])
         kinds = {c.name: ("number" if c.kind in NUMERIC_KINDS else "text") for c in spec.columns}
         tables.append(Table(spec.name.removesuffix(".csv"), rows, kinds | {"source": "text", "note": "text"}))
+    if (bundled / STATUS_QUO).is_file():  # today's mix: the plan sheet plays the role of plans/status-quo.csv
+        rows = plan_file(bundled / STATUS_QUO).rows.drop(columns="line", errors="ignore")
+        tables.append(Table(PLAN_SHEET, rows, {"origin": "text", "element": "text", "volume": "number",
+                                               "source": "text", "note": "text"}))
     names = _names(files)
     tables.append(Table("lists", pd.DataFrame(dict(zip(names, _padded(names.values())))), dict.fromkeys(names, "text")))
 
@@ -124,6 +133,9 @@ def _readme_frame() -> pd.DataFrame:
              "sourcing check --inputs THIS.xlsx; solve with sourcing solve --inputs THIS.xlsx.")]
     for spec in SPECS.values():
         rows += [(spec.name.removesuffix(".csv"), c.name, c.unit, rule(c), c.doc) for c in spec.columns]
+    rows += [(PLAN_SHEET, "", "", "", "Today's mix (optional), as plans/status-quo.csv of a folder: sourcing report "
+              f"judges it against the optimum; sourcing evaluate --inputs THIS.xlsx --plan {PLAN_SHEET} prices it.")]
+    rows += [(PLAN_SHEET, c.name, c.unit, rule(c), c.doc) for c in PLAN_SPEC.columns]
     return pd.DataFrame(rows, columns=["sheet", "column", "unit", "rule", "holds"])
 
 
