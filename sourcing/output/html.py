@@ -150,10 +150,14 @@ def plan_png(result) -> bytes:
 def input_file(f: InputFile) -> dict[str, Any]:
     """One input file's table: its columns (with units and docs), free columns and rows."""
     key = "plan" if f.spec.name not in {s.name for s in SPECS.values()} else f.spec.name.removesuffix(".csv")
-    columns = [{"name": c.name, "unit": c.unit, "doc": c.doc, "number": c.kind in ("number", "share")}
-               for c in f.spec.columns]
+    columns = [{"name": c.name, "unit": c.unit, "doc": c.doc, "number": c.kind in ("number", "share"),
+                "text": c.kind == "text"} for c in f.spec.columns]
+    rows = f.rows
+    for c in f.spec.columns:  # a year reads as a year: 2027, never 2,027
+        if c.kind == "year" and c.name in rows.columns:
+            rows = rows.assign(**{c.name: rows[c.name].map(formats.year)})
     return {"key": key, "name": f.name, "doc": f.spec.doc, "given": f.given, "columns": columns,
-            "free": list(f.free_columns), "rows": records(f.rows) if f.given else []}
+            "free": list(f.free_columns), "rows": records(rows) if f.given else []}
 
 
 def lines(b: Briefing) -> dict[str, dict[str, int]]:
