@@ -129,11 +129,16 @@ def evaluate(plan_file: str, inputs: Path | None, risk_weight: float, cvar_weigh
     "sourcing sweep --cap China=1.0:0.3:0.01 --risk-weight 0,1,2 --format csv --output frontier.csv "
     "--plot frontier.png",
     "sourcing sweep --cap China:Dy=1.0:0.6:0.05 --cvar-weight 0,0.5,1 --workers 2",
-    "sourcing sweep --cap China:Tb=1.0:0.5:0.05 --year 2030"))
+    "sourcing sweep --cap China:Tb=1.0:0.5:0.05 --year 2030",
+    "sourcing sweep --floor Australia=0:0.3:0.05"))
 @inputs_option
-@click.option("--cap", "caps", multiple=True, required=True, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
+@click.option("--cap", "caps", multiple=True, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
               help="The cap to sweep. TARGET is ORIGIN (its cap on every element it offers) or ORIGIN:ELEMENT; "
-                   "START:STOP:STEP includes STOP when on the grid and may run downwards (1:0.3:0.05).")
+                   "START:STOP:STEP includes STOP when on the grid and may run downwards (1:0.3:0.05); "
+                   "shares as 0.6 or 60%.")
+@click.option("--floor", "floors", multiple=True, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
+              help="The floor to sweep instead (min_share), in the same form: ORIGIN (its floor on every element "
+                   "it offers) or ORIGIN:ELEMENT.")
 @click.option("--risk-weight", "risk_weights", default="1", show_default=True, metavar="V1,V2,...",
               help="Risk weights lambda >= 0 to sweep (or START:STOP:STEP).")
 @click.option("--cvar-weight", "cvar_weights", default="0", show_default=True, metavar="V1,V2,...",
@@ -154,14 +159,15 @@ def evaluate(plan_file: str, inputs: Path | None, risk_weight: float, cvar_weigh
 @click.option("--resume", is_flag=True, help="Keep the points already in --output (csv or json); solve the rest "
               "(the first kept point is solved again to check that the file is of these inputs).")
 @year_option
-def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_weights: str, cvar_level: float,
-          fmt: str | None, output: Path | None, plot: Path | None, workers: int, scheduler: str | None,
-          resume: bool, year: int | None) -> None:
-    """Solve over a grid of one cap and risk weights: what diversification costs.
+def sweep(inputs: Path | None, caps: tuple[str, ...], floors: tuple[str, ...], risk_weights: str, cvar_weights: str,
+          cvar_level: float, fmt: str | None, output: Path | None, plot: Path | None, workers: int,
+          scheduler: str | None, resume: bool, year: int | None) -> None:
+    """Solve over a grid of one cap (or floor) and risk weights: what diversification costs.
 
     It varies three things, on every combination: one cap (--cap, ORIGIN or ORIGIN:ELEMENT; an
-    ORIGIN may be a group of groups.csv), the risk weight (--risk-weight) and the CVaR weight
-    (--cvar-weight); --cvar-level is one value. One row per point: max_share, risk_weight,
+    ORIGIN may be a group of groups.csv) or one floor (--floor, the same way), the risk weight
+    (--risk-weight) and the CVaR weight (--cvar-weight); --cvar-level is one value. One row per
+    point: max_share (min_share for a floor), risk_weight,
     cvar_weight, status, objective, procurement_cost, stockpile_cost, expected_shortage_cost, cvar,
     marginal_cost_per_pp (of the swept cap) and share:ELEMENT:ORIGIN for every offer. Infeasible
     points are rows with status infeasible and empty figures.
@@ -177,15 +183,16 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
         if output is not None and plot is not None and os.path.realpath(output) == os.path.realpath(plot):
             raise OptionError(f"--output and --plot name the same file ({output}); give two files")
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
-        if len(caps) != 1:
-            raise OptionError("--cap: give exactly one cap to sweep")
-        target, shares = parse_cap(caps[0])
+        if len(caps) + len(floors) != 1:
+            raise OptionError("--cap, --floor: give exactly one cap or one floor to sweep")
+        option, bound = ("--cap", "max_share") if caps else ("--floor", "min_share")
+        target, shares = parse_cap((caps or floors)[0], option)
         risk = parse_values(risk_weights, "--risk-weight", upper=None)
         cvar = parse_values(cvar_weights, "--cvar-weight")
         if scheduler is not None:
             check_scheduler(scheduler)
         plan = plan_sweep(load(inputs, year=year), target, shares, risk_weights=risk,
-                          cvar_weights=cvar, cvar_level=cvar_level)
+                          cvar_weights=cvar, cvar_level=cvar_level, bound=bound)
         try:
             frontier = execute(plan, workers=workers, scheduler=scheduler, output=output, fmt=chosen,
                                resume=resume, progress=sys.stderr.isatty())
@@ -199,7 +206,8 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
             from sourcing.output.plot import plot_frontier
             from sourcing.sweep import infeasible_causes
 
-            plot_frontier(frontier.frame(), plot, causes=infeasible_causes(plan, frontier)[1])
+            plot_frontier(frontier.frame(), plot, causes=infeasible_causes(plan, frontier)[1],
+                          members=plan.grid.members)
             click.echo(f"wrote {plot}", err=True)
         if output is not None:
             click.echo(f"wrote {output}", err=True)

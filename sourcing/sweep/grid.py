@@ -19,10 +19,12 @@ import numpy as np
 
 from sourcing.data import InputData
 from sourcing.errors import OptionError
-from sourcing.frontier import KEY_DECIMALS, Grid, Target, target_label
+from sourcing.frontier import BOUNDS, KEY_DECIMALS, Grid, Target, target_label
 from sourcing.model import RiskOptions
 from sourcing.schema import IMPORTS, ORIGIN, parse_number, parse_share
 
+MAX_SHARE = "max_share"
+"""The bound a sweep varies unless told otherwise: the target's cap."""
 CHUNK_SIZE = 25
 """Points per chunk (consecutive cap values at one risk setting) unless told otherwise."""
 
@@ -36,7 +38,8 @@ GRID_DECIMALS = 12
 
 
 SWEPT_CAP = 0.5
-"""The swept caps are set to this (any value below 1) before the model is built, so their rows exist."""
+"""The swept caps (or floors) are set to this (any value in (0, 1)) before the model is built, so
+their rows exist."""
 
 
 def parse_values(text: str, what: str, *, upper: float | None = 1.0, percent: bool = False) -> tuple[float, ...]:
@@ -89,21 +92,32 @@ def _number(part: str, what: str, text: str, percent: bool = False) -> float:
     return value
 
 
-def parse_target(text: str) -> Target:
+def parse_target(text: str, option: str = "--cap") -> Target:
     """``ORIGIN`` -> ``"ORIGIN"``; ``ORIGIN:ELEMENT`` -> ``("ORIGIN", "ELEMENT")``."""
     origin, colon, element = text.partition(":")
     origin, element = origin.strip(), element.strip()
     if not origin or (colon and not element) or ":" in element:
-        raise OptionError(f"--cap {text!r}: TARGET must be ORIGIN or ORIGIN:ELEMENT")
+        raise OptionError(f"{option} {text!r}: TARGET must be ORIGIN or ORIGIN:ELEMENT")
     return (origin, element) if colon else origin
 
 
-def parse_cap(text: str) -> tuple[Target, tuple[float, ...]]:
-    """``TARGET=START:STOP:STEP`` or ``TARGET=V1,V2,...`` -> (target, shares)."""
+def parse_cap(text: str, option: str = "--cap") -> tuple[Target, tuple[float, ...]]:
+    """``TARGET=START:STOP:STEP`` or ``TARGET=V1,V2,...`` -> (target, shares); ``option`` names
+    the option in errors (``--floor`` takes the same form)."""
     target, sep, values = text.rpartition("=")
     if not sep or not target.strip() or not values.strip():
-        raise OptionError(f"--cap {text!r}: expected TARGET=START:STOP:STEP or TARGET=V1,V2,...")
-    return parse_target(target), parse_values(values, f"--cap {target.strip()}=", percent=True)
+        raise OptionError(f"{option} {text!r}: expected TARGET=START:STOP:STEP or TARGET=V1,V2,...")
+    return parse_target(target, option), parse_values(values, f"{option} {target.strip()}=", percent=True)
+
+
+def set_bound(data: InputData, target: Target, share: float, bound: str = MAX_SHARE) -> InputData:
+    """``data`` with the target's cap (``max_share``, as ``--cap`` sets it) or floor (``min_share``,
+    see :mod:`sourcing.sweep.floors`) set to ``share``."""
+    if bound == MAX_SHARE:
+        return data.with_caps({target: share})
+    from sourcing.sweep.floors import with_floors
+
+    return with_floors(data, {target: share})
 
 
 class Chunk(NamedTuple):
@@ -147,6 +161,14 @@ class SweepPlan:
         return self.grid.size
 
     @property
+    def bound(self) -> str:
+        return self.grid.bound
+
+    def at(self, share: float) -> InputData:
+        """The inputs with the swept cap (or floor) set to ``share``."""
+        return set_bound(self.data, self.target, share, self.bound)
+
+    @property
     def uses_cvar(self) -> bool:
         """Whether some point gives CVaR weight (then the model carries the CVaR rows throughout)."""
         return any(r > 0 and c > 0 for r in self.grid.risk_weights for c in self.grid.cvar_weights)
@@ -170,8 +192,11 @@ class SweepPlan:
 
 def plan_sweep(data: InputData, target: Target, shares: Iterable[float], *,
                risk_weights: Iterable[float] = (1.0,), cvar_weights: Iterable[float] = (0.0,),
-               cvar_level: float = 0.95, chunk_size: int = CHUNK_SIZE) -> SweepPlan:
+               cvar_level: float = 0.95, chunk_size: int = CHUNK_SIZE, bound: str = MAX_SHARE) -> SweepPlan:
     """Check a sweep's options against ``data`` and return its :class:`SweepPlan`.
+
+    ``bound``: ``max_share`` sweeps the target's cap (``--cap``), ``min_share`` its floor
+    (``--floor``: on every element the target offers, or on ORIGIN:ELEMENT).
 
     Raises:
         OptionError: an unknown origin or element, a target that caps nothing, a share outside
@@ -180,7 +205,10 @@ def plan_sweep(data: InputData, target: Target, shares: Iterable[float], *,
     shares = tuple(float(s) + 0.0 for s in shares)
     risk_weights = tuple(float(r) + 0.0 for r in risk_weights)
     cvar_weights = tuple(float(c) + 0.0 for c in cvar_weights)
-    for name, values, upper in (("--cap", shares, 1.0), ("--risk-weight", risk_weights, None),
+    if bound not in BOUNDS:
+        raise OptionError(f"bound must be one of {', '.join(BOUNDS)}, got {bound!r}")
+    option = "--cap" if bound == MAX_SHARE else "--floor"
+    for name, values, upper in ((option, shares, 1.0), ("--risk-weight", risk_weights, None),
                                 ("--cvar-weight", cvar_weights, 1.0)):
         if not values:
             raise OptionError(f"{name}: give at least one value")
@@ -192,24 +220,25 @@ def plan_sweep(data: InputData, target: Target, shares: Iterable[float], *,
         raise OptionError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     if isinstance(target, tuple):
         target = (str(target[0]), str(target[1]))
-    swept_data = data.with_caps({target: SWEPT_CAP})  # raises OptionError for unknown names
-    if not swept_rows(swept_data, target).any():
+    swept_data = set_bound(data, target, SWEPT_CAP, bound)  # raises OptionError for unknown names
+    if not swept_rows(swept_data, target, bound).any():
         label = target_label(target)
-        raise OptionError(f"--cap {label}: no cap of {label} applies (it offers nothing there)")
+        raise OptionError(f"{option} {label}: no {option[2:]} of {label} applies (it offers nothing there)")
     size = len(shares) * len(risk_weights) * len(cvar_weights)
     if size > MAX_POINTS:
         raise OptionError(f"the grid has {size:,} points (more than {MAX_POINTS:,})")
     offers = tuple(zip(swept_data.offers["element"], swept_data.offers["origin"]))
     members = tuple(swept_data.members(target if isinstance(target, str) else target[0]))
-    grid = Grid(target, shares, risk_weights, cvar_weights, float(cvar_level), offers, members)
+    grid = Grid(target, shares, risk_weights, cvar_weights, float(cvar_level), offers, members, bound)
     return SweepPlan(swept_data, grid, chunk_size)
 
 
-def swept_rows(data: InputData, target: Target) -> np.ndarray:
+def swept_rows(data: InputData, target: Target, bound: str = MAX_SHARE) -> np.ndarray:
     """Which max limits (kind 'max', in ascending id order: the rows of ``concentration``) the
-    swept cap sets: the target's plain caps (imports basis, origin scope), for one element or all."""
+    swept cap sets: the target's plain caps (imports basis, origin scope), for one element or all;
+    for a floor (``min_share``) which min limits (the rows of ``floor``)."""
     limits, _ = data.limits()
-    maxes = limits[limits["kind"] == "max"]
+    maxes = limits[limits["kind"] == ("max" if bound == MAX_SHARE else "min")]
     origin, element = (target, None) if isinstance(target, str) else target
     sel = (maxes["origin"] == origin) & (maxes["basis"] == IMPORTS) & (maxes["scope"] == ORIGIN)
     if element is not None:
