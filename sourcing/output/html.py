@@ -256,7 +256,8 @@ def frontier(cf: CapFrontier, r: Result) -> dict[str, Any]:
     shown = points if len(points) <= FRONTIER_ALL else points[on_step | edge.to_numpy()]
     grid = cf.frontier.grid
     return {
-        "png": "data:image/png;base64," + base64.b64encode(frontier_png(points, cf.causes)).decode("ascii"),
+        "png": "data:image/png;base64," + base64.b64encode(frontier_png(points, cf.causes, grid.members)).decode(
+            "ascii"),
         "points": records(shown),
         "count": len(points),
         "loosest": max(grid.shares), "tightest_grid": min(grid.shares),
@@ -267,11 +268,11 @@ def frontier(cf: CapFrontier, r: Result) -> dict[str, Any]:
     }
 
 
-def frontier_png(points: pd.DataFrame, causes: Sequence[str] = ()) -> bytes:
+def frontier_png(points: pd.DataFrame, causes: Sequence[str] = (), members: Sequence[str] = ()) -> bytes:
     """The sweep's own picture (:func:`~sourcing.output.plot.plot_frontier`) as PNG bytes."""
     from sourcing.output.plot import plot_frontier
 
-    return _png(plot_frontier, points, causes=causes)
+    return _png(plot_frontier, points, causes=causes, members=members)
 
 
 def _png(draw, *args, **kwargs) -> bytes:
