@@ -165,9 +165,9 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], floors: tuple[str, ...], r
     """Solve over a grid of one cap (or floor) and risk weights: what diversification costs.
 
     It varies three things, on every combination: one cap (--cap, ORIGIN or ORIGIN:ELEMENT; an
-    ORIGIN may be a group of groups.csv) or one floor (--floor, the same way), the risk weight
-    (--risk-weight) and the CVaR weight (--cvar-weight); --cvar-level is one value. One row per
-    point: max_share (min_share for a floor), risk_weight,
+    ORIGIN may be a group of groups.csv), the risk weight (--risk-weight) and the CVaR weight
+    (--cvar-weight); --cvar-level is one value. --floor sweeps a floor the same way instead of a
+    cap. One row per point: max_share (min_share for a floor), risk_weight,
     cvar_weight, status, objective, procurement_cost, stockpile_cost, expected_shortage_cost, cvar,
     marginal_cost_per_pp (of the swept cap) and share:ELEMENT:ORIGIN for every offer. Infeasible
     points are rows with status infeasible and empty figures.
