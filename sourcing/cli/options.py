@@ -62,7 +62,7 @@ def parse_caps(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
             raise click.BadParameter(f"{text!r}: SHARE must be a number in [0, 1] or a percentage (60%), "
                                      f"got {share_text.strip()!r}")
         if not 0.0 <= share <= 1.0:
-            hint = f" (for {share:g}% write {share / 100:g})" if 1 < share <= 100 else ""
+            hint = f" (for {share:g}% write {share / 100:g} or {share:g}%)" if 1 < share <= 100 else ""
             raise click.BadParameter(f"{text!r}: SHARE must lie in [0, 1], got {share:g}{hint}")
         origin, colon, element = target.partition(":")
         key = (origin.strip(), element.strip()) if colon else origin.strip()
@@ -117,7 +117,8 @@ year_option = click.option(
 )
 caps_option = click.option(
     "--cap", "caps", multiple=True, callback=parse_caps, metavar="ORIGIN[:ELEMENT]=SHARE",
-    help="Override caps.csv for this run; ORIGIN=SHARE caps every element; repeatable. 1 removes.",
+    help="Override caps.csv for this run; ORIGIN=SHARE caps every element; SHARE as 0.6 or 60%; repeatable. "
+         "1 removes.",
 )
 
 

@@ -202,6 +202,6 @@ def _out_of_range(col: Column, text: str, value: float) -> str:
     if value < 0:
         return f"must not be negative, got {text!r}; expected {expected(col)}"
     if col.kind == "share":
-        hint = f" (for {value:g}% write {value / 100:g})" if value <= 100 else ""
+        hint = f" (for {value:g}% write {value / 100:g} or {value:g}%)" if value <= 100 else ""
         return f"must lie in [0, 1], got {text!r}{hint}; expected {expected(col)}"
     return f"must be below {MAX_MAGNITUDE:g}, got {text!r}"
