@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -116,6 +117,11 @@ def test_cli_floor_sweep_outputs_resume_and_workers(folder, tmp_path):
     # the JSON document and the table name the floor
     doc = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
     assert doc["points"][0]["min_share"] == 0.0 and "max_share" not in doc["points"][0]
+    book = tmp_path / "floor.xlsx"
+    assert CliRunner().invoke(main, [*args, "--output", str(book)]).exit_code == 0
+    points = openpyxl.load_workbook(book)["points"]
+    assert points["A1"].value == "min_share (%)" and points["A3"].number_format == points["A2"].number_format
+    assert "%" in points["A2"].number_format  # a share, as the cap sweep's max_share
     table = CliRunner().invoke(main, args).stdout
     assert table.startswith("Sweep of the floor on allies (every element it offers)")
     assert "if the floor rises by 1 percentage point" in table
