@@ -83,6 +83,11 @@ def test_a_point_that_may_group_thousands_is_an_error_naming_the_excel_setting(t
     assert "Use system separators" in text and "decimal separator to '.'" in text
 
 
+def test_decimal_commas_in_a_comma_separated_file_are_named_as_such():
+    found = one("supply.csv:3", supply=SUPPLY.replace("France,Nd,20,100", "France,Nd,20,5,100"))
+    assert "decimal commas" in found and "';'" in found
+
+
 def test_a_workbook_percentage_cell_and_text_are_shares(tmp_path):
     book = tmp_path / "book.xlsx"
     assert run("init", "--xlsx", str(book)).exit_code == 0

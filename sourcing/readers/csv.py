@@ -101,8 +101,13 @@ class CsvFile:
             found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
             if found:
                 want, line, saw = map(int, found.groups())
+                text = self.text.split("\n")[line - 1] if line <= self.text.count("\n") + 1 else ""
+                comma = self.delimiter == "," and re.search(r"\d,\d", text)
+                hint = ("; if these are decimal commas (0,5), write decimal points, or let Excel write the file: in "
+                        "a locale with decimal commas it separates the columns with ';', which is read as such"
+                        if comma else "")
                 raise UnreadableError(f"{saw} fields where the header has {want}; quote values that contain "
-                                      f"{self._delimiters}", line, want + 1) from None
+                                      f"{self._delimiters}{hint}", line, want + 1) from None
             raise UnreadableError(f"a row has more fields than the header ({len(self.header)}); "
                                   f"quote values that contain {self._delimiters}") from None
         self._lines = _LineMap(self.text, len(raw), self.delimiter)
