@@ -133,6 +133,7 @@ def test_a_group_sweep_draws_the_groups_total_share(tmp_path):
         assert (y[np.isfinite(y)] <= 100 * ok["max_share"].to_numpy() + 1e-6).all()  # the cap holds on the total
         totals += 1
     assert totals == len(panels) > 0
+    _lines_inside(fig)
     assert _zone_labels_inside(fig) == 3
     _close(fig)
 

@@ -113,8 +113,11 @@ def plot_frontier(points: pd.DataFrame, path: str | Path | None = None, *, title
     highs = [float(np.nanmax(line.get_ydata(), initial=0.0)) for line in risk_axis.get_lines()]
     highs = [h for h in highs if h > 0]
     if highs and max(highs) > 20 * min(highs):  # one risk setting's losses dwarf another's: a log scale
-        risk_axis.set_yscale("symlog", linthresh=max(1e-3, min(highs) / 2))
+        linthresh = max(1e-3, min(highs) / 2)
+        risk_axis.set_yscale("symlog", linthresh=linthresh)
         risk_axis.set_ylim(0.0, 1.5 * max(highs))
+        decades = 10.0 ** np.arange(math.ceil(math.log10(linthresh)), math.floor(math.log10(1.5 * max(highs))) + 1)
+        risk_axis.yaxis.set_major_locator(matplotlib.ticker.FixedLocator([0.0, *decades]))  # 0, then decades
         risk_axis.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
         risk_axis.set_ylabel("expected shortage, stockpile, USD M / yr (log scale)")
     _from_zero(top[2])  # a marginal cost is never negative; a flat one reads as flat
