@@ -234,7 +234,7 @@ def advise(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> list[
     book = source.kind == "workbook"
     known = [spec.name.removesuffix(".csv") if book else spec.name for spec in SPECS.values()]
     for name in source.others():
-        if name in known:
+        if name in known or (book and name == "plan"):  # today's mix (sourcing.sources.PLAN_SHEET)
             continue
         close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.75)
         if book and close:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from sourcing.checks import advise, check_references
 from sourcing.errors import InputError, OptionError, suggest
-from sourcing.readers import Collector, Folder, open_source, read_table
+from sourcing.readers import Book, Collector, Folder, open_source, read_table
 from sourcing.schema import (
     ALL,
     BASELINE,
@@ -414,17 +414,19 @@ def _resolve(timeline: Timeline, year: int, option: str | None) -> InputData:
     return data
 
 
-def load_plan(path: str | Path, data: InputData) -> pd.Series:
+def load_plan(path: str | Path, data: InputData, sheet: str | None = None) -> pd.Series:
     """Read a plan (``origin``, ``element``, ``volume`` t/yr) for ``data``: volume per offer.
 
-    Offers missing from the file get 0. Every (origin, element) must be an offer of ``supply.csv``.
+    ``path`` is a CSV file, or with ``sheet`` a workbook holding the plan in that sheet (see
+    :func:`sourcing.sources.locate_plan`). Offers missing from the plan get 0. Every (origin,
+    element) must be an offer of ``supply.csv``.
 
     Raises:
-        InputError: listing every problem as ``file:line:column: message``.
+        InputError: listing every problem as ``file:line:column: message`` (``book.xlsx:plan!C3``).
     """
     path = Path(path)
-    spec = replace(PLAN_SPEC, name=path.name)
-    problems = Collector(Folder(path.parent), [spec])
+    spec = replace(PLAN_SPEC, name=f"{sheet}.csv" if sheet else path.name)
+    problems = Collector(Book(path) if sheet else Folder(path.parent), [spec])
     frame = read_table(problems, spec)
     if frame is not None:
         origins, elements = set(data.offers["origin"]), set(data.elements["element"])

@@ -17,11 +17,18 @@ Target = str | tuple[str, str]
 """A swept cap: ``"ORIGIN"`` (its cap on every element it offers) or ``("ORIGIN", "ELEMENT")``."""
 
 KEYS = ("max_share", "risk_weight", "cvar_weight")
-"""What identifies a point of the grid."""
+"""What identifies a point of the grid of a cap sweep (a floor sweep's first key is ``min_share``)."""
+BOUNDS = ("max_share", "min_share")
+"""What a sweep varies: the target's cap (``--cap``) or its floor (``--floor``)."""
 FIGURES = ("objective", "procurement_cost", "stockpile_cost", "expected_shortage_cost", "cvar", "marginal_cost_per_pp")
 """The money figures of a point (USD/yr), in the order of its row."""
 KEY_DECIMALS = 9
 """Points of a file being resumed are matched to the grid after rounding to this many decimals."""
+
+
+def bound_words(bound: str) -> tuple[str, str]:
+    """(the limit's name, what tightens it): ``("cap", "tightens")`` or ``("floor", "rises")``."""
+    return ("cap", "tightens") if bound == "max_share" else ("floor", "rises")
 
 
 def target_label(target: Target) -> str:
@@ -45,14 +52,16 @@ def failed(status: str, n_offers: int) -> Row:
 
 @dataclass(frozen=True)
 class Grid:
-    """The points of a sweep: every (max_share, risk_weight, cvar_weight) of the three value lists.
+    """The points of a sweep: every (max_share, risk_weight, cvar_weight) of the three value lists
+    (``min_share`` for a floor sweep).
 
     Attributes:
-        target: the swept cap.
+        target: the swept cap (or floor).
         shares, risk_weights, cvar_weights: the values, in the order given.
         cvar_level: the one CVaR level of every point.
         offers: (element, origin) of every share column, in the order of the inputs' offers.
         members: the origins the target names (the origin, or a group's members).
+        bound: ``max_share`` (a cap sweep) or ``min_share`` (a floor sweep).
         year: the year whose rows are swept (None: inputs without dated rows); ``year_reason`` why.
         inputs: what was swept, as the JSON documents say it (``kind``, ``path``, ``files``); None
             for a grid made without inputs.
@@ -65,9 +74,15 @@ class Grid:
     cvar_level: float
     offers: tuple[tuple[str, str], ...]
     members: tuple[str, ...]
+    bound: str = "max_share"
     year: int | None = None
     year_reason: str | None = None
     inputs: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+
+    @property
+    def keys(self) -> tuple[str, str, str]:
+        """What identifies a point: (the bound, ``risk_weight``, ``cvar_weight``)."""
+        return (self.bound, *KEYS[1:])
 
     @property
     def label(self) -> str:
@@ -90,13 +105,13 @@ class Grid:
 
 
 def points_frame(grid: Grid, rows: dict[int, Row]) -> pd.DataFrame:
-    """The rows as a DataFrame in grid order: ``max_share``, ``risk_weight``, ``cvar_weight``,
+    """The rows as a DataFrame in grid order: ``max_share`` (or ``min_share``), ``risk_weight``, ``cvar_weight``,
     ``status``, the :data:`FIGURES`, ``share:ELEMENT:ORIGIN`` per offer, ``target``, ``cvar_level``."""
     order = sorted(rows)
     keys = np.array([grid.point(i) for i in order], dtype=float).reshape(len(order), 3)
     figures = np.array([rows[i].figures for i in order], dtype=float).reshape(len(order), len(FIGURES))
     shares = np.array([rows[i].shares for i in order], dtype=float).reshape(len(order), len(grid.offers))
-    out: dict[str, Any] = {k: keys[:, j] for j, k in enumerate(KEYS)}
+    out: dict[str, Any] = {k: keys[:, j] for j, k in enumerate(grid.keys)}
     out["status"] = [rows[i].status for i in order]
     out.update({f: figures[:, j] for j, f in enumerate(FIGURES)})
     out.update({f"share:{e}:{o}": shares[:, j] for j, (e, o) in enumerate(grid.offers)})

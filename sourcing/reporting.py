@@ -23,11 +23,10 @@ from sourcing.frontier import Target
 from sourcing.model import RiskOptions
 from sourcing.multiyear.api import plan
 from sourcing.solver import evaluate, solve, value_of_information
-from sourcing.sources import input_files, plan_file
+from sourcing.sources import input_files, locate_plan, plan_file, status_quo_of
 from sourcing.stamp import now, version
 from sourcing.sweep import execute, infeasible_causes, parse_values, plan_sweep
 
-STATUS_QUO = Path("plans") / "status-quo.csv"
 """Today's mix, below the inputs folder: judged against the optimum when it exists."""
 DEFAULT_TARGET = "China"
 """The cap the report sweeps by default (where the inputs have that origin)."""
@@ -49,8 +48,10 @@ def report(data: InputData, options: RiskOptions | None = None, *,
         data: validated inputs (:func:`sourcing.load_inputs`), before any ``caps`` override.
         options: the risk options of every solve (and of the sweep).
         caps: overrides as ``--cap`` gives them (:meth:`InputData.with_caps`); shown in the report.
-        status_quo: a plan file (origin, element, volume) to judge against the optimum; by default
-            the inputs folder's ``plans/status-quo.csv`` when it exists; None for none.
+        status_quo: a plan (origin, element, volume) to judge against the optimum: a CSV file (as
+            given, or relative to the inputs folder) or a sheet of the inputs workbook; by default
+            the folder's ``plans/status-quo.csv`` or the workbook's ``plan`` sheet, where there is
+            one; None for none.
         sweep: ``(target, shares)`` of the cap frontier; by default China (or, without a China
             origin, the origin with the largest share of the optimum's volume) from 100% to 30%
             by one point; None for none. Each point sets the target's cap as
@@ -75,14 +76,14 @@ def report(data: InputData, options: RiskOptions | None = None, *,
         result = replace(optimum, value_of_information=value_of_information(solved_data, options,
                                                                             time_limit=time_limit))
     folder = data.folder
-    if status_quo is _DEFAULT:
-        status_quo = folder / STATUS_QUO if folder is not None and (folder / STATUS_QUO).is_file() else None
+    where = status_quo_of(folder) if status_quo is _DEFAULT else (
+        None if status_quo is None else locate_plan(status_quo, folder, "--status-quo"))
     evaluation, status_file = None, None
-    if status_quo is not None:
-        volume = load_plan(status_quo, solved_data)
+    if where is not None:
+        volume = load_plan(where[0], solved_data, where[1])
         evaluation = evaluate(solved_data, volume, options, time_limit=time_limit, with_optimum=False)
         evaluation = replace(evaluation, optimum=optimum)  # what sourcing evaluate reports beside it
-        status_file = plan_file(status_quo, folder)
+        status_file = plan_file(where[0], folder, where[1])
     focus = default_target(solved_data, result)
     if sweep is _DEFAULT:
         sweep = (focus, DEFAULT_SHARES)

@@ -282,3 +282,13 @@ def parse_number(text: str) -> float | None:
     test pins it), so that a value the command line takes is one a file would take too."""
     text = text.strip()
     return float(text) if _NUMBER.fullmatch(text) else None
+
+
+def parse_share(text: str) -> float | None:
+    """``text`` as a share: a number (``0.6``) or a percentage (``60%``, read as 0.6), or None.
+    Share columns of the input files and the share options (``--cap``, ``--floor``) take both."""
+    text = text.strip()
+    if text.endswith("%"):
+        number = parse_number(text[:-1])
+        return None if number is None else round(number / 100.0, 12) + 0.0
+    return parse_number(text)

@@ -280,3 +280,10 @@ def test_the_report_of_another_year_is_the_apis_on_that_years_rows(tmp_path, mon
     html = out.read_text(encoding="utf-8")
     assert html == expected
     assert "what to contract in 2026" in html and "what to contract in 2027" not in html
+
+
+def test_years_print_as_years_in_the_inputs_tables(bundled_html):
+    """Issue 21 item 9: a year cell reads 2027, never 2,027."""
+    inputs = bundled_html[bundled_html.index('<section id="inputs">'):]
+    assert "<td>2027</td>" in inputs
+    assert not re.findall(r"<td>[12],\d{3}</td>", inputs)

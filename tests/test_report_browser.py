@@ -127,6 +127,25 @@ def test_the_first_screen_holds_the_answer_without_scrolling(visit):
     assert page.locator("#top-caps li").count() == 3
 
 
+def test_the_page_fits_a_1280_px_window_without_scrolling_sideways(visit):
+    page = visit.page
+    wide = page.evaluate("""(width) => [...document.querySelectorAll('main *')]
+        .filter(e => e.getBoundingClientRect().right > width + 0.5)
+        .map(e => e.id || e.className || e.tagName).slice(0, 5)""", SCREEN["width"])
+    assert wide == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= SCREEN["width"]
+
+
+def test_years_read_as_years_in_the_inputs_tables(visit):
+    years = visit.page.evaluate("""() => [...document.querySelectorAll('#inputs table.inputs')].flatMap(t => {
+        const heads = [...t.querySelectorAll('thead th')].map(h => h.textContent.trim().split(' ')[0]);
+        return [...t.querySelectorAll('tbody tr')].flatMap(r => [...r.children]
+            .filter((c, i) => ['year', 'first_year'].includes(heads[i])).map(c => c.textContent.trim()));
+    })""")
+    assert len(years) > 30 and "2027" in years
+    assert all(re.fullmatch(r"\d{4}|", y) for y in years), sorted(set(years))
+
+
 def test_the_plan_table_is_the_json_result(visit, bundled):
     doc = bundled[1]
     rows = visit.page.locator("#plan-table tbody tr")

@@ -92,17 +92,19 @@ def solve(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_leve
     run(action, output, as_json=asks_json(fmt, output))
 
 
-@main.command(epilog=epilog("sourcing evaluate --plan inputs/plans/status-quo.csv",
-                             "sourcing evaluate --plan inputs/plans/status-quo.csv --year 2030 --format json"))
-@click.option("--plan", "plan_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV with origin, element, volume (t/yr); offers not listed get 0.")
+@main.command(epilog=epilog("sourcing evaluate --plan plans/status-quo.csv",
+                             "sourcing evaluate --plan plans/status-quo.csv --year 2030 --format json",
+                             "sourcing evaluate --inputs book.xlsx --plan plan"))
+@click.option("--plan", "plan_file", required=True, metavar="FILE.csv|SHEET",
+              help="The plan: origin, element, volume (t/yr); offers not listed get 0. A CSV file (a path here, "
+                   "or below the inputs folder: plans/status-quo.csv), or a sheet of the inputs workbook.")
 @inputs_option
 @risk_options
 @format_option
 @output_option
 @time_limit_option
 @year_option
-def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float,
+def evaluate(plan_file: str, inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float,
              fmt: str | None, output: Path | None, time_limit: float | None, year: int | None) -> None:
     """Price a given plan under the scenarios, beside the optimum, with the limits it breaks."""
 
@@ -111,12 +113,14 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
         from sourcing.model import RiskOptions
         from sourcing.output import render, resolve_format
         from sourcing.solver import evaluate as evaluate_plan
+        from sourcing.sources import locate_plan
 
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
         refuse_replacing_inputs(inputs or bundled_inputs(), {"--output": output}, (plan_file,))
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         data = load(inputs, year=year)
-        volume = load_plan(plan_file, data)
+        path, sheet = locate_plan(plan_file, data.folder)
+        volume = load_plan(path, data, sheet)
         return render(evaluate_plan(data, volume, options, time_limit=time_limit), chosen, data=data,
                       command="evaluate", options={"plan": str(plan_file), "risk_weight": risk_weight,
                                                    "cvar_weight": cvar_weight, "cvar_level": cvar_level,
@@ -129,11 +133,16 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
     "sourcing sweep --cap China=1.0:0.3:0.01 --risk-weight 0,1,2 --format csv --output frontier.csv "
     "--plot frontier.png",
     "sourcing sweep --cap China:Dy=1.0:0.6:0.05 --cvar-weight 0,0.5,1 --workers 2",
-    "sourcing sweep --cap China:Tb=1.0:0.5:0.05 --year 2030"))
+    "sourcing sweep --cap China:Tb=1.0:0.5:0.05 --year 2030",
+    "sourcing sweep --floor Australia=0:0.3:0.05"))
 @inputs_option
-@click.option("--cap", "caps", multiple=True, required=True, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
+@click.option("--cap", "caps", multiple=True, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
               help="The cap to sweep. TARGET is ORIGIN (its cap on every element it offers) or ORIGIN:ELEMENT; "
-                   "START:STOP:STEP includes STOP when on the grid and may run downwards (1:0.3:0.05).")
+                   "START:STOP:STEP includes STOP when on the grid and may run downwards (1:0.3:0.05); "
+                   "shares as 0.6 or 60%.")
+@click.option("--floor", "floors", multiple=True, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
+              help="The floor to sweep instead (min_share), in the same form: ORIGIN (its floor on every element "
+                   "it offers) or ORIGIN:ELEMENT.")
 @click.option("--risk-weight", "risk_weights", default="1", show_default=True, metavar="V1,V2,...",
               help="Risk weights lambda >= 0 to sweep (or START:STOP:STEP).")
 @click.option("--cvar-weight", "cvar_weights", default="0", show_default=True, metavar="V1,V2,...",
@@ -154,14 +163,15 @@ def evaluate(plan_file: Path, inputs: Path | None, risk_weight: float, cvar_weig
 @click.option("--resume", is_flag=True, help="Keep the points already in --output (csv or json); solve the rest "
               "(the first kept point is solved again to check that the file is of these inputs).")
 @year_option
-def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_weights: str, cvar_level: float,
-          fmt: str | None, output: Path | None, plot: Path | None, workers: int, scheduler: str | None,
-          resume: bool, year: int | None) -> None:
-    """Solve over a grid of one cap and risk weights: what diversification costs.
+def sweep(inputs: Path | None, caps: tuple[str, ...], floors: tuple[str, ...], risk_weights: str, cvar_weights: str,
+          cvar_level: float, fmt: str | None, output: Path | None, plot: Path | None, workers: int,
+          scheduler: str | None, resume: bool, year: int | None) -> None:
+    """Solve over a grid of one cap (or floor) and risk weights: what diversification costs.
 
     It varies three things, on every combination: one cap (--cap, ORIGIN or ORIGIN:ELEMENT; an
     ORIGIN may be a group of groups.csv), the risk weight (--risk-weight) and the CVaR weight
-    (--cvar-weight); --cvar-level is one value. One row per point: max_share, risk_weight,
+    (--cvar-weight); --cvar-level is one value. --floor sweeps a floor the same way instead of a
+    cap. One row per point: max_share (min_share for a floor), risk_weight,
     cvar_weight, status, objective, procurement_cost, stockpile_cost, expected_shortage_cost, cvar,
     marginal_cost_per_pp (of the swept cap) and share:ELEMENT:ORIGIN for every offer. Infeasible
     points are rows with status infeasible and empty figures.
@@ -178,15 +188,16 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
             raise OptionError(f"--output and --plot name the same file ({output}); give two files")
         chosen = resolve_format(fmt, output, ("table", "json", "csv", "xlsx"))
         refuse_replacing_inputs(inputs or bundled_inputs(), {"--output": output, "--plot": plot})
-        if len(caps) != 1:
-            raise OptionError("--cap: give exactly one cap to sweep")
-        target, shares = parse_cap(caps[0])
+        if len(caps) + len(floors) != 1:
+            raise OptionError("--cap, --floor: give exactly one cap or one floor to sweep")
+        option, bound = ("--cap", "max_share") if caps else ("--floor", "min_share")
+        target, shares = parse_cap((caps or floors)[0], option)
         risk = parse_values(risk_weights, "--risk-weight", upper=None)
         cvar = parse_values(cvar_weights, "--cvar-weight")
         if scheduler is not None:
             check_scheduler(scheduler)
         plan = plan_sweep(load(inputs, year=year), target, shares, risk_weights=risk,
-                          cvar_weights=cvar, cvar_level=cvar_level)
+                          cvar_weights=cvar, cvar_level=cvar_level, bound=bound)
         try:
             frontier = execute(plan, workers=workers, scheduler=scheduler, output=output, fmt=chosen,
                                resume=resume, progress=sys.stderr.isatty())
@@ -200,8 +211,8 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
             from sourcing.output.plot import DPI, plot_frontier
             from sourcing.sweep import infeasible_causes
 
-            pictures.append(_picture(plot_frontier(frontier.frame(), causes=infeasible_causes(plan, frontier)[1]),
-                                     plot, DPI))
+            pictures.append(_picture(plot_frontier(frontier.frame(), causes=infeasible_causes(plan, frontier)[1],
+                                                   members=plan.grid.members), plot, DPI))
         return "" if output is not None else render(frontier, chosen)
 
     pictures: list[tuple[Path, bytes]] = []
@@ -299,10 +310,10 @@ def check(inputs: Path | None, fmt: str) -> None:
 @risk_options
 @caps_option
 @time_limit_option
-@click.option("--status-quo", "status_quo", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, metavar="FILE",
-              help="Today's mix (origin, element, volume) to judge against the optimum "
-                   "[default: plans/status-quo.csv of the inputs folder, when it exists].")
+@click.option("--status-quo", "status_quo", default=None, metavar="FILE.csv|SHEET",
+              help="Today's mix (origin, element, volume) to judge against the optimum: a CSV file (here, or below "
+                   "the inputs folder) or a sheet of the inputs workbook [default: plans/status-quo.csv of the "
+                   "inputs folder, or the plan sheet of the inputs workbook, when there is one].")
 @click.option("--sweep", "sweep_cap", default=None, metavar="TARGET=START:STOP:STEP|TARGET=V1,V2,...",
               help="The cap of the frontier section (TARGET alone: 1.0:0.3:0.01) [default: China=1.0:0.3:0.01, "
                    "or the largest origin without China].")
@@ -315,7 +326,7 @@ def check(inputs: Path | None, fmt: str) -> None:
 @click.option("--open", "open_it", is_flag=True, help="Open the file in the default browser once written.")
 @year_option
 def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float, caps: dict,
-           time_limit: float | None, status_quo: Path | None, sweep_cap: str | None, years: str | None,
+           time_limit: float | None, status_quo: str | None, sweep_cap: str | None, years: str | None,
            output: Path, open_it: bool, year: int | None) -> None:
     """Write one self-contained HTML report a planner can forward.
 
@@ -348,7 +359,8 @@ def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_lev
             target, sep, values = sweep_cap.rpartition("=")
             if not sep:
                 target, values = sweep_cap, ""
-            shares = parse_values(values, f"--sweep {target.strip()}=") if values.strip() else DEFAULT_SHARES
+            shares = (parse_values(values, f"--sweep {target.strip()}=", percent=True) if values.strip()
+                      else DEFAULT_SHARES)
             swept = parse_target(target)
             origin = swept if isinstance(swept, str) else swept[0]
             if origin not in set(data.origins) | set(data.groups["group"]):
@@ -396,8 +408,8 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
             if book.suffix.lower() != ".xlsx":
                 raise OptionError(f"--xlsx {book}: the workbook's name must end in .xlsx")
             write(book, template_xlsx(bundled_inputs()))
-            click.echo(f"wrote {book}: one sheet per input file and a readme sheet; check it with "
-                       f"sourcing check --inputs {book}", err=True)
+            click.echo(f"wrote {book}: one sheet per input file, today's mix (plan) and a readme sheet; check it "
+                       f"with sourcing check --inputs {book}", err=True)
             return ""
         try:
             write_folder(folder, bundled_inputs())

@@ -52,18 +52,19 @@ class Number(click.ParamType):
 
 def parse_caps(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict:
     """``ORIGIN=SHARE`` or ``ORIGIN:ELEMENT=SHARE`` -> {origin or (origin, element): share}."""
-    from sourcing.schema import parse_number
+    from sourcing.schema import parse_share
 
     caps: dict[Any, float] = {}
     for text in values:
         target, sep, share_text = text.rpartition("=")
         if not sep or not target.strip():
             raise click.BadParameter(f"{text!r}: expected ORIGIN=SHARE or ORIGIN:ELEMENT=SHARE")
-        share = parse_number(share_text)
+        share = parse_share(share_text)
         if share is None:
-            raise click.BadParameter(f"{text!r}: SHARE must be a number in [0, 1], got {share_text.strip()!r}")
+            raise click.BadParameter(f"{text!r}: SHARE must be a number in [0, 1] or a percentage (60%), "
+                                     f"got {share_text.strip()!r}")
         if not 0.0 <= share <= 1.0:
-            hint = f" (for {share:g}% write {share / 100:g})" if 1 < share <= 100 else ""
+            hint = f" (for {share:g}% write {share / 100:g} or {share:g}%)" if 1 < share <= 100 else ""
             raise click.BadParameter(f"{text!r}: SHARE must lie in [0, 1], got {share:g}{hint}")
         origin, colon, element = target.partition(":")
         key = (origin.strip(), element.strip()) if colon else origin.strip()
@@ -178,7 +179,8 @@ year_option = click.option(
 )
 caps_option = click.option(
     "--cap", "caps", multiple=True, callback=parse_caps, metavar="ORIGIN[:ELEMENT]=SHARE",
-    help="Override caps.csv for this run; ORIGIN=SHARE caps every element; repeatable. 1 removes.",
+    help="Override caps.csv for this run; ORIGIN=SHARE caps every element; SHARE as 0.6 or 60%; repeatable. "
+         "1 removes.",
 )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from sourcing.frontier import FIGURES, KEYS, Grid, Row
+from sourcing.frontier import FIGURES, Grid, Row
 from sourcing.result import Evaluation, Result
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,7 +64,7 @@ def plan_with_caps(result: Result) -> pd.DataFrame:
 def sweep_header(grid: Grid) -> list[str]:
     """The columns of a sweep's CSV."""
     shares = [f"share:{e}:{o}" for e, o in grid.offers]
-    return [*KEYS, "status", *FIGURES, *shares, "target", "cvar_level"]
+    return [*grid.keys, "status", *FIGURES, *shares, "target", "cvar_level"]
 
 
 def sweep_label(grid: Grid) -> str:

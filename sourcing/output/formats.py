@@ -70,6 +70,15 @@ def level(value: float) -> str:
     return f"{value:.0%}"
 
 
+def year(value: float | str | None) -> str:
+    """A year as a year: ``2027`` (never ``2,027``); empty where there is none."""
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(int(value))
+
+
 def given(value: float | str) -> str:
     """A value of an input file as the model read it: up to 10 significant digits, no trailing
     zeros, thousands separated (``9,000``, ``0.05``); empty where the file leaves it empty."""

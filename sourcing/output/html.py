@@ -152,10 +152,14 @@ def plan_png(result) -> bytes:
 def input_file(f: InputFile) -> dict[str, Any]:
     """One input file's table: its columns (with units and docs), free columns and rows."""
     key = "plan" if f.spec.name not in {s.name for s in SPECS.values()} else f.spec.name.removesuffix(".csv")
-    columns = [{"name": c.name, "unit": c.unit, "doc": c.doc, "number": c.kind in ("number", "share")}
-               for c in f.spec.columns]
+    columns = [{"name": c.name, "unit": c.unit, "doc": c.doc, "number": c.kind in ("number", "share"),
+                "text": c.kind == "text"} for c in f.spec.columns]
+    rows = f.rows
+    for c in f.spec.columns:  # a year reads as a year: 2027, never 2,027
+        if c.kind == "year" and c.name in rows.columns:
+            rows = rows.assign(**{c.name: rows[c.name].map(formats.year)})
     return {"key": key, "name": f.name, "doc": f.spec.doc, "given": f.given, "columns": columns,
-            "free": list(f.free_columns), "rows": records(f.rows) if f.given else []}
+            "free": list(f.free_columns), "rows": records(rows) if f.given else []}
 
 
 def lines(b: Briefing) -> dict[str, dict[str, int]]:
@@ -254,7 +258,8 @@ def frontier(cf: CapFrontier, r: Result) -> dict[str, Any]:
     shown = points if len(points) <= FRONTIER_ALL else points[on_step | edge.to_numpy()]
     grid = cf.frontier.grid
     return {
-        "png": "data:image/png;base64," + base64.b64encode(frontier_png(points, cf.causes)).decode("ascii"),
+        "png": "data:image/png;base64," + base64.b64encode(frontier_png(points, cf.causes, grid.members)).decode(
+            "ascii"),
         "points": records(shown),
         "count": len(points),
         "loosest": max(grid.shares), "tightest_grid": min(grid.shares),
@@ -265,11 +270,11 @@ def frontier(cf: CapFrontier, r: Result) -> dict[str, Any]:
     }
 
 
-def frontier_png(points: pd.DataFrame, causes: Sequence[str] = ()) -> bytes:
+def frontier_png(points: pd.DataFrame, causes: Sequence[str] = (), members: Sequence[str] = ()) -> bytes:
     """The sweep's own picture (:func:`~sourcing.output.plot.plot_frontier`) as PNG bytes."""
     from sourcing.output.plot import plot_frontier
 
-    return _png(plot_frontier, points, causes=causes)
+    return _png(plot_frontier, points, causes=causes, members=members)
 
 
 def _png(draw, *args, **kwargs) -> bytes:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from sourcing.data import InputData
-from sourcing.frontier import FIGURES, KEYS, Grid, Row
+from sourcing.frontier import FIGURES, Grid, Row
 from sourcing.output.inputs import inputs_doc
 from sourcing.result import Evaluation, Result
 
@@ -58,7 +58,7 @@ class SweepJson:
 
     @staticmethod
     def item(grid: Grid, index: int, row: Row) -> str:
-        point: dict[str, Any] = dict(zip(KEYS, grid.point(index)))
+        point: dict[str, Any] = dict(zip(grid.keys, grid.point(index)))
         point["status"] = row.status
         ok = row.status == "optimal"
         point.update({name: float(v) + 0.0 if ok else None for name, v in zip(FIGURES, row.figures)})

@@ -42,6 +42,7 @@ def plot_plan(result: PlanResult, path: str | Path | None = None, *, dpi: int = 
     slots = list(axes.flat)
     years = np.asarray(result.years)
     demand = result.elements.set_index(["element", "year"])["demand"]
+    any_spot = False
     for ax, element in zip(slots, elements):
         mine = v[v["element"] == element]
         bottom = np.zeros(len(years))
@@ -53,8 +54,11 @@ def plot_plan(result: PlanResult, path: str | Path | None = None, *, dpi: int = 
         spot = mine.groupby("year")["spot"].sum().reindex(years, fill_value=0.0).to_numpy()
         if spot.any():
             ax.bar(years, spot, bottom=bottom, color="white", edgecolor="0.3", hatch="//", width=0.8, label="spot")
-        ax.hlines(demand.loc[element].reindex(years).to_numpy(), years - 0.45, years + 0.45, color="black", lw=2,
-                  label="demand", zorder=3)
+            any_spot = True
+        needed = demand.loc[element].reindex(years).to_numpy()
+        ax.hlines(needed, years - 0.45, years + 0.45, color="black", lw=2, label="demand", zorder=3)
+        # every bar and demand mark whole: the axis reaches above the highest (a twin axis may freeze it)
+        ax.set_ylim(0, max(1.0, 1.06 * float(np.nanmax(np.concatenate([bottom + spot, needed]), initial=0.0))))
         ax.set_title(f"{element}: contracts without an event (t)")
         _year_ticks(ax, years)
         ax.grid(True, axis="y", alpha=0.3)
@@ -70,8 +74,9 @@ def plot_plan(result: PlanResult, path: str | Path | None = None, *, dpi: int = 
     for ax in slots[len(elements) + 1:]:
         ax.axis("off")
     handles = [plt.Rectangle((0, 0), 1, 1, color=colours[o], label=o) for o in origins]
-    handles += [plt.Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="0.3", hatch="//", label="spot"),
-                plt.Line2D([], [], color="black", lw=1.5, label="demand"),
+    if any_spot:
+        handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="0.3", hatch="//", label="spot"))
+    handles += [plt.Line2D([], [], color="black", lw=1.5, label="demand"),
                 plt.Line2D([], [], color="crimson", lw=2, marker="o", label="stock, end of year (right axis)")]
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 8), fontsize=9)
     o, n = result.options, len(result.paths)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from sourcing.data import InputData
-from sourcing.frontier import FIGURES, Grid, Row
+from sourcing.frontier import FIGURES, Grid, Row, bound_words
 from sourcing.output.formats import (
     cap,
     level,
@@ -254,18 +254,19 @@ class SweepTable:
 
     @staticmethod
     def prefix(grid: Grid) -> str:
-        names = ["max_share", "risk_weight", "cvar_weight", "status", "objective", "procurement", "stockpile",
+        names = [grid.bound, "risk_weight", "cvar_weight", "status", "objective", "procurement", "stockpile",
                  "exp_shortage", "cvar", "marginal_pp"] + [n for _, n in SweepTable._shown(grid)]
-        what = (f"the cap on {grid.target[0]}'s share of {grid.target[1]}" if isinstance(grid.target, tuple)
-                else f"the cap on {grid.label} (every element it offers)")
+        limit, tightens = bound_words(grid.bound)
+        what = (f"the {limit} on {grid.target[0]}'s share of {grid.target[1]}" if isinstance(grid.target, tuple)
+                else f"the {limit} on {grid.label} (every element it offers)")
         year = f" for {grid.year}" if grid.year is not None else ""
         inputs = f", {inputs_words(grid.inputs)}" if grid.inputs is not None else ""
         why = year_line(None, grid.year, grid.year_reason)
         lines = [
             f"Sweep of {what}{year}{inputs}: {count(grid.size, 'point')}; CVaR level {weight(grid.cvar_level)}",
             *([why] if why else []),
-            "Money in USD M/yr; marginal_pp: rise of the objective (USD M) if the cap tightens by 1 percentage "
-            "point; shares in % of the element's imports",
+            f"Money in USD M/yr; marginal_pp: rise of the objective (USD M) if the {limit} {tightens} by 1 "
+            "percentage point; shares in % of the element's imports",
             SweepTable._line(names, SweepTable._widths(grid)),
         ]
         return "\n".join(lines) + "\n"

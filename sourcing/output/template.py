@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from sourcing.output.xlsx import Table, workbook
-from sourcing.schema import ALL, MAX_MAGNITUDE, SPECS, Column, FileSpec, expected
-from sourcing.sources import input_files
+from sourcing.schema import ALL, MAX_MAGNITUDE, NUMERIC_KINDS, PLAN_SPEC, SPECS, YEAR_RANGE, Column, FileSpec, expected
+from sourcing.sources import PLAN_SHEET, STATUS_QUO, input_files, plan_file
 
 EXAMPLE_GROUPS = pd.DataFrame({
     "group": ["allies", "allies"], "origin": ["Australia", "France"],
@@ -32,8 +32,8 @@ ROWS = 1000
 
 def rule(col: Column) -> str:
     """What a cell of ``col`` must hold, for people."""
-    if col.kind in ("number", "share", "integer", "year"):
-        text = expected(col)
+    if col.kind in NUMERIC_KINDS:
+        text = expected(col) + (" (or a percentage: 65%)" if col.kind == "share" else "")
     elif col.choices:
         text = "one of " + ", ".join(col.choices)
     elif col.kind == "name":
@@ -44,6 +44,8 @@ def rule(col: Column) -> str:
         default = "empty" if col.default is None or (isinstance(col.default, float) and np.isnan(col.default)) \
             else f"{col.default:g}" if isinstance(col.default, float) else repr(col.default)
         text += f"; optional, default {default}"
+    if col.plan_only:
+        text += "; read by sourcing plan only"
     return text
 
 
@@ -59,6 +61,11 @@ def columns_readme() -> str:
                   "| column | unit | rule | holds |", "|---|---|---|---|"]
         lines += [f"| `{c.name}` | {c.unit or '-'} | {rule(c)} | {c.doc} |" for c in spec.columns]
         lines += ["| `source`, `note` | - | free text | where the row's figures come from; remarks |", ""]
+    lines += [f"## {STATUS_QUO.as_posix()} (optional): today's mix, {PLAN_SPEC.doc.split(': ', 1)[1]}", "",
+              "`sourcing report` judges it against the optimum (\"Today's mix\"); `sourcing evaluate --plan",
+              f"{STATUS_QUO.as_posix()}` prices it. In a workbook, the `{PLAN_SHEET}` sheet plays its role.", "",
+              "| column | unit | rule | holds |", "|---|---|---|---|"]
+    lines += [f"| `{c.name}` | {c.unit or '-'} | {rule(c)} | {c.doc} |" for c in PLAN_SPEC.columns]
     return "\n".join(lines)
 
 
@@ -93,8 +100,12 @@ def template_xlsx(bundled: Path) -> bytes:
             rows = EXAMPLE_GROUPS
         if rows.empty:
             rows = pd.DataFrame(columns=[c.name for c in spec.columns])
-        kinds = {c.name: ("number" if c.kind in ("number", "share") else "text") for c in spec.columns}
+        kinds = {c.name: ("number" if c.kind in NUMERIC_KINDS else "text") for c in spec.columns}
         tables.append(Table(spec.name.removesuffix(".csv"), rows, kinds | {"source": "text", "note": "text"}))
+    if (bundled / STATUS_QUO).is_file():  # today's mix: the plan sheet plays the role of plans/status-quo.csv
+        rows = plan_file(bundled / STATUS_QUO).rows.drop(columns="line", errors="ignore")
+        tables.append(Table(PLAN_SHEET, rows, {"origin": "text", "element": "text", "volume": "number",
+                                               "source": "text", "note": "text"}))
     names = _names(files)
     tables.append(Table("lists", pd.DataFrame(dict(zip(names, _padded(names.values())))), dict.fromkeys(names, "text")))
 
@@ -122,6 +133,9 @@ def _readme_frame() -> pd.DataFrame:
              "sourcing check --inputs THIS.xlsx; solve with sourcing solve --inputs THIS.xlsx.")]
     for spec in SPECS.values():
         rows += [(spec.name.removesuffix(".csv"), c.name, c.unit, rule(c), c.doc) for c in spec.columns]
+    rows += [(PLAN_SHEET, "", "", "", "Today's mix (optional), as plans/status-quo.csv of a folder: sourcing report "
+              f"judges it against the optimum; sourcing evaluate --inputs THIS.xlsx --plan {PLAN_SHEET} prices it.")]
+    rows += [(PLAN_SHEET, c.name, c.unit, rule(c), c.doc) for c in PLAN_SPEC.columns]
     return pd.DataFrame(rows, columns=["sheet", "column", "unit", "rule", "holds"])
 
 
@@ -144,9 +158,13 @@ def _validation(col: Column, spec: FileSpec, names: dict[str, list[str]]) -> dic
     """XlsxWriter data validation for a column's cells: a range for numbers, a list for names."""
     if col.kind == "share":
         return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
-                "error_title": col.name, "error_message": f"{col.name} is a share: a number in [0, 1] (65% is 0.65)"}
+                "error_title": col.name, "error_message": f"{col.name} is a share: a number in [0, 1] (or type 65%)"}
     if col.kind == "number":
         return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": MAX_MAGNITUDE,
+                "error_title": col.name, "error_message": f"{col.name}: {expected(col)}"}
+    if col.kind in ("integer", "year"):
+        low, high = YEAR_RANGE if col.kind == "year" else (col.minimum, int(MAX_MAGNITUDE) - 1)
+        return {"validate": "integer", "criteria": "between", "minimum": low, "maximum": high,
                 "error_title": col.name, "error_message": f"{col.name}: {expected(col)}"}
     if col.choices:
         return {"validate": "list", "source": list(col.choices)}

@@ -58,7 +58,8 @@ SHORTAGES = {"scenario": "text", "element": "text", "demand": "t/yr", "arrived":
              "shortage": "t", "shortage_cost": "musd"}
 VIOLATIONS = {"origin": "text", "element": "text", "kind": "text", "basis": "text", "scope": "text",
               "limit": "number", "value": "number", "excess": "number"}
-POINTS = {"max_share": "share", "risk_weight": "number", "cvar_weight": "number", "status": "text",
+POINTS = {"max_share": "share", "min_share": "share", "risk_weight": "number", "cvar_weight": "number",
+          "status": "text",
           **{f: "musd" for f in FIGURES if f != "marginal_cost_per_pp"}, "marginal_cost_per_pp": "musd_pp",
           "target": "text", "cvar_level": "share"}
 

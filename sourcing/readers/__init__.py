@@ -126,4 +126,4 @@ def read_table(problems: Collector, spec: FileSpec) -> pd.DataFrame | None:
     if not ok or getattr(table, "unsaved", ()) or getattr(table, "nonfinite", ()):
         return None
     raw = raw[(raw != "").any(axis=1)]
-    return typed(problems, spec, raw)
+    return typed(problems, spec, raw, decimal_comma=getattr(table, "decimal_comma", False))

@@ -25,6 +25,7 @@ from sourcing.schema import (
     Column,
     FileSpec,
     expected,
+    parse_share,
 )
 
 
@@ -50,11 +51,17 @@ def check_header(problems: Collector, spec: FileSpec, header: list[str]) -> bool
     return ok
 
 
-def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFrame:
+def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame, *, decimal_comma: bool = False) -> pd.DataFrame:
     """The spec's columns from ``raw`` (strings, columns named by the header; rows that are empty
     in every cell already dropped), then the file's ``source`` and ``note`` columns if it has them,
-    index kept so that problems can be located later."""
+    index kept so that problems can be located later.
+
+    A share may be written as a percentage (``50%`` is 0.5). With ``decimal_comma`` (a CSV file
+    whose columns are separated by semicolons), numbers are written ``0,5``; a number written with
+    a point there is read as one only where it cannot be a thousands separator."""
     out = pd.DataFrame(index=raw.index)
+    key = list(spec.key) + ([YEAR] if spec.dated else [])
+    unread = pd.Index([])  # rows whose key or year cell was refused: never also called duplicates
     for col in spec.columns:
         if col.name not in raw.columns:
             out[col.name] = col.default
@@ -64,7 +71,8 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
             _refuse_controls(problems, spec, col.name, values, NAME_CONTROLS if col.kind == "name" else TEXT_CONTROLS)
         empty = values == ""
         if col.kind in NUMERIC_KINDS:
-            parsed = pd.to_numeric(values.where(~empty, None), errors="coerce")
+            numbers = _number_texts(problems, spec, col, values, decimal_comma)
+            parsed = pd.to_numeric(numbers.where(~empty, None), errors="coerce")
             parsed = parsed.astype(float)
             if col.inherit:  # filled from earlier rows of the key later (sourcing.timeline.inherit)
                 pass
@@ -80,9 +88,12 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
                     col.minimum, MAX_MAGNITUDE if col.maximum is None else col.maximum)
                 whole = parsed == np.floor(parsed)
                 wrong |= ok & (~whole | (parsed < low) | (parsed > high))
+            wrong &= numbers.notna()  # NaN: a problem already told (an ambiguous decimal separator)
             for row in raw.index[wrong]:
                 text = shown(values[row])
                 problems.add(spec, [row], col.name, _out_of_range(col, text, parsed[row]), text)
+            if col.name in key:
+                unread = unread.union(raw.index[wrong | (~empty & numbers.isna())])
             out[col.name] = parsed
         elif col.kind == "name":
             if col.required:
@@ -103,8 +114,7 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
         if name in raw.columns:
             out[name] = as_text(raw[name])
             _refuse_controls(problems, spec, name, out[name], TEXT_CONTROLS)
-    key = list(spec.key) + ([YEAR] if spec.dated else [])
-    dup = out.duplicated(subset=key, keep=False)
+    dup = out.duplicated(subset=key, keep=False) & ~out.index.isin(unread)
     if dup.any():
         first: dict[tuple, int] = {}
         unit = "row" if problems.source.kind == "workbook" else "line"
@@ -143,6 +153,50 @@ def _refuse_controls(problems: Collector, spec: FileSpec, column: str, values: p
                      "remove it", text)
 
 
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:\d+,?\d*|,\d+)(?:[eE][+-]?\d+)?%?", re.ASCII)
+"""A number written with a decimal comma (or none): ``0,5``, ``1250``, ``50%``, ``1,5e3``."""
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d*)?%?", re.ASCII)
+"""A number whose points may group thousands (``1.250``: 1250 where the decimal mark is a comma)."""
+EXCEL_SEPARATORS = ("in Excel, File > Options > Advanced: untick 'Use system separators', set the decimal "
+                    "separator to '.' and the thousands separator to ',', then save as CSV UTF-8 (comma delimited)")
+"""Where a planner sets the separators Excel writes CSV files with."""
+
+
+def _number_texts(problems: Collector, spec: FileSpec, col: Column, values: pd.Series,
+                  decimal_comma: bool) -> pd.Series:
+    """The cells of a numeric column as ``pd.to_numeric`` reads them: a share's ``50%`` as 0.5, a
+    decimal comma (``decimal_comma``) as a point. A cell whose decimal separator is ambiguous is
+    reported here and becomes NaN (not reported again)."""
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":
+        if not decimal_comma and col.kind != "share":
+            return values
+        texts = values.map(lambda v: v if isinstance(v, str) else None)
+    else:
+        texts = values
+    written = texts.dropna()
+    if not decimal_comma and not (col.kind == "share" and written.str.endswith("%").any()):
+        return values
+    out = values.astype(object)
+    commas = decimal_comma and written.str.contains(",", regex=False).any()
+    for row, text in written.items():
+        cell = text.strip()
+        if decimal_comma:
+            if _GROUPED.fullmatch(cell) or (commas and "." in cell and not _DECIMAL_COMMA.fullmatch(cell)):
+                problems.add(spec, [row], col.name, f"got {text!r}: this file separates columns with semicolons "
+                             "and writes decimal commas, so a point may group thousands (1.250 for 1250) or be a "
+                             f"decimal point; write the number without thousands separators, or {EXCEL_SEPARATORS}",
+                             text)
+                out[row] = None
+                continue
+            if _DECIMAL_COMMA.fullmatch(cell):
+                cell = cell.replace(",", ".")
+        if col.kind == "share" and cell.endswith("%"):
+            share = parse_share(cell)
+            cell = share if share is not None else cell
+        out[row] = cell
+    return out
+
+
 def shown(value) -> str:
     """A cell as it reads: text as written, a number without a spurious ``.0``."""
     if isinstance(value, str):
@@ -161,11 +215,15 @@ def as_text(values: pd.Series) -> pd.Series:
 
 def _out_of_range(col: Column, text: str, value: float) -> str:
     """What is wrong with a number cell holding ``text`` (parsed as ``value``, NaN if not a number)."""
+    if col.kind == "year" and not np.isfinite(value):
+        digits = re.findall(r"(?<!\d)\d{4}(?!\d)", text)
+        hint = f" (write {digits[0]})" if len(digits) == 1 else ""
+        return f"expected {expected(col)}, got {text!r}{hint}"
     if not np.isfinite(value) or (col.kind in ("integer", "year") and value >= 0):
         return f"expected {expected(col)}, got {text!r}"
     if value < 0:
         return f"must not be negative, got {text!r}; expected {expected(col)}"
     if col.kind == "share":
-        hint = f" (for {value:g}% write {value / 100:g})" if value <= 100 else ""
+        hint = f" (for {value:g}% write {value / 100:g} or {value:g}%)" if value <= 100 else ""
         return f"must lie in [0, 1], got {text!r}{hint}; expected {expected(col)}"
     return f"must be below {MAX_MAGNITUDE:g}, got {text!r}"

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from sourcing.errors import InfeasibleError, OptionError
-from sourcing.frontier import FIGURES, KEY_DECIMALS, KEYS, Row
+from sourcing.frontier import FIGURES, KEY_DECIMALS, Row
 from sourcing.output.csv import sweep_header, sweep_label
 from sourcing.output.json import SweepJson
 from sourcing.sweep.grid import SweepPlan
@@ -38,7 +38,7 @@ def read_points(path: Path, fmt: str, plan: SweepPlan) -> dict[int, Row]:
         index = index_of.get(tuple(round(v, KEY_DECIMALS) for v in key))
         if index is None:
             share, rw, cw = key
-            raise OptionError(f"--resume: {path} holds a point off this grid (max_share {share:g}, risk_weight "
+            raise OptionError(f"--resume: {path} holds a point off this grid ({plan.bound} {share:g}, risk_weight "
                               f"{rw:g}, cvar_weight {cw:g}); resume with a grid that contains it, or remove the file")
         rows.setdefault(index, row)
     return rows
@@ -62,7 +62,7 @@ def check_kept(path: Path, plan: SweepPlan, rows: dict[int, Row]) -> None:
     share, risk_weight, cvar_weight = plan.grid.point(index)
     kept = rows[index]
     try:
-        now = solve(plan.data.with_caps({plan.target: share}), RiskOptions(risk_weight, cvar_weight, plan.cvar_level))
+        now = solve(plan.at(share), RiskOptions(risk_weight, cvar_weight, plan.cvar_level))
         status, objective = "optimal", now.objective
     except InfeasibleError:
         status, objective = "infeasible", np.nan
@@ -71,7 +71,7 @@ def check_kept(path: Path, plan: SweepPlan, rows: dict[int, Row]) -> None:
     if not same:
         was = f"objective {then:,.3f}" if kept.status == "optimal" else kept.status
         is_ = f"objective {objective:,.3f}" if status == "optimal" else status
-        raise OptionError(f"--resume: {path} was written from other inputs: at max_share {share:g}, risk_weight "
+        raise OptionError(f"--resume: {path} was written from other inputs: at {plan.bound} {share:g}, risk_weight "
                           f"{risk_weight:g}, cvar_weight {cvar_weight:g} it holds {was}, these inputs give {is_} "
                           "(another folder, a changed file or another --year); remove it or choose another --output",
                           hint=RESUME_HINT)
@@ -127,7 +127,7 @@ def _read_json(text: str, plan: SweepPlan, path: Path) -> list[tuple[tuple[float
     out = []
     for p in points:
         try:
-            key = tuple(float(p[k]) for k in KEYS)
+            key = tuple(float(p[k]) for k in plan.grid.keys)
             ok = p["status"] == "optimal"
             figures = np.array([float(p[f]) if ok else np.nan for f in FIGURES])
             shares = np.array([float(p["shares"][e][o]) if ok else np.nan for e, o in offers])

@@ -17,6 +17,10 @@ value between the rates on either side; the sweep reports the rate of tightening
 second, warm solve at max_share - 1e-7 whenever the two duals differ. At max_share 1 the cap row
 is kept (redundant, as ``sourcing solve`` would drop it) and the same rule gives the cost of the
 first point of cap. At the tightest feasible cap it is the point's own dual.
+
+A floor sweep (``min_share``) is the same with the floor row (3b) ``sum_o x[o,e] - min_share * X[e]
+>= 0``: its marginal cost is the rise of the objective if the floor rises by one point
+(max(0, dual * X[e] * 0.01)), and the probe is at min_share + 1e-7.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from sourcing.highs import ZERO, new_highs, pass_model, run_highs, values
 from sourcing.lp import TriviallyInfeasibleError, build_lp
 from sourcing.model import USD_PER_KG_TO_USD_PER_T, RiskOptions
 from sourcing.result import cvar_of
-from sourcing.sweep.grid import SWEPT_CAP, Chunk, SweepPlan, swept_rows
+from sourcing.sweep.grid import MAX_SHARE, SWEPT_CAP, Chunk, SweepPlan, swept_rows
 
 PROBE = 1e-7
 
@@ -87,19 +91,21 @@ class Resolver:
         base[np.concatenate(risk_columns)] = 0.0  # these columns carry only the risk term's cost
         self.base, self.offset, self.mean = base, compiled.offset, mean
 
-        # the swept cap rows and the column of total_volume[e] in each
-        sel = swept_rows(data, plan.target)
+        # the swept cap (or floor) rows and the column of total_volume[e] in each
+        floor = plan.bound != MAX_SHARE
+        self.tighter = 1.0 if floor else -1.0  # the direction in which the swept share tightens
+        sel = swept_rows(data, plan.target, plan.bound)
         limits, _ = data.limits()
-        maxes = limits[limits["kind"] == "max"].reset_index(drop=True)
+        maxes = limits[limits["kind"] == ("min" if floor else "max")].reset_index(drop=True)
         elements = list(data.elements["element"])
         self.swept_elem = np.array([elements.index(e) for e in maxes.loc[sel, "element"]], dtype=int)
-        self.swept_rows = compiled.rows["concentration"][sel]
+        self.swept_rows = compiled.rows["floor" if floor else "concentration"][sel]
         self.swept_cols = compiled.columns["total_volume"][self.swept_elem]
         A = compiled.matrix
         for r, c in zip(self.swept_rows, self.swept_cols):
             if r < 0 or c < 0 or abs(A[r, c] + SWEPT_CAP) > 1e-12:
-                raise SolverError("sweep: a cap row is not of the form sum_o x[o,e] - max_share * X[e] <= 0 "
-                                  "(the model changed; sourcing.sweep needs updating)")
+                raise SolverError("sweep: a cap row is not of the form sum_o x[o,e] - share * X[e] <= 0 (or >= 0 "
+                                  "for a floor): the model changed; sourcing.sweep needs updating")
 
         # what solver.extract and solver.recourse need, as arrays
         offers = data.offers
@@ -147,7 +153,7 @@ class Resolver:
             if pending is not None:
                 # the previous point's basis still optimal at this tighter cap (no simplex pivot):
                 # no kink between them, so its own dual is already the tightening rate
-                kept = row.status == "optimal" and raw.iterations == 0 and share < pending[1]
+                kept = row.status == "optimal" and raw.iterations == 0 and self.tighter * (share - pending[1]) > 0
                 yield from self._settle(*pending, skip, probe=not kept)
             pending = (index, share, row)
         if pending is not None:
@@ -161,8 +167,8 @@ class Resolver:
         the first step tighter is the dual a hair below the point, which a probe re-solve finds.
         """
 
-        if probe and row.status == "optimal" and share >= PROBE:
-            self._set_cap(share - PROBE)
+        if probe and row.status == "optimal" and 0.0 <= share + self.tighter * PROBE <= 1.0:
+            self._set_cap(share + self.tighter * PROBE)
             below_raw = self._run()
             if below_raw.status == "optimal":
                 own, below = row.figures[-1], self._marginal(below_raw)
@@ -231,7 +237,7 @@ class Resolver:
             total = self._volumes(raw)[1]
         dual = raw.row_dual[self.swept_rows]
         dual = np.where(np.abs(dual) < ZERO, 0.0, dual)
-        return float(np.sum(np.maximum(0.0, -dual * total[self.swept_elem] * 0.01)))
+        return float(np.sum(np.maximum(0.0, self.tighter * dual * total[self.swept_elem] * 0.01)))
 
 
 _CACHE = threading.local()

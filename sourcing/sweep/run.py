@@ -26,21 +26,24 @@ def run_sweep(data: InputData, target: Target, shares: Iterable[float], *,
               risk_weights: Iterable[float] = (1.0,), cvar_weights: Iterable[float] = (0.0,),
               cvar_level: float = 0.95, workers: int = 1, scheduler: Any = None,
               output: str | Path | None = None, fmt: str = "csv", resume: bool = False,
-              progress: bool = False, chunk_size: int = CHUNK_SIZE) -> pd.DataFrame:
+              progress: bool = False, chunk_size: int = CHUNK_SIZE, bound: str = "max_share") -> pd.DataFrame:
     """Solve the contract's LP at every point of the grid ``shares x risk_weights x cvar_weights``.
 
     Args:
         data: validated inputs (:func:`sourcing.load_inputs`).
         target: ``"ORIGIN"`` (that origin's or group's cap on every element, like a ``*`` row) or
             ``("ORIGIN", "ELEMENT")``; each point sets it as ``data.with_caps({target: share})``.
-        shares: the values of the swept ``max_share``, in [0, 1] (1: no cap).
+        shares: the values of the swept ``max_share``, in [0, 1] (1: no cap); of ``min_share``
+            with ``bound="min_share"`` (0: no floor).
         risk_weights, cvar_weights, cvar_level: the risk options (:class:`sourcing.RiskOptions`).
         workers, scheduler, output, fmt, resume, progress: see :func:`execute`.
         chunk_size: points per chunk (see the module's docstring); results depend on it only in
             degenerate cases (plans of equal cost), never on ``workers`` or ``scheduler``.
+        bound: ``max_share`` sweeps the target's cap; ``min_share`` its floor (``sweep --floor``:
+            on every element the target offers, or on ORIGIN:ELEMENT; see :mod:`sourcing.sweep.floors`).
 
     Returns:
-        One row per point, in grid order: ``max_share``, ``risk_weight``, ``cvar_weight``,
+        One row per point, in grid order: ``max_share`` (or ``min_share``), ``risk_weight``, ``cvar_weight``,
         ``status`` (``optimal``, ``infeasible``, or HiGHS's model status), ``objective``,
         ``procurement_cost``, ``expected_shortage_cost``, ``cvar``, ``marginal_cost_per_pp`` (USD,
         of the swept cap; NaN unless optimal), ``share:ELEMENT:ORIGIN`` (of the element's contracted
@@ -52,7 +55,7 @@ def run_sweep(data: InputData, target: Target, shares: Iterable[float], *,
             so far is in ``output``.
     """
     plan = plan_sweep(data, target, shares, risk_weights=risk_weights, cvar_weights=cvar_weights,
-                      cvar_level=cvar_level, chunk_size=chunk_size)
+                      cvar_level=cvar_level, chunk_size=chunk_size, bound=bound)
     frontier = execute(plan, workers=workers, scheduler=scheduler, output=output, fmt=fmt, resume=resume,
                        progress=progress)
     return frontier.frame()
@@ -141,7 +144,8 @@ def execute(plan: SweepPlan, *, workers: int = 1, scheduler: Any = None, output:
     if path is not None:
         try:
             write_atomic(path, render(frontier, fmt, data=plan.data, command="sweep",
-                                      options={"cap": plan.label, "risk_weight": plan.grid.risk_weights,
+                                      options={("cap" if plan.bound == "max_share" else "floor"): plan.label,
+                                               "risk_weight": plan.grid.risk_weights,
                                                "cvar_weight": plan.grid.cvar_weights, "cvar_level": plan.cvar_level,
                                                "year": plan.data.year}))
         except OSError as exc:
@@ -155,13 +159,13 @@ def _unwritable(path: Path, exc: OSError, kept: int) -> OutputError:
 
 
 def infeasible_causes(plan: SweepPlan, frontier: Frontier) -> tuple[float | None, tuple[str, ...]]:
-    """The loosest swept cap without a plan (None if every point has one) and why there is none
-    there, as :class:`sourcing.InfeasibleError` says it. Over one cap every tighter point has no
-    plan either; the causes are found from the data alone (:mod:`sourcing.feasibility`)."""
+    """The loosest swept cap (or floor) without a plan (None if every point has one) and why there
+    is none there, as :class:`sourcing.InfeasibleError` says it. Over one cap every tighter point
+    has no plan either; the causes are found from the data alone (:mod:`sourcing.feasibility`)."""
     from sourcing.feasibility import explain_infeasibility
 
     infeasible = [plan.grid.point(i)[0] for i, row in frontier.rows.items() if row.status == "infeasible"]
     if not infeasible:
         return None, ()
-    loosest = max(infeasible)
-    return loosest, tuple(str(c) for c in explain_infeasibility(plan.data.with_caps({plan.target: loosest})))
+    loosest = max(infeasible) if plan.bound == "max_share" else min(infeasible)
+    return loosest, tuple(str(c) for c in explain_infeasibility(plan.at(loosest)))
