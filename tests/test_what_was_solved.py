@@ -1,5 +1,5 @@
 """Issue 21: every output names what it solved (the year and why, the inputs with each file's or
-sheet's own hash); without --inputs the folder you stand in is the one used, and stderr says so; a
+sheet's own hash); without --inputs the bundled case, and stderr names the folder's own inputs; a
 name that matches nothing is caught at check; one name per meaning of "stock"; the result
 workbook's plan sheet says which limit binds on each offer. The workbooks are real files, read back
 with openpyxl; the hashes are computed here from the bytes (or cells) themselves."""
@@ -159,29 +159,37 @@ def test_the_report_header_names_the_year_why_and_the_files(tmp_path):
 # 2. the folder you stand in
 
 
-def test_a_folder_with_supply_csv_is_the_one_used_and_stderr_says_so(tmp_path, monkeypatch):
+def test_a_folder_with_supply_csv_is_named_and_the_bundled_case_still_read(tmp_path, monkeypatch):
+    # contract v1: with no --inputs the bundled dataset is used, from any working directory; the
+    # folder's own inputs are never passed over in silence: stderr names them and the option
     folder = tmp_path / "mine"
     assert run("init", str(folder)).exit_code == 0
     demand = folder / "demand.csv"
     demand.write_text(demand.read_text().replace("Ce,6300,", "Ce,6500,"))  # the bundled data says 6300
     monkeypatch.chdir(folder)
     solved = run("solve")
-    assert solved.stderr.splitlines()[0] == "inputs: this folder (it holds supply.csv); --inputs to choose others"
-    assert solved.stdout.startswith(f"Sourcing plan for 2027, folder {folder}: ")
-    assert any(line.split()[:2] == ["Ce", "6,500.0"] for line in solved.stdout.splitlines())
+    assert solved.stderr.splitlines()[0] == (
+        "inputs: the bundled dataset, not this folder's supply.csv: without --inputs every command reads the "
+        "bundled case; --inputs . to read this folder's")
+    assert solved.stdout.startswith("Sourcing plan for 2027, the bundled inputs: ")
+    assert any(line.split()[:2] == ["Ce", "6,300.0"] for line in solved.stdout.splitlines())
+    mine = run("solve", "--inputs", ".")
+    assert any(line.split()[:2] == ["Ce", "6,500.0"] for line in mine.stdout.splitlines())
+    assert "inputs:" not in mine.stderr  # --inputs given: nothing to say
     checked = run("check")  # check agrees with every command
     assert checked.stderr.splitlines()[0] == solved.stderr.splitlines()[0]
-    assert checked.stdout.startswith("ok: ") and f"folder {folder}" in checked.stdout.splitlines()[0]
+    assert checked.stdout.startswith("ok: ") and str(bundled_inputs()) in checked.stdout.splitlines()[0]
 
 
-def test_the_one_workbook_with_a_supply_sheet_is_the_one_used(tmp_path, monkeypatch):
+def test_the_one_workbook_with_a_supply_sheet_is_named(tmp_path, monkeypatch):
     assert run("init", "--xlsx", str(tmp_path / "mine.xlsx")).exit_code == 0
     assert run("solve", "--inputs", str(tmp_path / "mine.xlsx"), "--output", str(tmp_path / "plan.xlsx")).exit_code == 0
     monkeypatch.chdir(tmp_path)  # plan.xlsx, a result, has no supply sheet
     result = run("solve", "--format", "json")
-    assert result.stderr.splitlines()[0].startswith("inputs: workbook mine.xlsx of this folder")
-    assert json.loads(result.stdout)["inputs"]["kind"] == "workbook"
-    assert json.loads(result.stdout)["inputs"]["path"].endswith("mine.xlsx")
+    assert result.stderr.splitlines()[0] == (
+        "inputs: the bundled dataset, not this folder's workbook mine.xlsx (its one workbook with a supply "
+        "sheet): without --inputs every command reads the bundled case; --inputs mine.xlsx to read this folder's")
+    assert json.loads(result.stdout)["inputs"]["kind"] == "bundled"
     shutil.copy(tmp_path / "mine.xlsx", tmp_path / "other.xlsx")
     two = run("check")
     assert two.stderr.splitlines()[0] == ("inputs: the bundled dataset (2 workbooks here have a supply sheet "
@@ -192,7 +200,7 @@ def test_the_one_workbook_with_a_supply_sheet_is_the_one_used(tmp_path, monkeypa
 def test_a_folder_without_inputs_uses_the_bundled_data_and_says_so(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("solve", "--format", "json")
-    assert result.stderr.splitlines()[0].startswith("inputs: the bundled dataset (no supply.csv")
+    assert result.stderr.splitlines()[0] == "inputs: the bundled dataset; --inputs to choose others"
     assert json.loads(result.stdout)["inputs"]["kind"] == "bundled"
     given = run("solve", "--inputs", str(bundled_inputs()), "--format", "json")
     assert "inputs:" not in given.stderr  # --inputs given: nothing to say
@@ -201,7 +209,7 @@ def test_a_folder_without_inputs_uses_the_bundled_data_and_says_so(tmp_path, mon
 def test_help_documents_the_default_inputs():
     for command in ("solve", "check", "plan", "sweep", "evaluate", "report"):
         text = " ".join(run(command, "--help").stdout.split())
-        assert "the current folder when it holds a supply.csv" in text, command
+        assert "default: the bundled Japan dataset, from any folder" in text, command
 
 
 # ---------------------------------------------------------------------------------------------

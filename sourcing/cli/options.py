@@ -156,9 +156,9 @@ def check_plot(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 inputs_option = click.option(
     "--inputs", type=click.Path(exists=True, path_type=Path), default=None, metavar="DIR|BOOK.xlsx",
-    help="Folder of input CSV files, or a workbook with one sheet per file (default: the current folder when "
-         "it holds a supply.csv, or its one workbook with a supply sheet; else the bundled Japan dataset; "
-         "stderr says which).",
+    help="Folder of input CSV files, or a workbook with one sheet per file (default: the bundled Japan "
+         "dataset, from any folder; stderr says so, and names the folder's own inputs where it holds a "
+         "supply.csv or one workbook with a supply sheet: pass --inputs . or --inputs BOOK.xlsx to read them).",
 )
 format_option = click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default=None,

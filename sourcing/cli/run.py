@@ -164,16 +164,19 @@ def write(output: Path, content: str | bytes) -> None:
 
 
 def default_inputs() -> Path:
-    """The inputs of a command run without ``--inputs``: the current folder when it holds a
-    supply.csv (or exactly one workbook with a supply sheet), else the bundled dataset; which one
-    is said on stderr in one line."""
+    """The inputs of a command run without ``--inputs``: the bundled dataset, from any folder (the
+    contract, version 1). One line on stderr says so, and names the inputs of the folder you stand
+    in, if it holds any (a supply.csv, or exactly one workbook with a supply sheet), with the
+    option that reads them: an edited copy is never passed over in silence."""
     from sourcing.readers import inputs_here
 
     here, why = inputs_here(Path.cwd())
     if here is not None:
-        click.echo(f"inputs: {why}; --inputs to choose others", err=True)
-        return here
-    click.echo(f"inputs: the bundled dataset ({why}); --inputs to choose others", err=True)
+        option = "--inputs ." if here == Path.cwd() else f"--inputs {here.name}"
+        click.echo(f"inputs: the bundled dataset, not {why}: without --inputs every command reads the bundled "
+                   f"case; {option} to read this folder's", err=True)
+    else:
+        click.echo(f"inputs: the bundled dataset{f' ({why})' if why else ''}; --inputs to choose others", err=True)
     return bundled_inputs()
 
 

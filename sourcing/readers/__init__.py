@@ -47,11 +47,12 @@ def open_source(path: str | Path) -> Folder | Book:
 
 def inputs_here(folder: Path) -> tuple[Path | None, str]:
     """The inputs ``folder`` holds, and in what words: the folder itself when it holds a
-    ``supply.csv``; else its one workbook with a ``supply`` sheet; else None and why not."""
+    ``supply.csv``; else its one workbook with a ``supply`` sheet; else None, and why where the
+    folder holds several such workbooks ("" where it holds none)."""
     from sourcing.schema import SPECS
 
     if (folder / SPECS["supply"].name).is_file():
-        return folder, "this folder (it holds supply.csv)"
+        return folder, "this folder's supply.csv"
     books = []
     for path in sorted(folder.glob("*.xls[xm]")):
         if path.name.startswith("~$") or not path.is_file():  # Excel's lock file of an open book
@@ -62,10 +63,10 @@ def inputs_here(folder: Path) -> tuple[Path | None, str]:
         except (UnreadableError, OSError):
             continue
     if len(books) == 1:
-        return books[0], f"workbook {books[0].name} of this folder (its one workbook with a supply sheet)"
+        return books[0], f"this folder's workbook {books[0].name} (its one workbook with a supply sheet)"
     if books:
         return None, f"{len(books)} workbooks here have a supply sheet ({', '.join(b.name for b in books)})"
-    return None, "no supply.csv, nor a workbook with a supply sheet, in this folder"
+    return None, ""
 
 
 def read_table(problems: Collector, spec: FileSpec) -> pd.DataFrame | None:
