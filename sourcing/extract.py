@@ -1,7 +1,7 @@
 """Turn an optimal HiGHS solution into a :class:`~sourcing.result.Result` of pandas frames.
 
 Volumes and stock levels are read from the columns the LP placed them in; duals become marginal
-costs with the sign convention of the README; shortages are the closed-form best response to the
+costs with the sign convention of docs/model.md; shortages are the closed-form best response to the
 plan in each scenario (:func:`recourse`), which equals the LP's wherever the LP cares.
 """
 

@@ -1,7 +1,7 @@
 """Build the Pyomo model of the contract's LP from validated data. Builds only: no I/O, no solving.
 
 Sets are UPPERCASE, indices lowercase, and every component carries the name used in the CSV headers,
-result columns and README. The math letters of the README live in the ``doc=`` strings:
+result columns and docs/model.md. The math letters of docs/model.md live in the ``doc=`` strings:
 
     x[o,e] = volume, X[e] = total_volume, s[e] = stock_level, w[e,k] = stock_release,
     u[e,k] = shortage, L[k] = loss, eta = cvar_threshold, z[k] = cvar_excess.

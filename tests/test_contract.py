@@ -80,20 +80,24 @@ def test_every_exit_code_of_the_contract_is_in_every_help():
             assert re.search(rf"\b{code} [a-z]", text), (command, code)
 
 
-def test_the_contract_links_to_sections_that_exist():
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    headings = {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in re.findall(r"^## (.+)$", readme, re.M)}
-    for anchor in re.findall(r"\(\.\./README\.md#([a-z0-9-]+)\)", CONTRACT):
-        assert anchor in headings, anchor
+def test_the_contract_links_to_pages_and_sections_that_exist():
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    links = re.findall(r"\]\(((?:\.\./)?[\w/.-]+\.md)(?:#([a-z0-9-]+))?\)", CONTRACT)
+    assert ("inputs.md", "") in links and ("model.md", "the-one-year-model") in links
+    for page, anchor in links:
+        assert (docs / page).is_file(), page
+        text = (docs / page).read_text()
+        headings = {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in re.findall(r"^#+ (.+)$", text, re.M)}
+        assert not anchor or anchor in headings, (page, anchor)
 
 
 def test_the_docs_tables_list_every_column_of_the_schema():
-    """The README's inputs table holds the one-year columns; docs/plan.md's the columns and the
+    """docs/inputs.md's table holds the one-year columns; docs/plan.md's the columns and the
     file only ``sourcing plan`` reads (and ``year``)."""
     from sourcing.schema import SPECS, YEAR
 
     root = Path(__file__).resolve().parents[1]
-    readme = (root / "README.md").read_text().split("## Inputs", 1)[1].split("\nRules:", 1)[0]
+    readme = (root / "docs" / "inputs.md").read_text().split("\nRules:", 1)[0]
     plan_doc = (root / "docs" / "plan.md").read_text()
     for spec in SPECS.values():
         only_plan = spec.name == "investments.csv"  # a file only plan reads

@@ -21,6 +21,7 @@ from sourcing.sweep import parse_values, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
+RISK_DOC = (ROOT / "docs" / "risk.md").read_text()
 SWEEP_DOC = (ROOT / "docs" / "sweep.md").read_text()
 DATA_DOC = (ROOT / "inputs" / "README.md").read_text()
 M = 1e6
@@ -62,37 +63,37 @@ def test_the_status_quo_and_the_value_of_planning(bundled, optimum):
     plan = load_plan(bundled_inputs() / "plans" / "status-quo.csv", bundled)
     mine = evaluate(bundled, plan).result
     saving = (optimum.objective - mine.objective) / M
-    said(README, f"The status quo is {saving:.0f} M USD a year cheaper than the capped optimum", "README")
+    said(RISK_DOC, f"The status quo is {saving:.0f} M USD a year cheaper than the capped optimum", "docs/risk.md")
     said(DATA_DOC, f"costing {saving:.0f} M USD a year less than the capped optimum", "inputs/README.md")
     china = plan[bundled.offers["origin"] == "China"].sum() / plan.sum()
-    said(README, f"(about {china:.0%} Chinese overall", "README")
+    said(RISK_DOC, f"(about {china:.0%} Chinese overall", "docs/risk.md")
     v = value_of_information(bundled)
     vss, evpi = v["value_of_stochastic_solution"] / M, v["expected_value_of_perfect_information"] / M
-    said(README, f"would cost {vss:.0f} M USD a year more than planning for the scenarios", "README")
-    said(README, f"would be worth only {evpi:.0f} M USD more", "README")
+    said(RISK_DOC, f"would cost {vss:.0f} M USD a year more than planning for the scenarios", "docs/risk.md")
+    said(RISK_DOC, f"would be worth only {evpi:.0f} M USD more", "docs/risk.md")
     said(DATA_DOC, f"at about {vss:.0f} M USD a year", "inputs/README.md")
     avail = bundled.offer_availability()
     p = bundled.scenarios.set_index("scenario")["probability"]
     for element in ("Dy", "Tb"):
         hit = avail[(avail["origin"] == "China") & (avail["element"] == element)]
         mean = 1 - float(((1 - hit["availability"]) * hit["scenario"].map(p)).sum())
-        said(README, f"(Chinese Dy and Tb arrive at {mean:.0%} on average)", "README")
+        said(RISK_DOC, f"(Chinese Dy and Tb arrive at {mean:.0%} on average)", "docs/risk.md")
 
 
 def test_the_content_cap_paragraph(bundled, optimum):
     without = solve(replace(bundled, caps=bundled.caps[bundled.caps["scope"] != "content"]))
     nd = lambda r, o: float(r.plan.set_index(["origin", "element"]).at[(o, "NdPr"), "volume"])  # noqa: E731
-    said(README, f"the optimum buys {nd(without, 'China'):,.0f} t from China and "
-                 f"{nd(without, 'Southeast Asia'):,.0f} t from Southeast Asia", "README")
+    said(RISK_DOC, f"the optimum buys {nd(without, 'China'):,.0f} t from China and "
+                   f"{nd(without, 'Southeast Asia'):,.0f} t from Southeast Asia", "docs/risk.md")
     share = optimum.plan.set_index(["origin", "element"]).at[("China", "NdPr"), "share"]
-    said(README, f"China falls to {nd(optimum, 'China'):,.0f} t ({share:.1%} by origin, 50% by content) and "
-                 f"Southeast Asia rises to {nd(optimum, 'Southeast Asia'):,.0f} t, for "
-                 f"{(optimum.objective - without.objective) / M:.1f} M USD a year more (objective "
-                 f"{without.objective / M:,.1f} against {optimum.objective / M:,.1f} M USD)", "README")
+    said(RISK_DOC, f"China falls to {nd(optimum, 'China'):,.0f} t ({share:.1%} by origin, 50% by content) and "
+                   f"Southeast Asia rises to {nd(optimum, 'Southeast Asia'):,.0f} t, for "
+                   f"{(optimum.objective - without.objective) / M:.1f} M USD a year more (objective "
+                   f"{without.objective / M:,.1f} against {optimum.objective / M:,.1f} M USD)", "docs/risk.md")
 
 
 def test_the_ndpr_cap_table(bundled):
-    lines = README.split("| cap on China's NdPr |", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    lines = RISK_DOC.split("| cap on China's NdPr |", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
     assert len(lines) == 7
     for line in lines:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -106,7 +107,7 @@ def test_the_ndpr_cap_table(bundled):
         want = [f"{v['China']:,.0f}", f"{v['Southeast Asia']:,.0f}", f"{v['Australia'] + v['France']:,.0f}",
                 f"{stock:,.0f}", f"{r.procurement_cost / M:,.1f}", f"{r.stockpile_cost / M:,.1f}",
                 f"{r.expected_shortage_cost / M:,.2f}", f"{r.objective / M:,.1f}"]
-        assert cells[1:] == want, f"README's NdPr table, row {cells[0]}: should be {want}"
+        assert cells[1:] == want, f"docs/risk.md's NdPr table, row {cells[0]}: should be {want}"
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ GOLDEN = Path(__file__).parent / "golden"
 STATUS_QUO = str(bundled_inputs() / "plans" / "status-quo.csv")
 SWEEP = ("sweep", "--cap", "China=1.0:0.46:0.01", "--risk-weight", "1")  # 55 points
 
-PLAN = ("plan", "--years", "2026:2035", "--value-of-information")  # the README's multi-year example
+PLAN = ("plan", "--years", "2026:2035", "--value-of-information")  # docs/plan.md's multi-year example
 
 COMMANDS: dict[str, tuple[str, ...]] = {"check.txt": ("check",), "plan-voi.txt": PLAN}
 for fmt, ext in (("table", "txt"), ("json", "json"), ("csv", "csv")):

@@ -102,15 +102,15 @@ def test_help_lists_the_options():
         assert option in text
 
 
-def test_the_readme_example_is_the_command_output():
-    """The README's multi-year example is the golden output of the same command, byte for byte."""
+def test_the_plan_doc_example_is_the_command_output():
+    """docs/plan.md's multi-year example (the bundled decade) is the golden output of the same
+    command, byte for byte."""
     from pathlib import Path
 
     from tests.test_golden import GOLDEN, PLAN
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    said = "inputs: the bundled dataset (no supply.csv, nor a workbook with a supply sheet, in this folder); " \
-        "--inputs to choose others\n"  # stderr, before the output: no --inputs, and no inputs where the docs run
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "plan.md").read_text()
+    said = "inputs: the bundled dataset; --inputs to choose others\n"  # stderr, before the output: no --inputs
     block = f"```console\n$ sourcing {' '.join(PLAN)}\n{said}" + (GOLDEN / "plan-voi.txt").read_text() + "```\n"
     assert block in readme
 

@@ -1,6 +1,6 @@
 """The plan LP (P1)-(P8), stated once as families of variables, rows and costs (numpy arrays).
 
-Notation (README, "The multi-year plan"): o origin, e element, y year (position i), n node, s path,
+Notation (docs/model.md, "The multi-year model"): o origin, e element, y year (position i), n node, s path,
 j project, v decision year; X volume, T total_volume, Z spot, I investment, S stock, W release,
 B into_stock, U shortage, V shortfall; eta and z the CVaR threshold and excesses.
 
