@@ -40,7 +40,7 @@ def test_the_folder_readme_gives_each_numeric_column_its_rule(tmp_path):
         assert "free text" not in rules[key], key
         assert rules[key].startswith(expected(col)), key
     assert rules[("supply.csv", "year")].startswith("a whole year from 1000 to 9999")
-    assert rules[("scenarios.csv", "duration")].startswith("a whole number >= 1")
+    assert rules[("scenarios.csv", "duration")].startswith("a whole number from 1 to 1000")
     assert "read by sourcing plan only" in rules[("supply.csv", "lead_time")]
     assert "percentage" in rules[("caps.csv", "max_share")]
 

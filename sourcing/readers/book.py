@@ -25,7 +25,7 @@ import pandas as pd
 from sourcing.errors import InputError, Problem
 from sourcing.readers.csv import UnreadableError
 from sourcing.readers.package import Package
-from sourcing.schema import FREE_COLUMNS, SPECS, FileSpec
+from sourcing.schema import FREE_COLUMNS, PLAN_SPEC, SPECS, FileSpec
 
 HEADER_SEARCH = 20
 """The header is looked for in the first this many rows (title rows may stand above it)."""
@@ -116,7 +116,7 @@ class Book:
         meta = self._book.sheets_metadata
         self.sheets = [m.name for m in meta]
         self.hidden = {m.name for m in meta if str(m.visible).endswith(("Hidden", "VeryHidden"))}
-        known = {sheet_name(spec).casefold(): sheet_name(spec) for spec in SPECS.values()}
+        known = {sheet_name(spec).casefold(): sheet_name(spec) for spec in (*SPECS.values(), PLAN_SPEC)}
         self._named: dict[str, list[str]] = {}  # input sheet -> the book's sheets of its name, in any case
         for name in self.sheets:
             if name.casefold() in known:
@@ -139,7 +139,10 @@ class Book:
     def _sheet(self, spec: FileSpec) -> str | None:
         """The book's sheet that holds ``spec``'s table (its name in any case), or None."""
         names = self._named.get(sheet_name(spec))
-        return names[0] if names else None
+        if names:
+            return names[0]
+        wanted = sheet_name(spec).casefold()  # a sheet named on the command line (evaluate --plan SHEET)
+        return next((name for name in self.sheets if name.casefold() == wanted), None)
 
     def row_name(self, spec: FileSpec, line: int) -> str:
         return f"sheet {sheet_name(spec)} row {line}"
