@@ -122,8 +122,9 @@ def test_paths_and_nodes(hazards, n):
         mass = np.bincount(nodes, weights=tree.path_probability, minlength=tree.nodes)
         assert np.allclose(mass[nodes], tree.node_probability[nodes])
         started = tree.path_start <= d
-        assert (tree.node_event[nodes[~started]] == -1).all()
-        assert (tree.node_event[nodes[started]] == tree.path_event[started]).all()
+        labels = tree.node_labels()
+        assert (labels[nodes[~started]] == "none").all()
+        assert (labels[nodes[started]] == np.asarray(tree.path_names(), dtype=object)[started]).all()
         for e in range(-1, d + 1):
             assert (tree.ancestor(nodes, np.full(len(nodes), e)) == tree.path_node[:, e + 1]).all()
     assert tree.count(np.arange(-1, n)).sum() == tree.nodes
