@@ -265,3 +265,16 @@ def test_a_sampled_tree_read_back_from_the_json_is_solved_alike_by_the_per_path_
     ref = reference_plan(f, (2026, 2029), given=given_paths)
     assert close(doc["objective"], ref["objective"], scale=1.0)
     assert CliRunner().invoke(main, args).stdout == out.stdout
+
+
+def test_in_progress_until_does_not_count_toward_the_default_horizon():
+    """Dated demand names 2026 and 2027; the halt in progress until 2030 does not stretch the horizon."""
+    f = temp_folder(
+        supply=[{"origin": "China", "element": "Nd", "unit_cost": 1, "capacity": 200}],
+        demand=[{"element": "Nd", "demand": 100, "shortage_cost": 0.5, "year": 2026},
+                {"element": "Nd", "demand": 120, "shortage_cost": 0.5, "year": 2027}],
+        scenarios=[{"scenario": "halt", "probability": 0.5, "duration": 1, "in_progress_until": 2030}],
+        disruptions=[{"scenario": "halt", "origin": "China", "element": "*", "availability": 0}])
+    result = plan(load_inputs(f))
+    assert result.years == (2026, 2027)
+    assert result.paths["path"].tolist() == ["baseline"] and result.tree["exact"]
