@@ -277,6 +277,21 @@ def test_trajectory_of_the_bundled_decade_is_its_paths_in_pandas():
     check_sign_now(result)
     tr = result.trajectory
     assert (tr["stock_p5"] < tr["stock_p95"]).any() and (tr["shortage_probability"] > 0).any()
+    # the README's paragraph on the expected course says these figures
+    from tests.test_doc_figures import README, said
+
+    dy = tr[tr["element"] == "Dy"].set_index("year")
+    said(README, f"the mean Dy stock is {dy.at[2026, 'stock']:,.1f} t at the end of 2026 where the plan fills "
+         f"{dy.at[2026, 'stock_p95']:,.0f} t, and its 5th percentile is {dy.at[2026, 'stock_p5']:,.0f}", "README")
+    assert dy.at[2026, "shortage_probability"] == pytest.approx(dy.at[2027, "shortage_probability"])
+    said(README, f"Dy runs short with probability {dy.at[2026, 'shortage_probability']:.1%} in 2026 and 2027 "
+         f"({dy.at[2027, 'shortage']:,.1f} t expected in 2027, {dy.at[2027, 'shortage_p95']:,.1f} t at the 95th "
+         "percentile)", "README")
+    first_zero = int(dy.index[(dy["stock_p95"] == 0) & (dy.index < 2035)].min())
+    dy_paths = result.stock[(result.stock["element"] == "Dy") & (result.stock["year"] == first_zero)]
+    held = result.paths.set_index("path")["probability"][dy_paths.loc[dy_paths["stock"] > 1e-6, "path"]].sum()
+    said(README, f"From {first_zero} the 95th percentile of the Dy stock is 0", "README")
+    said(README, f"it holds Dy stock on only {held:.1%} of the probability", "README")
 
 
 def test_trajectory_does_not_depend_on_the_scale_of_the_weights():
