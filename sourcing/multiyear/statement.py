@@ -23,7 +23,7 @@ from sourcing.data import InputData
 from sourcing.lp import TriviallyInfeasibleError
 from sourcing.model import USD_PER_KG_TO_USD_PER_T, RiskOptions
 from sourcing.multiyear.families import Cost, Rows, Variables, rows_at_depth
-from sourcing.multiyear.horizon import Horizon, build_horizon
+from sourcing.multiyear.horizon import Horizon, build_horizon, committed
 from sourcing.multiyear.tree import Tree, build_tree
 from sourcing.schema import IMPORTS
 
@@ -270,6 +270,7 @@ def build_statement(horizon: Horizon, tree: Tree, options: RiskOptions, *,
         f.add(U, np.zeros(n * E), np.arange(n * E), -penalty)
 
     _costs(st, penalty, spot_q, q_i, ey_i, targets)
+    _commitments(st)
     return st
 
 
@@ -338,6 +339,20 @@ def _lost_terms(st: Statement, f: Rows, q_of: np.ndarray, base: np.ndarray, dura
         ok = node >= 0
         row = f.first[qi[ok] * E + qe[ok]] + t.rank(node[ok])
         f.add_at(X, row, hit[ok], -(1.0 - base[hit[ok]]))
+
+
+def _commitments(st: Statement) -> None:
+    """Contracts already signed: X[o,e,y] = C[o,e,y] + X', X' >= 0 the decision, so X >= C (on
+    every node of its offer-year; with min_volume, the larger holds); C is priced at its own
+    unit_cost: procurement_cost holds sum_y DF[y] 1000 sum_rows C (cost - unit_cost) as a constant."""
+    h = st.horizon
+    volume, extra = committed(h)
+    if not volume.any():
+        return
+    X = st.variables["volume"]
+    X.lower = np.maximum(X.lower, volume[X.item])
+    q_i = h.offer_years["i"].to_numpy(np.int64)
+    st.costs["procurement_cost"].constant = float(KG * (extra * h.discount[q_i]).sum())
 
 
 def _costs(st: Statement, penalty: np.ndarray, spot_q: np.ndarray, q_i: np.ndarray, ey_i: np.ndarray,

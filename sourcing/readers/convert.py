@@ -99,7 +99,7 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame) -> pd.DataFram
         if name in raw.columns:
             out[name] = as_text(raw[name])
     key = list(spec.key) + ([YEAR] if spec.dated else [])
-    dup = out.duplicated(subset=key, keep=False)
+    dup = out.duplicated(subset=key, keep=False) if key else pd.Series(False, index=out.index)
     if dup.any():
         first: dict[tuple, int] = {}
         unit = "row" if problems.source.kind == "workbook" else "line"
