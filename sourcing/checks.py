@@ -101,6 +101,8 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
                              f"{origin} does not offer {element} in supply.csv; an investment adds capacity to an "
                              "offer: add a supply.csv row for it (capacity may be 0)")
 
+    _check_commitments(problems, frames, must_exist)
+
     stockpile = frames["stockpile"]
     if stockpile is not None:
         low = stockpile["max_stock"] < stockpile["stock"]
@@ -145,6 +147,28 @@ def _unoffered_demand(problems: Collector, supply: pd.DataFrame, demand: pd.Data
         problems.add(SPECS["demand"], at.tolist(), "element",
                      f"element {name!r} has demand but no row of supply.csv offers it, so no plan can cover it"
                      f"{hint}")
+
+
+def _check_commitments(problems: Collector, frames: dict[str, pd.DataFrame | None], must_exist) -> None:
+    """Each contract already signed is on an offer of supply.csv in force in its year, for a volume > 0."""
+    commitments, supply = frames.get("commitments"), frames["supply"]
+    if commitments is None:
+        return
+    spec = SPECS["commitments"]
+    must_exist("commitments", "origin", set(supply["origin"]), "supply.csv")
+    must_exist("commitments", "element", set(frames["demand"]["element"]), "demand.csv")
+    problems.add(spec, commitments.index[commitments["volume"] <= 0], "volume",
+                 "a commitment's volume must be > 0 t; remove the row for no commitment")
+    known = commitments["origin"].isin(set(supply["origin"])) & commitments["element"].isin(set(supply["element"]))
+    for year, rows in commitments[known].groupby(YEAR):
+        offered = set(zip(*(rows_in_force(supply, ["origin", "element"], int(year))[c] for c in ("origin", "element"))))
+        for row in rows.index:
+            origin, element = rows.at[row, "origin"], rows.at[row, "element"]
+            if (origin, element) not in offered:
+                problems.add(spec, [row], YEAR,
+                             f"{origin} does not offer {element} in {int(year)} (no row of supply.csv for it is in "
+                             "force then); a commitment is on an offer in force in its year: fix the year or the "
+                             "offer, or add the supply.csv row")
 
 
 def _check_probabilities(problems: Collector, scen: pd.DataFrame, when: str) -> None:

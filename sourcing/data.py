@@ -32,6 +32,7 @@ from sourcing.schema import (
     PLAN_SPEC,
     PROBABILITY_TOLERANCE,
     SPECS,
+    YEAR,
 )
 from sourcing.speed import paused_gc
 from sourcing.timeline import Timeline, inherit
@@ -90,6 +91,9 @@ class InputData:
             2030``), or ``the first year the inputs name; --year to choose``; None without a year.
         warnings: what may be a mistake in valid inputs (an ignored file, an origin no scenario
             disrupts, a price far from the element's others); the CLI prints them on stderr.
+        commitments: the contracts already signed for delivery in :attr:`year` (rows of
+            commitments.csv): ``origin``, ``element``, ``volume`` (t), ``unit_cost`` (USD/kg; the
+            offer's where the row gives none), ``given`` (``commitments.csv line N``); None: none.
     """
 
     offers: pd.DataFrame
@@ -105,6 +109,7 @@ class InputData:
     warnings: tuple[str, ...] = ()
     digests: tuple[tuple[str, str], ...] = ()
     year_reason: str | None = None
+    commitments: pd.DataFrame | None = None
     _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def in_year(self, year: int, option: str | None = None) -> InputData:
@@ -147,6 +152,20 @@ class InputData:
             if len(later):
                 where += f" in {self.year} (its row holds from {int(later.min())})"
         return self.words(where)
+
+    def committed(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per offer (aligned to :attr:`offers`): C, the tonnes already contracted for :attr:`year`
+        (its rows added up), and sum_rows C (cost - unit_cost), the USD/kg x t its own prices add
+        to pricing C at the offer's ``unit_cost`` (zeros without commitments)."""
+        n = len(self.offers)
+        rows = self.commitments
+        if rows is None or not len(rows):
+            return np.zeros(n), np.zeros(n)
+        index = pd.MultiIndex.from_frame(self.offers[["origin", "element"]])
+        at = index.get_indexer(pd.MultiIndex.from_frame(rows[["origin", "element"]]))  # checked: every row is offered
+        volume = rows["volume"].to_numpy(float)
+        extra = volume * (rows["unit_cost"].to_numpy(float) - self.offers["unit_cost"].to_numpy(float)[at])
+        return np.bincount(at, volume, minlength=n), np.bincount(at, extra, minlength=n)
 
     @_computed_once
     def offer_content(self) -> pd.DataFrame:
@@ -389,6 +408,9 @@ def load_inputs(source: str | Path, year: int | None = None, *, option: str | No
     check_references(problems, frames)
     if problems.problems:
         raise InputError(problems.finish())
+    if frames.get("commitments") is not None:  # where each commitment was signed, for the messages
+        rows = frames["commitments"]
+        frames["commitments"] = rows.assign(given=[problems.where(SPECS["commitments"], row) for row in rows.index])
     caps = frames["caps"]
     if caps is not None:  # where each limit was set, for the messages that name it
         given = [problems.where(SPECS["caps"], row) for row in caps.index]
@@ -482,4 +504,21 @@ def _assemble(frames: dict[str, pd.DataFrame | None], timeline: Timeline, year: 
     disruptions = disruptions[disruptions["scenario"].isin(scenarios["scenario"])].reset_index(drop=True)  # dated
     groups = frame("groups").sort_values(["group", "origin"], ignore_index=True)
     content = frame("content").sort_values(["origin", "element", "upstream"], ignore_index=True)
-    return InputData(offers, elements, caps, scenarios, disruptions, groups, content, timeline.folder, timeline, year)
+    return InputData(offers, elements, caps, scenarios, disruptions, groups, content, timeline.folder, timeline, year,
+                     commitments=_commitments_of(timeline, offers, year))
+
+
+def _commitments_of(timeline: Timeline, offers: pd.DataFrame, year: int | None) -> pd.DataFrame | None:
+    """The rows of commitments.csv for delivery in ``year``, an empty ``unit_cost`` filled with the
+    offer's (None without the file or a year)."""
+    rows = timeline.frames.get("commitments")
+    if rows is None or year is None:
+        return None
+    rows = rows[rows[YEAR] == year]
+    price = pd.Series(offers["unit_cost"].to_numpy(float),
+                      index=pd.MultiIndex.from_frame(offers[["origin", "element"]]))
+    own = price.reindex(pd.MultiIndex.from_frame(rows[["origin", "element"]])).to_numpy(float)
+    return pd.DataFrame({"origin": rows["origin"].to_numpy(), "element": rows["element"].to_numpy(),
+                         "volume": rows["volume"].to_numpy(float),
+                         "unit_cost": np.where(rows["unit_cost"].isna(), own, rows["unit_cost"].to_numpy(float)),
+                         "given": rows["given"].to_numpy()})

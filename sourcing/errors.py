@@ -90,7 +90,8 @@ class Conflict:
     Attributes:
         element: the element whose limits conflict.
         kind: ``capacity`` (demand above all capacity), ``max_share`` (a cap), ``min_share`` (a
-            floor), ``min_volume`` (a commitment) or ``several`` (no single change fixes it).
+            floor), ``min_volume`` (a take-or-pay commitment), ``commitment`` (contracts already
+            signed, commitments.csv) or ``several`` (no single change fixes it).
         origin: the origin, group or upstream country of the limit ("" for capacity, several).
         basis, scope: the limit's (as in caps.csv; "" where none).
         value: the limit as given (a share, or tonnes).

@@ -30,8 +30,9 @@ def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawS
     """
     check_status(data, raw)
     offers = data.offers
+    committed, extra = data.committed()
     if fixed is None:
-        volume = np.clip(values(compiled, raw, "volume"), offers["min_volume"].to_numpy(),
+        volume = np.clip(values(compiled, raw, "volume"), np.maximum(offers["min_volume"].to_numpy(), committed),
                          offers["capacity"].to_numpy())
     else:
         volume = fixed.volume.to_numpy(float)
@@ -39,7 +40,8 @@ def extract(data: InputData, options: RiskOptions, compiled: Compiled, raw: RawS
     plan["volume"] = volume
     total = plan.groupby("element", sort=False)["volume"].transform("sum")
     plan["share"] = np.where(total > 0, plan["volume"] / total.where(total > 0, 1.0), 0.0)
-    plan["procurement_cost"] = USD_PER_KG_TO_USD_PER_T * plan["unit_cost"] * plan["volume"]
+    plan["procurement_cost"] = USD_PER_KG_TO_USD_PER_T * plan["unit_cost"] * plan["volume"] \
+        + USD_PER_KG_TO_USD_PER_T * extra  # the commitments at their own price
     plan["max_share"] = data.offer_caps()
     plan = plan[["origin", "element", "volume", "share", "unit_cost", "procurement_cost",
                  "capacity", "min_volume", "max_share"]]

@@ -9,9 +9,10 @@ commitment that works. Only the infeasible path pays for this.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import linprog
 
 from sourcing.data import InputData
@@ -33,9 +34,14 @@ class _Element:
     capacity: np.ndarray
     minimum: np.ndarray
     rows: list[dict]  # kind, basis, share, weight (per offer of this element), label
+    min_volume: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    committed: np.ndarray = field(default_factory=lambda: np.zeros(0))  # C: tonnes already contracted
+    signed: list[str] = field(default_factory=list)  # where each offer's commitments were given
 
     def feasible(self) -> bool:
         n = len(self.capacity)
+        if (self.minimum > self.capacity).any():
+            return False
         if n == 0:
             return self.demand <= 0 and all(r["kind"] == "max" or r["share"] * self.demand <= 0 for r in self.rows)
         a_ub, b_ub = [-np.ones(n)], [-self.demand]
@@ -76,6 +82,9 @@ def _bisect(element: _Element, set_value, lo: float, hi: float, increasing_helps
 def _elements(data: InputData) -> list[_Element]:
     limits, terms = data.limits()
     offers = data.offers
+    committed, _ = data.committed()
+    rows = data.commitments if data.commitments is not None else pd.DataFrame(columns=["origin", "element", "given"])
+    signed = {key: ", ".join(g) for key, g in rows.groupby(["origin", "element"])["given"]}  # per offer
     out = []
     for row in data.elements.itertuples(index=False):
         mask = (offers["element"] == row.element).to_numpy()
@@ -95,9 +104,11 @@ def _elements(data: InputData) -> list[_Element]:
             rows.append({"kind": lim.kind, "basis": lim.basis, "share": float(lim.share), "weight": weight,
                          "what": what, "base": base, "none": none, "given": lim.given, "origin": lim.origin,
                          "scope": lim.scope})
+        min_volume = offers["min_volume"].to_numpy(float)[idx]
         out.append(_Element(row.element, float(row.demand), offers["origin"].to_numpy()[idx].tolist(),
-                            offers["capacity"].to_numpy(float)[idx], offers["min_volume"].to_numpy(float)[idx],
-                            rows))
+                            offers["capacity"].to_numpy(float)[idx], np.maximum(min_volume, committed[idx]), rows,
+                            min_volume, committed[idx],
+                            [signed.get((o, row.element), "") for o in offers["origin"].to_numpy()[idx]]))
     return out
 
 
@@ -175,7 +186,15 @@ def explain_infeasibility(data: InputData) -> list[Conflict]:
 
             most = _bisect(el, set_min, 0.0, old, increasing_helps=False)
             el.minimum[i] = old
-            if most is not None:
+            if most is not None and el.committed[i] > 0 and el.committed[i] >= el.min_volume[i]:
+                causes.append(Conflict(
+                    el.name, "commitment", origin, "", "", old, most, el.signed[i],
+                    f"{el.name}: the tonnes already contracted from {origin}{_in(data)}, {old:,.6g} t "
+                    f"({el.signed[i]}), overshoot its capacity and caps by {old - most:,.6g} t: at most "
+                    f"{most:,.6g} t fits; raise the capacity in supply.csv or the cap, or correct commitments.csv"
+                ))
+                found = True
+            elif most is not None:
                 causes.append(Conflict(
                     el.name, "min_volume", origin, "", "", old, most, "supply.csv",
                     f"{el.name}: the take-or-pay commitment (min_volume) of {old:,.6g} t from {origin} overshoots "
@@ -189,6 +208,10 @@ def explain_infeasibility(data: InputData) -> list[Conflict]:
                 f"(demand {el.demand:,.6g} t, capacity {total:,.6g} t); relax several of them"
             ))
     return causes
+
+
+def _in(data: InputData) -> str:
+    return f" for {data.year}" if data.year is not None else ""
 
 
 def _rounded(share: float, up: bool) -> float:

@@ -85,8 +85,9 @@ def build_lp(data: InputData, options: RiskOptions) -> Compiled:
     max_stock = elements["max_stock"].to_numpy(float)
     holding = elements["holding_cost"].to_numpy(float) * USD_PER_KG_TO_USD_PER_T
     fixed_stock = max_stock <= stock  # stock_level fixed at stock: the compiler moves it to the rhs
+    committed, extra = data.committed()  # (1c) x[o,e] >= C[o,e]; C priced at its own unit_cost
     variables = {
-        "volume": (n, offers["min_volume"].to_numpy(float), offers["capacity"].to_numpy(float)),
+        "volume": (n, np.maximum(offers["min_volume"].to_numpy(float), committed), offers["capacity"].to_numpy(float)),
         "total_volume": (E, np.zeros(E), np.full(E, inf)),
         "stock_level": (E, stock, max_stock),
         "stock_release": (E * K, np.zeros(E * K), np.full(E * K, inf)),
@@ -101,7 +102,7 @@ def build_lp(data: InputData, options: RiskOptions) -> Compiled:
     volume_cost = USD_PER_KG_TO_USD_PER_T * offers["unit_cost"].to_numpy(float)
     objective: dict[str, np.ndarray] = {"volume": volume_cost}
     held = holding != 0  # stockpile_cost sums holding[e] (s[e] - stock[e]) over these
-    offset = 0.0
+    offset = USD_PER_KG_TO_USD_PER_T * float(extra.sum())  # procurement_cost's constant: C at its own prices
     if held.any():
         objective["stock_level"] = np.where(held, holding, 0.0)
         for h, level in zip(holding[held], stock[held]):

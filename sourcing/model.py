@@ -102,7 +102,9 @@ def _build_model(data: InputData, options: RiskOptions | None, fixed: FirstStage
     limit_info = {int(r.limit): r for r in limits.itertuples(index=False)}
     caps_max = [i for i, r in limit_info.items() if r.kind == "max"]
     caps_min = [i for i, r in limit_info.items() if r.kind == "min"]
-    bounds = dict(zip(offer_keys, zip(offers["min_volume"], offers["capacity"])))
+    committed, extra = data.committed()  # contracts already signed: x >= C, C priced at its own unit_cost
+    bounds = dict(zip(offer_keys, zip(np.maximum(offers["min_volume"].to_numpy(float), committed).tolist(),
+                                      offers["capacity"])))
     unit_cost = dict(zip(offer_keys, offers["unit_cost"]))
     offers_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for key in offer_keys:
@@ -129,7 +131,8 @@ def _build_model(data: InputData, options: RiskOptions | None, fixed: FirstStage
 
     m.volume = pyo.Var(
         m.OFFERS, domain=pyo.NonNegativeReals, bounds=lambda m, o, e: bounds[o, e],
-        doc="x[o,e]: tonnes contracted; (1) min_volume[o,e] <= x[o,e] <= capacity[o,e]",
+        doc="x[o,e]: tonnes contracted; (1) min_volume[o,e] <= x[o,e] <= capacity[o,e]; (1c) x[o,e] >= C[o,e], "
+            "the tonnes already contracted (commitments.csv)",
     )
     m.total_volume = pyo.Var(m.ELEMENTS, domain=pyo.NonNegativeReals, doc="X[e]: tonnes contracted in all")
     m.stock_level = pyo.Var(
@@ -192,9 +195,12 @@ def _build_model(data: InputData, options: RiskOptions | None, fixed: FirstStage
     def stockpile_cost(m):
         return sum(holding[e] * (m.stock_level[e] - stock[e]) for e in m.ELEMENTS if holding[e])
 
-    @m.Expression(doc="sum_{o,e} 1000 unit_cost[o,e] x[o,e], USD")
+    @m.Expression(doc="sum_{o,e} 1000 (unit_cost[o,e] (x[o,e] - C[o,e]) + sum_rows C cost), USD: the "
+                      "committed part C at its own unit_cost")
     def procurement_cost(m):
-        return sum(USD_PER_KG_TO_USD_PER_T * unit_cost[k] * m.volume[k] for k in m.OFFERS)
+        priced = sum(USD_PER_KG_TO_USD_PER_T * unit_cost[k] * m.volume[k] for k in m.OFFERS)
+        constant = USD_PER_KG_TO_USD_PER_T * float(extra.sum())
+        return constant + priced if constant else priced
 
     @m.Expression(m.SCENARIOS, doc="L[k] = sum_e 1000 shortage_cost[e] u[e,k], USD")
     def loss(m, k):

@@ -91,14 +91,16 @@ class FileSpec:
     one_of: tuple[str, ...] = ()  # at least one of these optional columns must be present
     doc: str = ""
     plan_only: bool = False  # the whole file is read by ``sourcing plan`` only
+    delivery: bool = False  # ``year`` is a row's year of delivery, not the year from which it holds
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
     @property
     def dated(self) -> bool:
-        """Whether rows may carry a ``year``: a key may then have one row per year (and one undated)."""
-        return any(c.name == YEAR for c in self.columns)
+        """Whether rows may carry a ``year`` from which they hold: a key may then have one row per
+        year (and one undated)."""
+        return not self.delivery and any(c.name == YEAR for c in self.columns)
 
     @property
     def v1_columns(self) -> list[str]:
@@ -245,6 +247,21 @@ SPECS: dict[str, FileSpec] = {
         False,
         doc="one row per project that can be funded (sourcing plan)",
         plan_only=True,
+    ),
+    "commitments": FileSpec(
+        "commitments.csv",
+        (
+            Column("origin", "name", doc="the origin the contract is with"),
+            Column("element", "name", doc="the element of that offer (an offer of supply.csv in force in year)"),
+            Column(YEAR, "year", doc="the year of delivery"),
+            Column("volume", "number", unit="t", doc="tonnes already contracted for delivery in year (> 0)"),
+            Column("unit_cost", "number", required=False, default=np.nan, unit="USD/kg",
+                   doc="the contract's price; empty: the offer's unit_cost in force in year"),
+        ),
+        (),
+        False,
+        doc="contracts already signed, one row per contract (rows of one offer and year add up)",
+        delivery=True,
     ),
 }
 """The input files of a folder, by key (the file's name without ``.csv``)."""

@@ -90,7 +90,8 @@ def extract_plan(st: Statement, compiled: Compiled, raw: RawSolution, check=None
 
     # money per path (present values)
     discount = h.discount
-    procurement = (X * (KG * oy["unit_cost"].to_numpy(float) * discount[q_i])).sum(axis=1)
+    procurement = (X * (KG * oy["unit_cost"].to_numpy(float) * discount[q_i])).sum(axis=1) \
+        + st.costs["procurement_cost"].constant
     spot_price = np.nan_to_num(oy["spot_cost"].to_numpy(float))
     spot = (Z * (KG * spot_price * discount[q_i])).sum(axis=1)
     holding = (level * (KG * ey["holding_cost"].to_numpy(float) * discount[ey_i])).sum(axis=1)

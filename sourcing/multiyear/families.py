@@ -125,9 +125,11 @@ def rows_at_depth(tree: Tree, depth: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 @dataclass
 class Cost:
-    """A part of the objective, ``weight * sum(coef * column)``, named as reported (``procurement_cost``...)."""
+    """A part of the objective, ``weight * (constant + sum(coef * column))``, named as reported
+    (``procurement_cost``...); ``constant``: what it holds without a column (the commitments' prices)."""
 
     name: str
     doc: str
     weight: float
     terms: list[tuple[str, np.ndarray, np.ndarray]] = field(default_factory=list)
+    constant: float = 0.0

@@ -294,3 +294,28 @@ def _lay_out(data: InputData, calendar: np.ndarray, rate: float, discount: np.nd
                                "first_year", "life"]]
     return Horizon(calendar, rate, discount, data, tuple(by_year), offers, elements, offer_years, element_years, events,
                    hazard, duration, availability, limits, limit_terms, investments)
+
+
+def committed(horizon: Horizon) -> tuple[np.ndarray, np.ndarray]:
+    """Per offer-year (rows of ``offer_years``): C, the tonnes already contracted for delivery that
+    year (the rows of commitments.csv added up; those outside the horizon are ignored), and
+    sum_rows C (cost - unit_cost), USD/kg x t, what pricing C at its own unit_cost adds to pricing it
+    at the offer's (a row without a unit_cost takes the offer's in force that year)."""
+    h = horizon
+    oy = h.offer_years
+    volume, extra = np.zeros(len(oy)), np.zeros(len(oy))
+    rows = h.source.timeline.frames.get("commitments") if h.source.timeline is not None else None
+    if rows is None:
+        return volume, extra
+    rows = rows[rows["year"].isin(h.years)]
+    i = pd.Index(h.years).get_indexer(rows["year"].astype(np.int64))
+    offer = pd.MultiIndex.from_frame(h.offers[["origin", "element"]]).get_indexer(
+        pd.MultiIndex.from_frame(rows[["origin", "element"]]))
+    q = pd.MultiIndex.from_arrays([oy["i"], oy["offer"]]).get_indexer(pd.MultiIndex.from_arrays([i, offer]))
+    # (checked on loading: every row is on an offer in force in its year, so q >= 0)
+    c = rows["volume"].to_numpy(float)
+    price = oy["unit_cost"].to_numpy(float)[q]
+    own = np.where(rows["unit_cost"].isna(), price, rows["unit_cost"].to_numpy(float))
+    np.add.at(volume, q, c)
+    np.add.at(extra, q, c * (own - price))
+    return volume, extra

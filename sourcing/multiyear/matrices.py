@@ -40,9 +40,11 @@ def compile_statement(st: Statement) -> Compiled:
     lower = np.concatenate([np.empty(0)] + [f.lower for f in st.rows.values()])
     upper = np.concatenate([np.empty(0)] + [f.upper for f in st.rows.values()])
     cost = np.zeros(ncol)
+    offset = 0.0
     for part in st.costs.values():
         if part.weight == 0:
             continue
+        offset += part.weight * part.constant
         for var, col, coef in part.terms:  # a column is in one part, once
             cost[col + start[var]] += part.weight * coef
     col_lower = np.concatenate([np.empty(0)] + [f.lower for f in st.variables.values()])
@@ -51,6 +53,8 @@ def compile_statement(st: Statement) -> Compiled:
     empty = np.diff(A.indptr) == 0
     if ((lower[empty] > 0) | (upper[empty] < 0)).any():
         raise TriviallyInfeasibleError("the plan holds a row without a variable that cannot hold")
+    if (col_lower > col_upper).any():  # commitments above capacity
+        raise TriviallyInfeasibleError("the plan holds a variable whose bounds cannot hold")
     A = A.tocsc()
     used = (np.diff(A.indptr) > 0) | (cost != 0)
     keep = ~empty
@@ -63,4 +67,4 @@ def compile_statement(st: Statement) -> Compiled:
     columns = {name: column_pos[start[name]: start[name] + fam.size] for name, fam in st.variables.items()}
     rows = {name: row_pos[row_start[name]: row_start[name] + fam.size] for name, fam in st.rows.items()}
     fallback = {name: np.clip(np.zeros(fam.size), fam.lower, fam.upper) for name, fam in st.variables.items()}
-    return Compiled(cost, 0.0, sp.csc_array(A), col_lower, col_upper, lower, upper, columns, rows, fallback)
+    return Compiled(cost, offset, sp.csc_array(A), col_lower, col_upper, lower, upper, columns, rows, fallback)

@@ -201,7 +201,8 @@ def _model_of(st: Statement) -> pyo.ConcreteModel:
         for var, col, coef in st.costs[name].terms:
             coefs += coef.tolist()
             terms += [columns[var][j] for j in col.tolist()]
-        return LinearExpression(linear_coefs=coefs, linear_vars=terms)
+        linear = LinearExpression(linear_coefs=coefs, linear_vars=terms)
+        return st.costs[name].constant + linear if st.costs[name].constant else linear
 
     @m.Expression(doc=st.costs["procurement_cost"].doc)
     def procurement_cost(m):

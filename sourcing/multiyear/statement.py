@@ -32,7 +32,7 @@ from sourcing.multiyear.events import (
     independent_histories,
 )
 from sourcing.multiyear.families import Cost, Rows, Variables, rows_at_depth
-from sourcing.multiyear.horizon import Horizon, build_horizon
+from sourcing.multiyear.horizon import Horizon, build_horizon, committed
 from sourcing.multiyear.tree import Tree, tree_of
 from sourcing.schema import IMPORTS
 
@@ -136,6 +136,7 @@ def build_statement(horizon: Horizon, tree: Tree, options: RiskOptions, *,
     penalty = KG * horizon.element_years["shortage_cost"].to_numpy(float) * horizon.discount[ix.ey_i]
     define_cvar(st, ix, penalty)
     _costs(st, penalty, ix.spot_q, ix.q_i, ix.ey_i, ix.targets)
+    define_commitments(st)
     return st
 
 
@@ -420,6 +421,20 @@ def _lost_terms(st: Statement, f: Rows, ix: _Index) -> None:
         ok = node >= 0
         row = f.first[qi[ok] * E + qe[ok]] + t.rank(node[ok])
         f.add_at(X, row, hit[ok], -(1.0 - ix.base[hit[ok]]))
+
+
+def define_commitments(st: Statement) -> None:
+    """(P1) with contracts already signed: X[o,e,y] = C[o,e,y] + X', X' >= 0 the decision, so X >= C (on
+    every node of its offer-year; with min_volume, the larger holds); C is priced at its own
+    unit_cost: procurement_cost holds sum_y DF[y] 1000 sum_rows C (cost - unit_cost) as a constant."""
+    h = st.horizon
+    volume, extra = committed(h)
+    if not volume.any():
+        return
+    X = st.variables["volume"]
+    X.lower = np.maximum(X.lower, volume[X.item])
+    q_i = h.offer_years["i"].to_numpy(np.int64)
+    st.costs["procurement_cost"].constant = float(KG * (extra * h.discount[q_i]).sum())
 
 
 def _costs(st: Statement, penalty: np.ndarray, spot_q: np.ndarray, q_i: np.ndarray, ey_i: np.ndarray,

@@ -1,4 +1,5 @@
-"""What ``sourcing check`` adds for a folder with dated rows or inputs that only ``sourcing plan`` reads."""
+"""What ``sourcing check`` adds for a folder with dated rows, contracts already signed, or inputs that only
+``sourcing plan`` reads."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ def dated_summary(data: InputData) -> str:
         first, last = horizon
         lines.append(f"dated rows name the years {first}-{last}: solve answers {data.year} (solve --year Y for "
                      f"another year); plan's default horizon is {first}:{last}")
+    commitments = timeline.frames.get("commitments")
+    if commitments is not None and len(commitments):
+        lines.append(_commitments_line(commitments, horizon))
     ignored = timeline.plan_only_inputs()
     if ignored:
         lines.append("solve ignores what only plan reads: " + "; ".join(ignored))
@@ -83,3 +87,22 @@ def horizon_reason(data: InputData | None) -> str:
     """Why a plan covers its years: the ``--years`` option that chose them, or :data:`DEFAULT_HORIZON`."""
     reason = data.year_reason if data is not None else None
     return reason if reason and reason.startswith("--years") else DEFAULT_HORIZON
+
+
+def _commitments_line(commitments, horizon: tuple[int, int] | None) -> str:
+    """Which years the contracts already signed are for, and which of them the default horizon ignores."""
+    years = commitments["year"].astype(int)
+    n = len(years)
+    line = (f"commitments.csv: {n} {'row' if n == 1 else 'rows'} for delivery in {_years(years)}: plan counts "
+            "those for the years it plans and ignores the others")
+    if horizon is not None:
+        outside = years[(years < horizon[0]) | (years > horizon[1])]
+        if len(outside):
+            line += (f" ({len(outside)} for {_years(outside)}, outside the default horizon "
+                     f"{horizon[0]}:{horizon[1]}, are ignored there)")
+    return line + "; solve --year Y counts those for Y"
+
+
+def _years(years) -> str:
+    first, last = int(years.min()), int(years.max())
+    return str(first) if first == last else f"{first}-{last}"

@@ -110,9 +110,11 @@ class Resolver:
         # what solver.extract and solver.recourse need, as arrays
         offers = data.offers
         self.elem_of = np.array([elements.index(e) for e in offers["element"]], dtype=int)
-        self.lower = offers["min_volume"].to_numpy(float)
+        committed, extra = data.committed()  # contracts already signed: x >= C, priced at their own cost
+        self.lower = np.maximum(offers["min_volume"].to_numpy(float), committed)
         self.upper = offers["capacity"].to_numpy(float)
         self.unit_cost = USD_PER_KG_TO_USD_PER_T * offers["unit_cost"].to_numpy(float)
+        self.committed_cost = USD_PER_KG_TO_USD_PER_T * float(extra.sum())
         el = data.elements
         self.demand = el["demand"].to_numpy(float)
         self.stock = el["stock"].to_numpy(float)
@@ -212,7 +214,7 @@ class Resolver:
         n_sc, n_el = self.shape
         of = total[self.elem_of]
         shares = np.where(of > 0, vol / np.where(of > 0, of, 1.0), 0.0)
-        procurement = float(np.sum(self.unit_cost * vol))
+        procurement = float(np.sum(self.unit_cost * vol)) + self.committed_cost
         arrived = total[None, :] - (self.lost @ vol).reshape(n_sc, n_el)
         level = np.clip(values(self.compiled, raw, "stock_level"), self.stock, self.max_stock)
         _, short = best_response(self.demand[None, :], arrived, level[None, :])
