@@ -114,7 +114,8 @@ def typed(problems: Collector, spec: FileSpec, raw: pd.DataFrame, *, decimal_com
         if name in raw.columns:
             out[name] = as_text(raw[name])
             _refuse_controls(problems, spec, name, out[name], TEXT_CONTROLS)
-    dup = (out.duplicated(subset=key, keep=False) if key else pd.Series(False, index=out.index)) & ~out.index.isin(unread)
+    dup = out.duplicated(subset=key, keep=False) if key else pd.Series(False, index=out.index)
+    dup &= ~out.index.isin(unread)
     if dup.any():
         first: dict[tuple, int] = {}
         unit = "row" if problems.source.kind == "workbook" else "line"
