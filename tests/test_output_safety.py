@@ -294,3 +294,15 @@ def test_a_control_character_in_a_file_name_is_escaped_in_the_warning_naming_it(
     assert result.exit_code == 0
     assert "x\\x1b]0;pwned\\x07.csv is not a file sourcing reads" in result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+@pytest.mark.parametrize("command", [["solve", "--output", "o{}.csv"], ["init", "--xlsx", "b{}.xlsx"],
+                                     ["init", "d{}"], ["plan", "--years", "2026:2027", "--plot", "p{}.png"],
+                                     ["sweep", "--cap", "China=1", "--output", "s{}.csv", "--plot", "s{}.png"]])
+def test_a_control_character_in_an_output_name_is_escaped_in_the_line_saying_it_was_written(
+        tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [word.format(OSC) for word in command])
+    assert result.exit_code == 0, result.output
+    assert "wrote " in result.output and "\\x1b]0;pwned\\x07" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output

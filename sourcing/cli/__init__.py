@@ -33,7 +33,7 @@ from sourcing.cli.options import (
     time_limit_option,
     year_option,
 )
-from sourcing.cli.run import Main, asks_json, load, run, write
+from sourcing.cli.run import Main, asks_json, load, run, say, write
 from sourcing.errors import OptionError, OutputError
 
 
@@ -195,7 +195,7 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
                 raise KeyboardInterrupt(f"the points finished so far are in {output}; run the same command with "
                                         "--resume to finish") from None
             raise
-        click.echo(sweep_summary(frontier.rows), err=True)
+        say(sweep_summary(frontier.rows))
         if plot is not None:
             from sourcing.output.plot import DPI, plot_frontier
             from sourcing.sweep import infeasible_causes
@@ -207,7 +207,7 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
     pictures: list[tuple[Path, bytes]] = []
     run(action, None, as_json=asks_json(fmt, output), also=pictures)
     if output is not None:
-        click.echo(f"wrote {output}", err=True)
+        say(f"wrote {output}")
 
 
 @main.command("plan", epilog=epilog("sourcing plan --years 2026:2035",
@@ -396,15 +396,14 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
             if book.suffix.lower() != ".xlsx":
                 raise OptionError(f"--xlsx {book}: the workbook's name must end in .xlsx")
             write(book, template_xlsx(bundled_inputs()))
-            click.echo(f"wrote {book}: one sheet per input file and a readme sheet; check it with "
-                       f"sourcing check --inputs {book}", err=True)
+            say(f"wrote {book}: one sheet per input file and a readme sheet; check it with "
+                f"sourcing check --inputs {book}")
             return ""
         try:
             write_folder(folder, bundled_inputs())
         except OSError as exc:
             raise OutputError(f"cannot write {folder}: {exc.strerror or exc}") from None
-        click.echo(f"wrote {folder}: every input file and README.md; check it with sourcing check --inputs {folder}",
-                   err=True)
+        say(f"wrote {folder}: every input file and README.md; check it with sourcing check --inputs {folder}")
         return ""
 
     run(action, None)

@@ -91,7 +91,7 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
     def fail(exc: BaseException, code: int, text: str) -> None:
         if as_json:
             _fail_json(exc, code)
-        click.echo(printable(text), err=True)
+        say(text)
         _exit(code)
 
     saved = current_handlers()
@@ -122,14 +122,14 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
             raise
         fail(exc, 1, f"internal error (a bug in sourcing; set SOURCING_DEBUG=1 for details): {exc!r}")
     for path, _ in also or ():
-        click.echo(f"wrote {path}", err=True)
+        say(f"wrote {path}")
     if output is None:
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
         else:
             click.echo(text, nl=False)
     elif text:
-        click.echo(f"wrote {output}", err=True)
+        say(f"wrote {output}")
     restore_handlers(saved)  # done: a signal from here on cannot leave a file behind an exit 130
 
 
@@ -152,6 +152,12 @@ def printable(message: str) -> str:
     return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
 
 
+def say(message: str) -> None:
+    """Say ``message`` on stderr, :func:`printable`: every line the CLI says (a warning, an error,
+    "wrote FILE") goes through here, so no name in it (an output's, a sheet's) drives the terminal."""
+    click.echo(printable(message), err=True)
+
+
 def write(output: Path, content: str | bytes) -> None:
     """Write ``content`` to ``output`` (atomically where it is a file); a failure is an OutputError."""
     from sourcing.errors import OutputError
@@ -169,8 +175,8 @@ def load(inputs: Path | None, year: int | None = None, option: str | None = None
 
     data = load_inputs(inputs or bundled_inputs(), year=year, option=option)
     for warning in data.warnings[:WARNINGS]:
-        click.echo(f"warning: {printable(warning)}", err=True)
+        say(f"warning: {warning}")
     if len(data.warnings) > WARNINGS:
-        click.echo(f"warning: ... and {len(data.warnings) - WARNINGS:,} more (sourcing check --format json "
-                   "lists every warning)", err=True)
+        say(f"warning: ... and {len(data.warnings) - WARNINGS:,} more (sourcing check --format json "
+            "lists every warning)")
     return data
