@@ -306,3 +306,49 @@ def test_a_control_character_in_an_output_name_is_escaped_in_the_line_saying_it_
     assert result.exit_code == 0, result.output
     assert "wrote " in result.output and "\\x1b]0;pwned\\x07" in result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+@pytest.mark.parametrize("target", [["folder"], ["--xlsx", "book.xlsx"]])
+def test_a_signal_while_init_writes_never_gives_130_with_files_written(tmp_path, monkeypatch, target):
+    import os
+    import shutil
+    import signal
+
+    monkeypatch.chdir(tmp_path)
+    copy, replace = shutil.copyfile, os.replace
+
+    def copy_then_signal(*args, **kwargs):  # a Ctrl-C after the first file of the folder is in place
+        done = copy(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        return done
+
+    def replace_then_signal(*args, **kwargs):  # a Ctrl-C once the workbook is renamed into place
+        replace(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(shutil, "copyfile", copy_then_signal)
+    monkeypatch.setattr(os, "replace", replace_then_signal)
+    result = CliRunner().invoke(main, ["init", *target])
+    written = sorted(p.name for p in tmp_path.rglob("*"))
+    assert not (result.exit_code == 130 and written), (result.output, written)
+    assert result.exit_code == 0, result.output  # the signal came once the answer was being written
+    assert result.output.rstrip().splitlines()[-1].startswith("wrote ")
+    if target == ["folder"]:
+        assert {"supply.csv", "groups.csv", "README.md", "status-quo.csv"} <= set(written)
+
+
+def test_init_that_cannot_finish_a_new_folder_leaves_nothing(tmp_path, monkeypatch):
+    import shutil
+
+    copy, calls = shutil.copyfile, []
+
+    def copy_until_the_disk_is_full(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return copy(*args, **kwargs)
+
+    monkeypatch.setattr(shutil, "copyfile", copy_until_the_disk_is_full)
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "new")])
+    assert result.exit_code == 2 and "No space left on device" in result.output
+    assert list(tmp_path.iterdir()) == []

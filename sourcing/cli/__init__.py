@@ -381,8 +381,6 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
     and drop-downs). `sourcing check` and `sourcing solve --inputs` take either as they are."""
 
     def action() -> str:
-        from sourcing.output.template import template_xlsx, write_folder
-
         if (folder is None) == (book is None):
             raise OptionError("give a FOLDER to write, or --xlsx BOOK.xlsx (one of the two)")
         target = folder if folder is not None else book
@@ -392,21 +390,31 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
                                                    "--xlsx": book})
         if target.exists() and not force and (book is not None or any(target.iterdir())):
             raise OptionError(f"{target} exists; choose another name, or pass --force to overwrite it")
+        if book is not None and book.suffix.lower() != ".xlsx":
+            raise OptionError(f"--xlsx {book}: the workbook's name must end in .xlsx")
+        return ""
+
+    def write_template() -> None:  # once the options hold, where run writes (a signal is noted, not raised)
+        from sourcing.output.template import template_xlsx, write_folder
+
         if book is not None:
-            if book.suffix.lower() != ".xlsx":
-                raise OptionError(f"--xlsx {book}: the workbook's name must end in .xlsx")
             write(book, template_xlsx(bundled_inputs()))
             say(f"wrote {book}: one sheet per input file and a readme sheet; check it with "
                 f"sourcing check --inputs {book}")
-            return ""
+            return
+        new = not folder.exists()
         try:
             write_folder(folder, bundled_inputs())
         except OSError as exc:
-            raise OutputError(f"cannot write {folder}: {exc.strerror or exc}") from None
-        say(f"wrote {folder}: every input file and README.md; check it with sourcing check --inputs {folder}")
-        return ""
+            if new:  # a folder of ours, half written: take it away (an existing one keeps what was copied)
+                import shutil
 
-    run(action, None)
+                shutil.rmtree(folder, ignore_errors=True)
+            raise OutputError(f"cannot write {folder}: {exc.strerror or exc}; "
+                              f"{'nothing was written' if new else 'some of its files were replaced'}") from None
+        say(f"wrote {folder}: every input file and README.md; check it with sourcing check --inputs {folder}")
+
+    run(action, None, then=write_template)
 
 
 def _picture(fig, path: Path, dpi: int) -> tuple[Path, bytes]:

@@ -70,11 +70,12 @@ def _fail_json(error: BaseException, exit_code: int) -> None:
 
 
 def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool = False,
-        also: list[tuple[Path, bytes]] | None = None) -> None:
+        also: list[tuple[Path, bytes]] | None = None, then: Callable[[], None] | None = None) -> None:
     """Run ``action`` and emit what it renders; map our errors to the contract's exit codes (with
     ``as_json``, a failure also writes the JSON error document to stdout; ``output`` is never
     touched by a failure). ``also``: other files (a picture) that ``action`` leaves to be written
-    with ``output``, first.
+    with ``output``, first; ``then``: what writes files otherwise (``init``'s folder), called once
+    ``action`` is done, where the files are written (an ``OSError`` from it is an OutputError).
 
     Exit 130 means nothing was written: once ``action`` has its answer, a signal is only noted
     (:func:`sourcing.signals.note_interrupts`); the files written, the command ends as it would, and
@@ -104,6 +105,8 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
                     write(path, content)
                 if output is not None:
                     write(output, text)
+                if then is not None:
+                    then()
             except SourcingError:
                 if noted:
                     raise KeyboardInterrupt from None
