@@ -352,3 +352,20 @@ def test_init_that_cannot_finish_a_new_folder_leaves_nothing(tmp_path, monkeypat
     result = CliRunner().invoke(main, ["init", str(tmp_path / "new")])
     assert result.exit_code == 2 and "No space left on device" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_picture_is_not_left_behind_when_the_output_cannot_be_written(tmp_path, monkeypatch):
+    import os
+
+    replace = os.replace
+
+    def output_fails(src, dst, *args, **kwargs):
+        if str(dst).endswith(".json"):
+            raise OSError(28, "No space left on device")
+        return replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", output_fails)
+    result = CliRunner().invoke(main, ["plan", "--years", "2026:2027", "--plot", str(tmp_path / "p.png"),
+                                       "--output", str(tmp_path / "o.json")])
+    assert result.exit_code == 2, result.output
+    assert list(tmp_path.iterdir()) == []

@@ -100,14 +100,19 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
         with sigterm_as_interrupt():
             text = action()
             noted = note_interrupts()
+            created: list[Path] = []
             try:
                 for path, content in also or ():
+                    new = not os.path.lexists(path)
                     write(path, content)
+                    created += [Path(path)] if new else []
                 if output is not None:
                     write(output, text)
                 if then is not None:
                     then()
             except SourcingError:
+                for path in created:  # a picture written for an output that could not be: nothing written
+                    path.unlink(missing_ok=True)
                 if noted:
                     raise KeyboardInterrupt from None
                 raise
