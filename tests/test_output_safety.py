@@ -369,3 +369,25 @@ def test_a_picture_is_not_left_behind_when_the_output_cannot_be_written(tmp_path
                                        "--output", str(tmp_path / "o.json")])
     assert result.exit_code == 2, result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_signal_while_a_finished_sweep_draws_its_picture_never_gives_130_with_the_file(tmp_path, monkeypatch,
+                                                                                          fmt):
+    import os
+    import signal
+
+    import sourcing.output.plot as plot
+
+    draw = plot.plot_frontier
+
+    def draw_then_signal(*args, **kwargs):  # a Ctrl-C once every point is solved and the file written
+        figure = draw(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        return figure
+
+    monkeypatch.setattr(plot, "plot_frontier", draw_then_signal)
+    out, picture = tmp_path / f"o.{fmt}", tmp_path / "o.png"
+    result = CliRunner().invoke(main, ["sweep", "--cap", "China=1,0.5", "--output", str(out), "--plot", str(picture)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0 and picture.read_bytes().startswith(b"\x89PNG")

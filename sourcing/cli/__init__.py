@@ -195,6 +195,9 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
                 raise KeyboardInterrupt(f"the points finished so far are in {output}; run the same command with "
                                         "--resume to finish") from None
             raise
+        from sourcing.signals import note_interrupts
+
+        note_interrupts()  # every point solved and the file written: from here a signal cannot make it exit 130
         say(sweep_summary(frontier.rows))
         if plot is not None:
             from sourcing.output.plot import DPI, plot_frontier
