@@ -356,6 +356,7 @@ def test_init_that_cannot_finish_a_new_folder_leaves_nothing(tmp_path, monkeypat
 
 def test_a_picture_is_not_left_behind_when_the_output_cannot_be_written(tmp_path, monkeypatch):
     import os
+    import signal
 
     replace = os.replace
 
@@ -369,6 +370,8 @@ def test_a_picture_is_not_left_behind_when_the_output_cannot_be_written(tmp_path
                                        "--output", str(tmp_path / "o.json")])
     assert result.exit_code == 2, result.output
     assert list(tmp_path.iterdir()) == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C works again here
+
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

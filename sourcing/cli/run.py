@@ -117,15 +117,18 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
                     raise KeyboardInterrupt from None
                 raise
     except OptionError as exc:
+        restore_handlers(saved)
         if as_json:
             fail(exc, 2, f"Error: {exc}")
         raise click.UsageError(printable(str(exc))) from None
     except SourcingError as exc:
+        restore_handlers(saved)  # a write that failed after signals were noted: Ctrl-C is Ctrl-C again
         fail(exc, exc.exit_code, f"error: {exc}")
     except KeyboardInterrupt as exc:
         ignore_interrupts()  # the process is on its way out: a second Ctrl-C must not cut that short
         fail(exc, 130, "interrupted" + (f": {exc}" if str(exc) else ""))
     except Exception as exc:  # a bug: say so briefly, keep the traceback for those who ask
+        restore_handlers(saved)
         if os.environ.get("SOURCING_DEBUG"):
             raise
         fail(exc, 1, f"internal error (a bug in sourcing; set SOURCING_DEBUG=1 for details): {exc!r}")
