@@ -394,3 +394,25 @@ def test_a_signal_while_a_finished_sweep_draws_its_picture_never_gives_130_with_
     result = CliRunner().invoke(main, ["sweep", "--cap", "China=1,0.5", "--output", str(out), "--plot", str(picture)])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0 and picture.read_bytes().startswith(b"\x89PNG")
+
+
+def test_an_interrupted_sweep_to_a_workbook_writes_nothing_and_says_so(tmp_path, monkeypatch):
+    import signal
+
+    import sourcing.sweep.run as sweep_run
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep_run, "_serial", interrupted)
+    out = tmp_path / "o.xlsx"
+    out.write_bytes(b"last week's sweep")
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        result = CliRunner().invoke(main, ["sweep", "--cap", "China=1,0.5", "--output", str(out)])
+    finally:
+        for s, handler in handlers.items():  # the CLI ignores further interrupts on its way out (and a
+            signal.signal(s, handler)         # subprocess started later would inherit that)
+    assert result.exit_code == 130
+    assert out.read_bytes() == b"last week's sweep"
+    assert "--resume" not in result.output and "finished so far" not in result.output

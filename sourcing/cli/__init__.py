@@ -191,9 +191,9 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
             frontier = execute(plan, workers=workers, scheduler=scheduler, output=output, fmt=chosen,
                                resume=resume, progress=sys.stderr.isatty())
         except KeyboardInterrupt:
-            if output is not None and output.exists():
-                raise KeyboardInterrupt(f"the points finished so far are in {output}; run the same command with "
-                                        "--resume to finish") from None
+            if output is not None and chosen in ("csv", "json", "table") and output.exists():  # kept point by point
+                resumable = "; run the same command with --resume to finish" if chosen != "table" else ""
+                raise KeyboardInterrupt(f"the points finished so far are in {output}{resumable}") from None
             raise
         from sourcing.signals import note_interrupts
 
