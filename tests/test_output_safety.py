@@ -416,3 +416,12 @@ def test_an_interrupted_sweep_to_a_workbook_writes_nothing_and_says_so(tmp_path,
     assert result.exit_code == 130
     assert out.read_bytes() == b"last week's sweep"
     assert "--resume" not in result.output and "finished so far" not in result.output
+
+
+def test_a_control_character_in_the_inputs_name_is_escaped_in_checks_summary(inputs_copy, tmp_path):
+    folder = tmp_path / f"d{OSC}"
+    inputs_copy.rename(folder)
+    result = CliRunner().invoke(main, ["check", "--inputs", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: ") and "folder " in result.stdout and "d\\x1b]0;pwned\\x07" in result.stdout
+    assert "\x1b" not in result.output and "\x07" not in result.output

@@ -4,7 +4,6 @@ for JSON, to one JSON document on stdout), its output written, its warnings said
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import click
 
 from sourcing import bundled_inputs
+from sourcing.errors import printable
 
 WARNINGS = 20
 """Warnings said on stderr before "... and N more" (the JSON of ``check`` holds them all)."""
@@ -154,13 +154,6 @@ def _exit(code: int) -> None:
     sys.exit(code)
 
 
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(message: str) -> str:
-    """``message`` with every control character but tab and newline escaped (``\x1b``): a name
-    that reaches a message (a file's name, say) never drives the terminal."""
-    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
 
 
 def say(message: str) -> None:
