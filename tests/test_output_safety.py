@@ -425,3 +425,22 @@ def test_a_control_character_in_the_inputs_name_is_escaped_in_checks_summary(inp
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("ok: ") and "folder " in result.stdout and "d\\x1b]0;pwned\\x07" in result.stdout
     assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+def test_an_older_picture_is_put_back_when_the_output_cannot_be_written(tmp_path, monkeypatch):
+    import os
+
+    replace = os.replace
+
+    def output_fails(src, dst, *args, **kwargs):
+        if str(dst).endswith(".json"):
+            raise OSError(28, "No space left on device")
+        return replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", output_fails)
+    (tmp_path / "p.png").write_bytes(b"last week's picture")
+    result = CliRunner().invoke(main, ["plan", "--years", "2026:2027", "--plot", str(tmp_path / "p.png"),
+                                       "--output", str(tmp_path / "o.json")])
+    assert result.exit_code == 2, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["p.png"]
+    assert (tmp_path / "p.png").read_bytes() == b"last week's picture"

@@ -81,6 +81,7 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
     (:func:`sourcing.signals.note_interrupts`); the files written, the command ends as it would, and
     a write that fails after a signal is an interruption."""
     from sourcing.errors import OptionError, SourcingError
+    from sourcing.output.files import is_regular_or_absent
     from sourcing.signals import (
         current_handlers,
         ignore_interrupts,
@@ -100,19 +101,18 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
         with sigterm_as_interrupt():
             text = action()
             noted = note_interrupts()
-            created: list[Path] = []
+            written: list[tuple[Path, bytes | None]] = []  # each picture written, and what it replaced
             try:
                 for path, content in also or ():
-                    new = not os.path.lexists(path)
+                    if is_regular_or_absent(path):  # a pipe or a device is written through, nothing to undo
+                        written.append((Path(path), _old_file(path)))
                     write(path, content)
-                    created += [Path(path)] if new else []
                 if output is not None:
                     write(output, text)
                 if then is not None:
                     then()
             except SourcingError:
-                for path in created:  # a picture written for an output that could not be: nothing written
-                    path.unlink(missing_ok=True)
+                _put_back(written)  # a picture written for an output that could not be: nothing written
                 if noted:
                     raise KeyboardInterrupt from None
                 raise
@@ -154,6 +154,28 @@ def _exit(code: int) -> None:
     sys.exit(code)
 
 
+
+
+def _old_file(path: Path) -> bytes | None:
+    """The bytes of the regular file at ``path`` (None where there is none), to put back."""
+    try:
+        return Path(path).read_bytes() if os.path.isfile(path) else None
+    except OSError:
+        return None
+
+
+def _put_back(written: list[tuple[Path, bytes | None]]) -> None:
+    """Undo the writes ``written`` (path, the bytes that stood there or None), as far as the disk allows."""
+    from sourcing.output import write_atomic
+
+    for path, old in reversed(written):
+        try:
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, old)
+        except OSError:
+            pass
 
 
 def say(message: str) -> None:
