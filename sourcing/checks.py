@@ -265,13 +265,10 @@ def advise(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> list[
     book = source.kind == "workbook"
     known = [spec.name.removesuffix(".csv") if book else spec.name for spec in SPECS.values()]
     for name in source.others():
-        if name in known or (book and name == "plan"):  # today's mix (sourcing.sources.PLAN_SHEET)
+        if book or name in known:  # a sheet of a close name is an error of the workbook's reader
             continue
         close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.75)
-        if book and close:
-            out.append(f"sheet {name!r} is not one sourcing reads, and is ignored; did you mean {close[0]!r}? "
-                       f"(the input sheets are {', '.join(known)})")
-        elif not book and (close or Path(name).suffix.lower() in DATA_SUFFIXES):
+        if close or Path(name).suffix.lower() in DATA_SUFFIXES:
             hint = f"; did you mean {close[0]}?" if close else ""
             out.append(f"{name} is not a file sourcing reads, and is ignored{hint} (the input files are "
                        f"{', '.join(known)})")

@@ -7,6 +7,7 @@ with ``exit_code``; the Python API raises the exception itself.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -152,3 +153,12 @@ def suggest(name: str, known: Iterable[str]) -> str:
     """``"; did you mean 'X'?"`` for the known name closest to ``name``, or "" if none is close."""
     match = difflib.get_close_matches(name, list(known), n=1)
     return f"; did you mean {match[0]!r}?" if match else ""
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(message: str) -> str:
+    """``message`` with every control character but tab and newline escaped (``\x1b``): a name
+    that reaches a message or a summary (a file's name, say) never drives the terminal."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)

@@ -294,3 +294,153 @@ def test_a_control_character_in_a_file_name_is_escaped_in_the_warning_naming_it(
     assert result.exit_code == 0
     assert "x\\x1b]0;pwned\\x07.csv is not a file sourcing reads" in result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+@pytest.mark.parametrize("command", [["solve", "--output", "o{}.csv"], ["init", "--xlsx", "b{}.xlsx"],
+                                     ["init", "d{}"], ["plan", "--years", "2026:2027", "--plot", "p{}.png"],
+                                     ["sweep", "--cap", "China=1", "--output", "s{}.csv", "--plot", "s{}.png"]])
+def test_a_control_character_in_an_output_name_is_escaped_in_the_line_saying_it_was_written(
+        tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [word.format(OSC) for word in command])
+    assert result.exit_code == 0, result.output
+    assert "wrote " in result.output and "\\x1b]0;pwned\\x07" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+@pytest.mark.parametrize("target", [["folder"], ["--xlsx", "book.xlsx"]])
+def test_a_signal_while_init_writes_never_gives_130_with_files_written(tmp_path, monkeypatch, target):
+    import os
+    import shutil
+    import signal
+
+    monkeypatch.chdir(tmp_path)
+    copy, replace = shutil.copyfile, os.replace
+
+    def copy_then_signal(*args, **kwargs):  # a Ctrl-C after the first file of the folder is in place
+        done = copy(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        return done
+
+    def replace_then_signal(*args, **kwargs):  # a Ctrl-C once the workbook is renamed into place
+        replace(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(shutil, "copyfile", copy_then_signal)
+    monkeypatch.setattr(os, "replace", replace_then_signal)
+    result = CliRunner().invoke(main, ["init", *target])
+    written = sorted(p.name for p in tmp_path.rglob("*"))
+    assert not (result.exit_code == 130 and written), (result.output, written)
+    assert result.exit_code == 0, result.output  # the signal came once the answer was being written
+    assert result.output.rstrip().splitlines()[-1].startswith("wrote ")
+    if target == ["folder"]:
+        assert {"supply.csv", "groups.csv", "README.md", "status-quo.csv"} <= set(written)
+
+
+def test_init_that_cannot_finish_a_new_folder_leaves_nothing(tmp_path, monkeypatch):
+    import shutil
+
+    copy, calls = shutil.copyfile, []
+
+    def copy_until_the_disk_is_full(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return copy(*args, **kwargs)
+
+    monkeypatch.setattr(shutil, "copyfile", copy_until_the_disk_is_full)
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "new")])
+    assert result.exit_code == 2 and "No space left on device" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_picture_is_not_left_behind_when_the_output_cannot_be_written(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    replace = os.replace
+
+    def output_fails(src, dst, *args, **kwargs):
+        if str(dst).endswith(".json"):
+            raise OSError(28, "No space left on device")
+        return replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", output_fails)
+    result = CliRunner().invoke(main, ["plan", "--years", "2026:2027", "--plot", str(tmp_path / "p.png"),
+                                       "--output", str(tmp_path / "o.json")])
+    assert result.exit_code == 2, result.output
+    assert list(tmp_path.iterdir()) == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C works again here
+
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_signal_while_a_finished_sweep_draws_its_picture_never_gives_130_with_the_file(tmp_path, monkeypatch,
+                                                                                          fmt):
+    import os
+    import signal
+
+    import sourcing.output.plot as plot
+
+    draw = plot.plot_frontier
+
+    def draw_then_signal(*args, **kwargs):  # a Ctrl-C once every point is solved and the file written
+        figure = draw(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        return figure
+
+    monkeypatch.setattr(plot, "plot_frontier", draw_then_signal)
+    out, picture = tmp_path / f"o.{fmt}", tmp_path / "o.png"
+    result = CliRunner().invoke(main, ["sweep", "--cap", "China=1,0.5", "--output", str(out), "--plot", str(picture)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0 and picture.read_bytes().startswith(b"\x89PNG")
+
+
+def test_an_interrupted_sweep_to_a_workbook_writes_nothing_and_says_so(tmp_path, monkeypatch):
+    import signal
+
+    import sourcing.sweep.run as sweep_run
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep_run, "_serial", interrupted)
+    out = tmp_path / "o.xlsx"
+    out.write_bytes(b"last week's sweep")
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        result = CliRunner().invoke(main, ["sweep", "--cap", "China=1,0.5", "--output", str(out)])
+    finally:
+        for s, handler in handlers.items():  # the CLI ignores further interrupts on its way out (and a
+            signal.signal(s, handler)         # subprocess started later would inherit that)
+    assert result.exit_code == 130
+    assert out.read_bytes() == b"last week's sweep"
+    assert "--resume" not in result.output and "finished so far" not in result.output
+
+
+def test_a_control_character_in_the_inputs_name_is_escaped_in_checks_summary(inputs_copy, tmp_path):
+    folder = tmp_path / f"d{OSC}"
+    inputs_copy.rename(folder)
+    result = CliRunner().invoke(main, ["check", "--inputs", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: ") and "folder " in result.stdout and "d\\x1b]0;pwned\\x07" in result.stdout
+    assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+def test_an_older_picture_is_put_back_when_the_output_cannot_be_written(tmp_path, monkeypatch):
+    import os
+
+    replace = os.replace
+
+    def output_fails(src, dst, *args, **kwargs):
+        if str(dst).endswith(".json"):
+            raise OSError(28, "No space left on device")
+        return replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", output_fails)
+    (tmp_path / "p.png").write_bytes(b"last week's picture")
+    result = CliRunner().invoke(main, ["plan", "--years", "2026:2027", "--plot", str(tmp_path / "p.png"),
+                                       "--output", str(tmp_path / "o.json")])
+    assert result.exit_code == 2, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["p.png"]
+    assert (tmp_path / "p.png").read_bytes() == b"last week's picture"

@@ -232,6 +232,30 @@ def test_nan_and_infinity_in_a_cell_are_named(tmp_path, template, text, shown):
     assert problem.message.startswith(f"holds {shown!r}, which is no number") and "np." not in problem.message
 
 
+
+def test_a_sheet_named_after_its_csv_file_is_an_error(tmp_path, template):
+    """A sheet 'caps.csv' (named as the file it came from) was not close enough to 'caps': every cap
+    dropped without a word."""
+    path = tmp_path / "named.xlsx"
+    wb = openpyxl.load_workbook(template)
+    wb["caps"].title = "Caps.csv"
+    wb.save(path)
+    result = run("check", "--inputs", str(path))
+    assert result.exit_code == 3
+    assert "sheet 'Caps.csv' is not an input sheet but its name is close to 'caps'" in result.stderr
+
+
+def test_a_number_past_the_bound_is_shown_as_written(tmp_path, template):
+    part = part_of(template, "supply")
+    book = repack(template, tmp_path / "big.xlsx", {part: lambda x: x.replace(
+        b'<c r="E3" s="2"><v>1500</v></c>', b'<c r="E3" s="2"><v>1e308</v></c>')})
+    with pytest.raises(InputError) as info:
+        load_inputs(book)
+    (problem,) = info.value.problems
+    assert (problem.sheet, problem.cell) == ("supply", "E3")
+    assert "got '1e+308'" in problem.message and "np." not in problem.message
+
+
 # ---------------------------------------------------------------------------------------------
 # Excel out
 

@@ -33,7 +33,7 @@ from sourcing.cli.options import (
     time_limit_option,
     year_option,
 )
-from sourcing.cli.run import Main, asks_json, load, run, write
+from sourcing.cli.run import Main, asks_json, load, run, say, write
 from sourcing.errors import OptionError, OutputError
 
 
@@ -202,11 +202,14 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], floors: tuple[str, ...], r
             frontier = execute(plan, workers=workers, scheduler=scheduler, output=output, fmt=chosen,
                                resume=resume, progress=sys.stderr.isatty())
         except KeyboardInterrupt:
-            if output is not None and output.exists():
-                raise KeyboardInterrupt(f"the points finished so far are in {output}; run the same command with "
-                                        "--resume to finish") from None
+            if output is not None and chosen in ("csv", "json", "table") and output.exists():  # kept point by point
+                resumable = "; run the same command with --resume to finish" if chosen != "table" else ""
+                raise KeyboardInterrupt(f"the points finished so far are in {output}{resumable}") from None
             raise
-        click.echo(sweep_summary(frontier.rows), err=True)
+        from sourcing.signals import note_interrupts
+
+        note_interrupts()  # every point solved and the file written: from here a signal cannot make it exit 130
+        say(sweep_summary(frontier.rows))
         if plot is not None:
             from sourcing.output.plot import DPI, plot_frontier
             from sourcing.sweep import infeasible_causes
@@ -218,7 +221,7 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], floors: tuple[str, ...], r
     pictures: list[tuple[Path, bytes]] = []
     run(action, None, as_json=asks_json(fmt, output), also=pictures)
     if output is not None:
-        click.echo(f"wrote {output}", err=True)
+        say(f"wrote {output}")
 
 
 @main.command("plan", epilog=epilog("sourcing plan --years 2026:2035",
@@ -405,8 +408,6 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
     and drop-downs). `sourcing check` and `sourcing solve --inputs` take either as they are."""
 
     def action() -> str:
-        from sourcing.output.template import template_xlsx, write_folder
-
         if (folder is None) == (book is None):
             raise OptionError("give a FOLDER to write, or --xlsx BOOK.xlsx (one of the two)")
         target = folder if folder is not None else book
@@ -416,22 +417,31 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
                                                    "--xlsx": book})
         if target.exists() and not force and (book is not None or any(target.iterdir())):
             raise OptionError(f"{target} exists; choose another name, or pass --force to overwrite it")
+        if book is not None and book.suffix.lower() != ".xlsx":
+            raise OptionError(f"--xlsx {book}: the workbook's name must end in .xlsx")
+        return ""
+
+    def write_template() -> None:  # once the options hold, where run writes (a signal is noted, not raised)
+        from sourcing.output.template import template_xlsx, write_folder
+
         if book is not None:
-            if book.suffix.lower() != ".xlsx":
-                raise OptionError(f"--xlsx {book}: the workbook's name must end in .xlsx")
             write(book, template_xlsx(bundled_inputs()))
-            click.echo(f"wrote {book}: one sheet per input file, today's mix (plan) and a readme sheet; check it "
-                       f"with sourcing check --inputs {book}", err=True)
-            return ""
+            say(f"wrote {book}: one sheet per input file, today's mix (plan) and a readme sheet; check it with "
+                f"sourcing check --inputs {book}")
+            return
+        new = not folder.exists()
         try:
             write_folder(folder, bundled_inputs())
         except OSError as exc:
-            raise OutputError(f"cannot write {folder}: {exc.strerror or exc}") from None
-        click.echo(f"wrote {folder}: every input file and README.md; check it with sourcing check --inputs {folder}",
-                   err=True)
-        return ""
+            if new:  # a folder of ours, half written: take it away (an existing one keeps what was copied)
+                import shutil
 
-    run(action, None)
+                shutil.rmtree(folder, ignore_errors=True)
+            raise OutputError(f"cannot write {folder}: {exc.strerror or exc}; "
+                              f"{'nothing was written' if new else 'some of its files were replaced'}") from None
+        say(f"wrote {folder}: every input file and README.md; check it with sourcing check --inputs {folder}")
+
+    run(action, None, then=write_template)
 
 
 def _picture(fig, path: Path, dpi: int) -> tuple[Path, bytes]:

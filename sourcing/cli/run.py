@@ -4,7 +4,6 @@ for JSON, to one JSON document on stdout), its output written, its warnings said
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import click
 
 from sourcing import bundled_inputs
+from sourcing.errors import printable
 
 WARNINGS = 20
 """Warnings said on stderr before "... and N more" (the JSON of ``check`` holds them all)."""
@@ -70,16 +70,18 @@ def _fail_json(error: BaseException, exit_code: int) -> None:
 
 
 def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool = False,
-        also: list[tuple[Path, bytes]] | None = None) -> None:
+        also: list[tuple[Path, bytes]] | None = None, then: Callable[[], None] | None = None) -> None:
     """Run ``action`` and emit what it renders; map our errors to the contract's exit codes (with
     ``as_json``, a failure also writes the JSON error document to stdout; ``output`` is never
     touched by a failure). ``also``: other files (a picture) that ``action`` leaves to be written
-    with ``output``, first.
+    with ``output``, first; ``then``: what writes files otherwise (``init``'s folder), called once
+    ``action`` is done, where the files are written (an ``OSError`` from it is an OutputError).
 
     Exit 130 means nothing was written: once ``action`` has its answer, a signal is only noted
     (:func:`sourcing.signals.note_interrupts`); the files written, the command ends as it would, and
     a write that fails after a signal is an interruption."""
     from sourcing.errors import OptionError, SourcingError
+    from sourcing.output.files import is_regular_or_absent
     from sourcing.signals import (
         current_handlers,
         ignore_interrupts,
@@ -91,7 +93,7 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
     def fail(exc: BaseException, code: int, text: str) -> None:
         if as_json:
             _fail_json(exc, code)
-        click.echo(printable(text), err=True)
+        say(text)
         _exit(code)
 
     saved = current_handlers()
@@ -99,37 +101,46 @@ def run(action: Callable[[], str | bytes], output: Path | None, *, as_json: bool
         with sigterm_as_interrupt():
             text = action()
             noted = note_interrupts()
+            written: list[tuple[Path, bytes | None]] = []  # each picture written, and what it replaced
             try:
                 for path, content in also or ():
+                    if is_regular_or_absent(path):  # a pipe or a device is written through, nothing to undo
+                        written.append((Path(path), _old_file(path)))
                     write(path, content)
                 if output is not None:
                     write(output, text)
+                if then is not None:
+                    then()
             except SourcingError:
+                _put_back(written)  # a picture written for an output that could not be: nothing written
                 if noted:
                     raise KeyboardInterrupt from None
                 raise
     except OptionError as exc:
+        restore_handlers(saved)
         if as_json:
             fail(exc, 2, f"Error: {exc}")
         raise click.UsageError(printable(str(exc))) from None
     except SourcingError as exc:
+        restore_handlers(saved)  # a write that failed after signals were noted: Ctrl-C is Ctrl-C again
         fail(exc, exc.exit_code, f"error: {exc}")
     except KeyboardInterrupt as exc:
         ignore_interrupts()  # the process is on its way out: a second Ctrl-C must not cut that short
         fail(exc, 130, "interrupted" + (f": {exc}" if str(exc) else ""))
     except Exception as exc:  # a bug: say so briefly, keep the traceback for those who ask
+        restore_handlers(saved)
         if os.environ.get("SOURCING_DEBUG"):
             raise
         fail(exc, 1, f"internal error (a bug in sourcing; set SOURCING_DEBUG=1 for details): {exc!r}")
     for path, _ in also or ():
-        click.echo(f"wrote {path}", err=True)
+        say(f"wrote {path}")
     if output is None:
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
         else:
             click.echo(text, nl=False)
     elif text:
-        click.echo(f"wrote {output}", err=True)
+        say(f"wrote {output}")
     restore_handlers(saved)  # done: a signal from here on cannot leave a file behind an exit 130
 
 
@@ -143,13 +154,34 @@ def _exit(code: int) -> None:
     sys.exit(code)
 
 
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def printable(message: str) -> str:
-    """``message`` with every control character but tab and newline escaped (``\x1b``): a name
-    that reaches a message (a file's name, say) never drives the terminal."""
-    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
+def _old_file(path: Path) -> bytes | None:
+    """The bytes of the regular file at ``path`` (None where there is none), to put back."""
+    try:
+        return Path(path).read_bytes() if os.path.isfile(path) else None
+    except OSError:
+        return None
+
+
+def _put_back(written: list[tuple[Path, bytes | None]]) -> None:
+    """Undo the writes ``written`` (path, the bytes that stood there or None), as far as the disk allows."""
+    from sourcing.output import write_atomic
+
+    for path, old in reversed(written):
+        try:
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, old)
+        except OSError:
+            pass
+
+
+def say(message: str) -> None:
+    """Say ``message`` on stderr, :func:`printable`: every line the CLI says (a warning, an error,
+    "wrote FILE") goes through here, so no name in it (an output's, a sheet's) drives the terminal."""
+    click.echo(printable(message), err=True)
 
 
 def write(output: Path, content: str | bytes) -> None:
@@ -187,8 +219,8 @@ def load(inputs: Path | None, year: int | None = None, option: str | None = None
 
     data = load_inputs(inputs or default_inputs(), year=year, option=option)
     for warning in data.warnings[:WARNINGS]:
-        click.echo(f"warning: {printable(warning)}", err=True)
+        say(f"warning: {warning}")
     if len(data.warnings) > WARNINGS:
-        click.echo(f"warning: ... and {len(data.warnings) - WARNINGS:,} more (sourcing check --format json "
-                   "lists every warning)", err=True)
+        say(f"warning: ... and {len(data.warnings) - WARNINGS:,} more (sourcing check --format json "
+            "lists every warning)")
     return data

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from sourcing.data import InputData
+from sourcing.errors import printable
 from sourcing.frontier import FIGURES, Grid, Row, bound_words
 from sourcing.output.formats import (
     cap,
@@ -217,7 +218,8 @@ def check_summary(data: InputData) -> str:
         f"{count(len(data.elements), 'element')}; {count(len(data.caps), 'cap row')}; "
         f"{count(len(data.scenarios), 'scenario')} "
         f"with {count(n_dis, 'disrupted offer-scenario')}; "
-        f"{'workbook' if data.folder is not None and data.folder.is_file() else 'folder'} {data.folder}\n"
+        f"{'workbook' if data.folder is not None and data.folder.is_file() else 'folder'} "
+        f"{printable(str(data.folder))}\n"
     )
 
 

@@ -125,7 +125,9 @@ class Book:
                             f"sheet {sheet!r} (Excel's sheet names are case-insensitive): keep one", None, names[-1])
                     for sheet, names in self._named.items() if len(names) > 1]
         for name in self.sheets:
-            close = difflib.get_close_matches(name.casefold(), list(known), n=1, cutoff=0.75)
+            stem = name.casefold().removesuffix(".csv")  # 'caps.csv': the sheet named as its file
+            close = [stem] if stem in known else difflib.get_close_matches(name.casefold(), list(known), n=1,
+                                                                           cutoff=0.75)
             if name not in self.hidden and name.casefold() not in known and close:
                 problems.append(Problem(str(self.path), 1, 1, f"sheet {name!r} is not an input sheet but its name is "
                                         f"close to {known[close[0]]!r}: rename it {known[close[0]]!r} to read it, or "

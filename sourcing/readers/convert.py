@@ -204,7 +204,7 @@ def shown(value) -> str:
         return value
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
+    return repr(float(value)) if isinstance(value, float) else str(value)  # 1e+308, not np.float64(1e+308)
 
 
 def as_text(values: pd.Series) -> pd.Series:

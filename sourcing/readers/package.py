@@ -40,14 +40,15 @@ EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 _CFB = bytes.fromhex("D0CF11E0A1B11AE1")
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY")
 _CHUNK = 2**20
-_ROW_REF = re.compile(rb'<row r="(\d+)"')
-_CELL_COLUMN = re.compile(rb'<c r="([A-Z]+)\d')
-_CELL_ROW = re.compile(rb'<c r="[A-Z]+(\d+)"')
+_ROW_REF = re.compile(rb"""<row r=["'](\d+)["']""")
+_CELL_COLUMN = re.compile(rb"""<c r=["']([A-Z]+)\d""")
+_CELL_ROW = re.compile(rb"""<c r=["'][A-Z]+(\d+)["']""")
 _ANY_CELL = re.compile(rb"<c[^\w:.-]")
 """Any cell tag: where one lacks ``r`` as its first attribute, or one has a namespace prefix, the
 part is walked tag by tag."""
 _TAG = re.compile(rb'<(?:\w+:)?(row|c)(?=[\s>/])([^>]*)>')
-_R = re.compile(rb'\br="([A-Z]*)(\d+)"')
+_R = re.compile(rb"""\br\s*=\s*["']([A-Za-z]*)(\d+)["']""")
+"""A cell's or row's ``r``, as XML may write it: quoted with " or ', spaced around =."""
 
 
 def _mib(size: int) -> str:
@@ -188,7 +189,8 @@ class Package:
                         column = max(map(_column, set(found_cells))) if found_cells else column
                         rows = max([rows, *map(int, set(_CELL_ROW.findall(text)))])
                     else:
-                        row, column, columns = _walk(text, row, column, columns)
+                        row, column, columns, reached = _walk(text, row, column, columns)
+                        rows = max(rows, reached)
                     rows, columns = max(rows, row), max(columns, column)
                     self._extent(part, rows, columns)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
@@ -214,13 +216,15 @@ def _local(name: str) -> str:
 
 def _column(letters: bytes) -> int:
     number = 0
-    for char in letters:
+    for char in letters.upper():
         number = number * 26 + char - 64
     return number
 
 
-def _walk(text: bytes, row: int, column: int, columns: int) -> tuple[int, int, int]:
-    """Row and cell tags one by one (some tag lacks ``r``): each without one stands after the last."""
+def _walk(text: bytes, row: int, column: int, columns: int) -> tuple[int, int, int, int]:
+    """Row and cell tags one by one (some tag lacks ``r``): each without one stands after the last.
+    Returns the row and column reached, the last column seen and the last row a cell names."""
+    reached = 0
     for match in _TAG.finditer(text):
         ref = _R.search(match.group(2))
         if match.group(1) == b"row":
@@ -229,4 +233,5 @@ def _walk(text: bytes, row: int, column: int, columns: int) -> tuple[int, int, i
         else:
             column = _column(ref.group(1)) if ref and ref.group(1) else column + 1
             columns = max(columns, column)
-    return row, column, columns
+            reached = max(reached, int(ref.group(2)) if ref and ref.group(1) else 0)
+    return row, column, columns, reached
