@@ -112,7 +112,8 @@ def trajectory(horizon: Horizon, volume: np.ndarray, spot: np.ndarray, stock: np
     (mean, ``shortage_p95``); ``shortage_probability``, the weight of the paths whose shortage
     exceeds :data:`SHORTAGE_TOLERANCE`.
 
-    ``volume``, ``spot``: paths x offer-years; ``stock``, ``shortage``: paths x element-years."""
+    ``volume``, ``spot``: paths x offer-years; ``stock``, ``shortage``: paths x element-years. Sums are
+    NumPy reductions, never a BLAS product, so that every processor gives the same bits."""
     h = horizon
     w = np.asarray(probability, dtype=float)
     w = w / w.sum()
@@ -124,13 +125,13 @@ def trajectory(horizon: Horizon, volume: np.ndarray, spot: np.ndarray, stock: np
     np.add.at(total, r, np.asarray(volume, dtype=float).T)
     np.add.at(bought, r, np.asarray(spot, dtype=float).T)
     origin = h.offers["origin"].to_numpy()[oy["offer"].to_numpy(np.int64)]
-    mean_volume = w @ volume if len(oy) else np.zeros(0)
+    mean_volume = (w[:, None] * np.asarray(volume, dtype=float)).sum(axis=0) if len(oy) else np.zeros(0)
     ey_i, ey_e = ey["i"].to_numpy(np.int64), ey["e"].to_numpy(np.int64)
     out = pd.DataFrame({
         "year": h.years[ey_i].astype(np.int64),
         "element": h.elements["element"].to_numpy()[ey_e],
         "demand": ey["demand"].to_numpy(float),
-        "volume": total @ w,
+        "volume": (total * w).sum(axis=1),
     })
     for name in sorted(set(origin)):
         mine = origin == name
@@ -139,13 +140,13 @@ def trajectory(horizon: Horizon, volume: np.ndarray, spot: np.ndarray, stock: np
         np.add.at(column, r[mine], mean_volume[mine])
         out[BY_ORIGIN + name] = column
     stock, shortage = np.asarray(stock, dtype=float), np.asarray(shortage, dtype=float)
-    out["spot"] = bought @ w
-    out["stock"] = w @ stock
+    out["spot"] = (bought * w).sum(axis=1)
+    out["stock"] = (w[:, None] * stock).sum(axis=0)
     out["stock_p5"] = weighted_quantile(stock, w, LOW)
     out["stock_p95"] = weighted_quantile(stock, w, HIGH)
-    out["shortage"] = w @ shortage
+    out["shortage"] = (w[:, None] * shortage).sum(axis=0)
     out["shortage_p95"] = weighted_quantile(shortage, w, HIGH)
-    out["shortage_probability"] = np.minimum(w @ (shortage > SHORTAGE_TOLERANCE), 1.0)
+    out["shortage_probability"] = np.minimum((w[:, None] * (shortage > SHORTAGE_TOLERANCE)).sum(axis=0), 1.0)
     return out
 
 
