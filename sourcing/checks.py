@@ -115,6 +115,13 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
             f"min_volume {supply.at[row, 'min_volume']:g} t exceeds capacity {supply.at[row, 'capacity']:g} t; "
             "lower the commitment or raise the capacity",
         )
+    if scen is not None and "in_progress_until" in scen:
+        dated = scen[YEAR].notna() & scen["in_progress_until"].notna()
+        for row in scen.index[dated]:
+            problems.add(SPECS["scenarios"], [row], "in_progress_until",
+                         f"in_progress_until {int(scen.at[row, 'in_progress_until'])} on a row dated "
+                         f"{int(scen.at[row, YEAR])}: only an undated row may say that an event is in progress "
+                         "today; move it to the scenario's undated row")
     if scen is not None and len(scen):
         years = sorted(scen[YEAR].dropna().unique())
         if not years:

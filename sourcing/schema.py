@@ -187,6 +187,9 @@ SPECS: dict[str, FileSpec] = {
             Column("description", "text", required=False, default="", doc="what happens"),
             Column("duration", "integer", required=False, default=1.0, minimum=1, maximum=MAX_DURATION, unit="years",
                    plan_only=True, doc="how many years the event lasts once started (sourcing plan)"),
+            Column("in_progress_until", "year", required=False, default=np.nan, plan_only=True,
+                   doc="the event is in progress today, on every path, until this year (sourcing plan; "
+                       "undated rows only; empty: not in progress)"),
             _year("the row holds from this year on: for plan, the hazard of the event starting in that year"),
         ),
         ("scenario",),

@@ -24,7 +24,8 @@ SWEEP = ("sweep", "--cap", "China=1.0:0.46:0.01", "--risk-weight", "1")  # 55 po
 
 PLAN = ("plan", "--years", "2026:2035", "--value-of-information")  # the README's multi-year example
 
-COMMANDS: dict[str, tuple[str, ...]] = {"check.txt": ("check",), "plan-voi.txt": PLAN}
+COMMANDS: dict[str, tuple[str, ...]] = {"check.txt": ("check",), "plan-voi.txt": PLAN,
+                                        "plan-first-voi.txt": (*PLAN, "--events", "first")}
 for fmt, ext in (("table", "txt"), ("json", "json"), ("csv", "csv")):
     COMMANDS[f"solve.{ext}"] = ("solve", "--format", fmt)
     COMMANDS[f"solve-voi.{ext}"] = ("solve", "--value-of-information", "--format", fmt)

@@ -223,15 +223,25 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
 @click.option("--value-of-information", "voi", is_flag=True,
               help="Also report the plan's VSS (the mean-value plan's root decisions re-solved on the tree) and "
                    "EVPI (each path solved alone); needs --cvar-weight 0.")
+@click.option("--events", type=click.Choice(["independent", "first"]), default="independent", show_default=True,
+              help="independent: every event may start in any year it is not in progress, overlapping; "
+                   "first: one event per path, the hazards competing.")
+@click.option("--paths", "n_paths", type=click.IntRange(min=500), default=1000, show_default=True, metavar="N",
+              help="The tree is exact when at most N paths have probability >= 1e-12; otherwise N paths are "
+                   "sampled (identical ones merged).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="The seed of a sampled tree (the same seed and inputs give the same tree everywhere).")
 def plan_command(inputs: Path | None, years: str | None, discount_rate: float, risk_weight: float,
                  cvar_weight: float, cvar_level: float, caps: dict, fmt: str | None, output: Path | None,
-                 plot: Path | None, time_limit: float | None, voi: bool) -> None:
+                 plot: Path | None, time_limit: float | None, voi: bool, events: str, n_paths: int,
+                 seed: int) -> None:
     """Plan several years on a tree of disruption paths: contracts, stock and capacity to fund.
 
-    A scenario's probability is read as an annual hazard; each path is one event starting in one
-    year (or none). Decisions know only the events before them: what to sign now is the same on
-    every path. Reports what to sign now, the trajectory without an event, the worst paths, the
-    funding per history, the time to survive a stop and the cost split.
+    A scenario's probability is read as an annual hazard; each event may start in any year it is
+    not in progress, independently of the others (--events first: one event per path). Decisions
+    know only the events before them: what to sign now is the same on every path. Reports what to
+    sign now, the trajectory without an event, the worst paths, the funding per history, the time
+    to survive a stop and the cost split.
     """
 
     def action() -> str | bytes:
@@ -254,10 +264,11 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
         data = load(inputs, year=horizon[0] if horizon else None, option=option)
         if caps:
             data = data.with_caps(caps)
-        result = plan(data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit)
+        tree = {"events": events, "paths": n_paths, "seed": seed}
+        result = plan(data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit, **tree)
         if voi:
             result = replace(result, value_of_information=value_of_information(
-                data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit))
+                data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit, **tree))
         if plot is not None:
             from sourcing.output.plan_plot import plot_plan
 
@@ -266,7 +277,7 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
         return render(result, chosen, data=data, command="plan", options={
             "years": f"{result.years[0]}:{result.years[-1]}", "discount_rate": discount_rate,
             "risk_weight": risk_weight, "cvar_weight": cvar_weight, "cvar_level": cvar_level, "caps": caps,
-            "value_of_information": voi})
+            "value_of_information": voi, "events": events, "paths": n_paths, "seed": seed})
 
     run(action, output, as_json=asks_json(fmt, output))
 

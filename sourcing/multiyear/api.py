@@ -30,6 +30,8 @@ from sourcing.highs import (
 )
 from sourcing.lp import TriviallyInfeasibleError
 from sourcing.model import RiskOptions
+from sourcing.multiyear.availability import Availability
+from sourcing.multiyear.events import DEFAULT_PATHS, EVENT_MODELS, FIRST, INDEPENDENT, MIN_PATHS
 from sourcing.multiyear.extract import extract_plan
 from sourcing.multiyear.horizon import Horizon, build_horizon
 from sourcing.multiyear.infeasible import explain_plan
@@ -48,14 +50,18 @@ __all__ = ["plan", "value_of_information", "statement_for", "expected_availabili
 
 def plan(data: InputData, years: Years | None = None, *, discount_rate: float = 0.0,
          options: RiskOptions | None = None, time_limit: float | None = None,
-         model: pyo.ConcreteModel | None = None, stats: dict | None = None) -> PlanResult:
+         model: pyo.ConcreteModel | None = None, stats: dict | None = None, events: str = INDEPENDENT,
+         paths: int = DEFAULT_PATHS, seed: int = 0) -> PlanResult:
     """The optimal multi-year plan for ``data`` over ``years`` (START, END inclusive; default: the
     years named in the inputs' ``year`` columns), with discount rate ``discount_rate``.
 
     ``model``: solve this Pyomo model instead (:func:`sourcing.multiyear.model.build_plan_model` of
     the same arguments, possibly extended), through Pyomo's standard-form compiler. ``stats``: a
-    dict that receives the seconds of each phase (``horizon``, ``build``, ``handoff``, ``solve``,
-    ``extract``) and the LP's ``rows``, ``columns``, ``nnz``, ``paths`` and ``nodes``.
+    dict that receives the seconds of each phase (``horizon``, ``tree``, ``build``, ``handoff``,
+    ``solve``, ``extract``) and the LP's ``rows``, ``columns``, ``nnz``, ``paths`` and ``nodes``.
+    ``events``: ``independent`` (every event independently; exact when at most ``paths`` paths
+    have probability >= 1e-12, else ``paths`` sampled with ``seed``) or ``first`` (one event per
+    path, docs/plan.md's first tree).
 
     Raises:
         OptionError: a bad horizon or discount rate (see :func:`~sourcing.multiyear.horizon.build_horizon`).
@@ -67,16 +73,34 @@ def plan(data: InputData, years: Years | None = None, *, discount_rate: float = 
     with paused_gc():
         clock = [time.perf_counter()]
         horizon = build_horizon(data, years, discount_rate)
-        tree = tree_for(horizon)
+        clock.append(time.perf_counter())
+        tree = _tree(horizon, events, paths, seed)
         clock.append(time.perf_counter())
         st, raw, compiled, clock = _solve(horizon, tree, options, time_limit, model, clock)
         result = extract_plan(st, compiled, raw, check=lambda r: _check(horizon, tree, r))
         clock.append(time.perf_counter())
     if stats is not None:
-        stats.update(zip(("horizon", "build", "handoff", "solve", "extract"), np.diff(clock).tolist()))
+        stats.update(zip(("horizon", "tree", "build", "handoff", "solve", "extract"), np.diff(clock).tolist()))
         stats.update(rows=compiled.matrix.shape[0], columns=compiled.matrix.shape[1], nnz=int(compiled.matrix.nnz),
                      paths=tree.paths, nodes=tree.nodes)
     return result
+
+
+def _tree(horizon: Horizon, events: str, paths: int, seed: int) -> Tree:
+    """The tree of ``events``; OptionError for a bad choice, too few paths, or events in progress
+    today with ``first``."""
+    if events not in EVENT_MODELS:
+        raise OptionError(f"--events {events}: expected one of {', '.join(EVENT_MODELS)}")
+    if int(paths) != paths or paths < MIN_PATHS:
+        raise OptionError(f"--paths {paths}: expected a whole number >= {MIN_PATHS}")
+    if int(seed) != seed or seed < 0:
+        raise OptionError(f"--seed {seed}: expected a whole number >= 0")
+    if events == FIRST and (horizon.in_progress_years() > 0).any():
+        busy = horizon.events["scenario"][horizon.in_progress_years() > 0].tolist()
+        raise OptionError(f"--events first has one event per path and cannot start with events in progress "
+                          f"({', '.join(busy)}: in_progress_until in scenarios.csv); use --events independent "
+                          "(the default)")
+    return tree_for(horizon, events, int(paths), int(seed))
 
 
 def _solve(horizon: Horizon, tree: Tree, options: RiskOptions, time_limit: float | None,
@@ -125,7 +149,8 @@ def _objective(horizon: Horizon, tree: Tree, options: RiskOptions, time_limit: f
 
 
 def value_of_information(data: InputData, years: Years | None = None, *, discount_rate: float = 0.0,
-                         options: RiskOptions | None = None, time_limit: float | None = None) -> dict[str, float]:
+                         options: RiskOptions | None = None, time_limit: float | None = None,
+                         events: str = INDEPENDENT, paths: int = DEFAULT_PATHS, seed: int = 0) -> dict[str, float]:
     """VSS = EEV - RP and EVPI = RP - WS of the plan, for the risk-neutral objective (cvar_weight 0).
 
     RP is the plan's optimum. The mean-value problem has one path on which no event is ever known
@@ -133,16 +158,17 @@ def value_of_information(data: InputData, years: Years | None = None, *, discoun
     (sum_s p_s a[o,e,y,s]); EEV is the plan's objective with the root decisions (the contracts
     signed at the start of y0, the investments decided then) fixed to the mean-value optimum's and
     every later decision re-optimized on the tree. WS = sum_s p_s V_s, V_s the optimum of path s
-    alone (its events known from the start).
+    alone (its events known from the start). All on the tree :func:`plan` solves (``events``,
+    ``paths``, ``seed``): exact or sampled.
     """
     options = options or RiskOptions()
     if options.cvar_weight > 0:
         raise OptionError("--value-of-information is defined for the risk-neutral objective: use --cvar-weight 0")
     with paused_gc():
         horizon = build_horizon(data, years, discount_rate)
-        tree = tree_for(horizon)
+        tree = _tree(horizon, events, paths, seed)
         rp, *_ = _objective(horizon, tree, options, time_limit)
-        mean_tree = tree_of_paths(horizon.years, tree.events, [-1], [horizon.n], [1.0])
+        mean_tree = tree_of_paths(horizon.years, tree.events, [()], [1.0], horizon.duration, tree.model)
         mv, st, compiled, raw = _objective(horizon, mean_tree, options, time_limit,
                                            none_availability=expected_availability(horizon, tree))
         fix = {}
@@ -153,8 +179,9 @@ def value_of_information(data: InputData, years: Years | None = None, *, discoun
             fix[name] = (root, np.clip(got, fam.lower[fam.first[root]], fam.upper[fam.first[root]]))
         eev, *_ = _objective(horizon, tree, options, time_limit, fix_root=fix)
         ws = 0.0
-        for k, t, p in zip(tree.path_event, tree.path_start, tree.path_probability):
-            alone = tree_of_paths(horizon.years, tree.events, [k], [t], [1.0])
+        for history, p in zip(tree.histories, tree.path_probability):
+            alone = tree_of_paths(horizon.years, tree.events, [history], [1.0], horizon.duration, tree.model,
+                                  tree.ongoing)
             ws += float(p) * _objective(horizon, alone, options, time_limit)[0]
     return {
         "value_of_stochastic_solution": float(eev - rp),
@@ -168,15 +195,7 @@ def value_of_information(data: InputData, years: Years | None = None, *, discoun
 
 def expected_availability(horizon: Horizon, tree: Tree) -> np.ndarray:
     """Per offer-year: sum over paths of p_s a[o,e,y,s] (1 - the expected lost fraction)."""
-    h = horizon
-    a = h.availability
-    oy = h.offer_years
-    q_of = np.full((h.n, max(len(h.offers), 1)), -1, dtype=np.int64)
-    q_of[oy["i"].to_numpy(), oy["offer"].to_numpy()] = np.arange(len(oy))
-    lost = np.zeros(len(oy))
-    for s in np.flatnonzero(tree.path_event >= 0):
-        k, t = tree.path_event[s], tree.path_start[s]
-        on = (a["k"].to_numpy() == k) & (a["i"].to_numpy() >= t) & (a["i"].to_numpy() <= t + h.duration[k, t] - 1)
-        q = q_of[a["i"].to_numpy()[on], a["offer"].to_numpy()[on]]
-        np.add.at(lost, q, tree.path_probability[s] * (1.0 - a["availability"].to_numpy(float)[on]))
+    a = Availability(horizon, tree)
+    lost = np.zeros(len(horizon.offer_years))
+    np.add.at(lost, a.q, tree.node_probability[a.node] * (1.0 - a.value))
     return 1.0 - lost

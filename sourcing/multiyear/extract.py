@@ -111,6 +111,9 @@ def extract_plan(st: Statement, compiled: Compiled, raw: RawSolution, check=None
         "start": pd.Series([None if k < 0 else int(years[s]) for k, s in zip(t.path_event.tolist(),
                                                                             t.path_start.tolist())], dtype=object),
         "probability": prob,
+        "events": pd.Series([[{"event": t.events[k], "start": int(years[s])} for k, s in h] for h in t.histories],
+                            dtype=object),
+        "weight": prob,
     })
     o = st.options
     return PlanResult(
@@ -122,7 +125,7 @@ def extract_plan(st: Statement, compiled: Compiled, raw: RawSolution, check=None
         cvar=cvar_of(loss, prob, o.cvar_level), paths=paths, volumes=volumes, stock=stock, terminal=terminal,
         investments=investments, survival=_survival(st, value), path_costs=path_costs,
         offers=_offers(h), elements=_elements(h), limits=_limits(h), stockpile=h.elements.copy(),
-        projects=_projects(st), iterations=raw.iterations,
+        projects=_projects(st), iterations=raw.iterations, tree=dict(t.info),
     )
 
 

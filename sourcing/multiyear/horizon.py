@@ -41,7 +41,8 @@ class Horizon:
             ``shortage_cost``, ``max_stock`` (plan's: an empty one is the initial stock; 0
             without a stockpile row in force), ``holding_cost``.
         events: the scenarios of scenarios.csv as events: ``scenario``, ``probability`` and
-            ``duration`` (in force in y0), ``description`` (of its latest row).
+            ``duration`` (in force in y0), ``description`` (of its latest row),
+            ``in_progress_until`` (of its undated row; NaN: not in progress today).
         hazard: (events x years): the probability that each event starts in each year, given that
             no event has started before (the row in force that year; 0 where none is).
         duration: (events x years): how many years the event lasts if it starts in that year,
@@ -74,6 +75,13 @@ class Horizon:
     @property
     def n(self) -> int:
         return len(self.years)
+
+    def in_progress_years(self) -> np.ndarray:
+        """Per event, how many years from y0 on it is in progress today (``in_progress_until`` - y0
+        + 1, at most the horizon's length; 0: not in progress, or until a year before y0)."""
+        until = self.events["in_progress_until"].to_numpy(float) if len(self.events) else np.zeros(0)
+        busy = np.where(np.isnan(until), 0.0, until - float(self.years[0]) + 1.0)
+        return np.clip(busy, 0, self.n).astype(np.int64)
 
 
 def parse_years(text: str) -> tuple[int, int]:
@@ -145,6 +153,14 @@ def _resolve_years(data: InputData, calendar: np.ndarray, option: str | None, ho
             seen[signature] = data.in_year(year, option)
         out.append(seen[signature])
     return out
+
+
+def _in_progress_until(rows: pd.DataFrame | None, names: list[str]) -> np.ndarray:
+    """Per event, the ``in_progress_until`` of its undated row (NaN: none); only undated rows carry it."""
+    if rows is None or "in_progress_until" not in rows:
+        return np.full(len(names), np.nan)
+    undated = rows[rows["year"].isna()].drop_duplicates("scenario").set_index("scenario")
+    return undated["in_progress_until"].reindex(names).to_numpy(float)
 
 
 def _lay_out(data: InputData, calendar: np.ndarray, rate: float, discount: np.ndarray,
@@ -228,6 +244,7 @@ def _lay_out(data: InputData, calendar: np.ndarray, rate: float, discount: np.nd
         "scenario": names, "probability": hazard[:, 0] if len(names) else np.zeros(0),
         "duration": duration[:, 0] if len(names) else np.zeros(0, dtype=np.int64),
         "description": latest["description"].reindex(names).to_numpy() if latest is not None else [],
+        "in_progress_until": _in_progress_until(rows, names),
     })
 
     # availabilities, limits and their terms per year, in global codes

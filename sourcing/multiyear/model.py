@@ -17,6 +17,7 @@ import numpy as np
 
 from sourcing.data import InputData
 from sourcing.model import RiskOptions
+from sourcing.multiyear.events import DEFAULT_PATHS, INDEPENDENT
 from sourcing.multiyear.families import Rows, Variables
 from sourcing.multiyear.statement import Statement, statement_for
 from sourcing.speed import paused_gc
@@ -26,9 +27,12 @@ if TYPE_CHECKING:
 
 
 def build_plan_model(data: InputData, years: tuple[int, int] | None = None, *, discount_rate: float = 0.0,
-                     options: RiskOptions | None = None) -> pyo.ConcreteModel:
-    """The Pyomo model of the LP that ``sourcing.plan(data, years, discount_rate=..., options=...)`` solves."""
-    return model_of(statement_for(data, years, discount_rate, options or RiskOptions()))
+                     options: RiskOptions | None = None, events: str = INDEPENDENT, paths: int = DEFAULT_PATHS,
+                     seed: int = 0) -> pyo.ConcreteModel:
+    """The Pyomo model of the LP that ``sourcing.plan(data, years, discount_rate=..., options=...,
+    events=..., paths=..., seed=...)`` solves."""
+    return model_of(statement_for(data, years, discount_rate, options or RiskOptions(), events=events, paths=paths,
+                                  seed=seed))
 
 
 def labels(st: Statement, family: Variables | Rows) -> list[tuple]:
@@ -45,7 +49,7 @@ def labels(st: Statement, family: Variables | Rows) -> list[tuple]:
                 years[h.offer_years["i"].to_numpy()[q]], history]
     elif "r" in codes:  # an element in a year
         r = codes["r"][at]
-        cols = [elements[r % E], years[r // E]] + ([] if family.name == "cover" else [history])
+        cols = [elements[r % E], years[r // E], history]
     elif "v" in codes:  # a project's decision year
         cols = [h.investments["project"].to_numpy()[codes["j"][at]], years[0] + codes["v"][at], history]
     elif "j" in codes:  # a project
@@ -109,7 +113,8 @@ def _model_of(st: Statement) -> pyo.ConcreteModel:
     m.FUNDING = index("investment", "(project, year, history): a project's funding decided at the start of a year")
     m.STOCKS = index("stock", "(element, year, history): the in-year decisions of an element")
     m.TARGETS = index("shortfall", "(element, path): an element's terminal target on a path")
-    m.PATHS = pyo.Set(initialize=st.tree.path_names(), ordered=True, doc="paths: baseline and event@year")
+    m.PATHS = pyo.Set(initialize=st.tree.path_names(), ordered=True,
+                      doc="paths: baseline, or event@year pairs joined by +")
 
     m.volume = pyo.Var(m.CONTRACTS, domain=pyo.NonNegativeReals, bounds=bounds("volume"), doc=v["volume"].doc)
     m.total_volume = pyo.Var(m.TOTALS, domain=pyo.NonNegativeReals, bounds=bounds("total_volume"),
@@ -139,7 +144,8 @@ def _model_of(st: Statement) -> pyo.ConcreteModel:
     m.PROJECTS = pyo.Set(initialize=labels(st, r["project_limit"]), ordered=True,
                          doc="(project, history): a project's funding along a history")
     m.COVER = pyo.Set(initialize=labels(st, r["cover"]), ordered=True,
-                      doc="(element, year): cover on the history without an event before the year")
+                      doc="(element, year, history): cover on a history through the year before, where no "
+                          "event in progress in the year is known at its start")
     m.CAPS = pyo.Set(initialize=labels(st, r["concentration"]), ordered=True,
                      doc="(origin, element, basis, scope, year, history): a cap of the year")
     m.FLOORS = pyo.Set(initialize=labels(st, r["floor"]), ordered=True,

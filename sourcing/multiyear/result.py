@@ -30,8 +30,9 @@ class PlanResult:
         procurement_cost, spot_cost, stockpile_cost, investment_cost, terminal_shortfall_cost,
         expected_shortage_cost: E_s of each part (expected_shortage_cost = E_s[L_s]).
         cvar: CVaR of the path losses L_s at ``options.cvar_level`` (reported whatever the weight).
-        paths: ``path`` (``baseline`` or ``event@year``), ``event`` (None for baseline), ``start``
-            (year, None for baseline), ``probability``.
+        paths: ``path`` (``baseline``, or its ``event@year`` pairs joined by ``+``), ``event`` and
+            ``start`` (of a one-event path; None otherwise), ``probability`` (its probability, or
+            sampled weight), ``events`` (its pairs as ``{"event", "start"}``), ``weight`` (= probability).
         volumes: per path, year and offer in force: ``volume`` (X, t), ``spot`` (Z, t), ``signed``
             (the year the contract is signed: year - lead_time).
         stock: per path, year and element: ``stock`` (S, end of year), ``release`` (W), ``into_stock``
@@ -55,6 +56,9 @@ class PlanResult:
             t/yr and year online: capex x CRF).
         iterations: simplex iterations HiGHS took.
         value_of_information: VSS, EVPI and their parts, when asked for.
+        tree: how the paths were made: ``events`` (``independent`` or ``first``), ``exact``,
+            ``paths`` (distinct paths), ``sample_size`` and ``seed`` (None for an exact tree),
+            ``mass_left_out`` (the probability of the paths below 1e-12, left out).
     """
 
     status: str
@@ -83,6 +87,7 @@ class PlanResult:
     projects: pd.DataFrame
     iterations: int = 0
     value_of_information: dict[str, float] | None = None
+    tree: dict[str, Any] | None = None
 
     def __repr__(self) -> str:
         funded = self.investments[self.investments["capacity"] > 0]
@@ -103,6 +108,8 @@ class PlanResult:
         doc.update({name: float(getattr(self, name)) for name in FIGURES})
         doc.update({"risk_weight": self.options.risk_weight, "cvar_weight": self.options.cvar_weight,
                     "cvar_level": self.options.cvar_level})
+        if self.tree is not None:
+            doc["tree"] = dict(self.tree)
         doc["paths"] = records(self.paths)
         doc["volumes"] = records(self.volumes[["path", "year", "origin", "element", "volume", "spot", "signed"]])
         doc["stock"] = records(self.stock)

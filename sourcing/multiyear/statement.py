@@ -22,9 +22,18 @@ import numpy as np
 from sourcing.data import InputData
 from sourcing.lp import TriviallyInfeasibleError
 from sourcing.model import USD_PER_KG_TO_USD_PER_T, RiskOptions
+from sourcing.multiyear.availability import Availability
+from sourcing.multiyear.events import (
+    DEFAULT_PATHS,
+    EVENT_MODELS,
+    FIRST,
+    INDEPENDENT,
+    first_histories,
+    independent_histories,
+)
 from sourcing.multiyear.families import Cost, Rows, Variables, rows_at_depth
 from sourcing.multiyear.horizon import Horizon, build_horizon
-from sourcing.multiyear.tree import Tree, build_tree
+from sourcing.multiyear.tree import Tree, tree_of
 from sourcing.schema import IMPORTS
 
 KG = USD_PER_KG_TO_USD_PER_T
@@ -45,16 +54,28 @@ class Statement:
     annuity: np.ndarray | None = None  # per investment item: capex CRF sum DF over its years online
 
 
-def tree_for(horizon: Horizon) -> Tree:
-    """The tree of the horizon's events (their probabilities as annual hazards)."""
-    return build_tree(horizon.years, list(horizon.events["scenario"]), horizon.hazard)
+def tree_for(horizon: Horizon, events: str = INDEPENDENT, paths: int = DEFAULT_PATHS, seed: int = 0) -> Tree:
+    """The tree of the horizon's events (their probabilities as annual hazards): ``events``
+    ``independent`` (exact when at most ``paths`` paths have probability >= 1e-12, else ``paths``
+    sampled with ``seed``) or ``first`` (``plan.md``'s one-event tree)."""
+    h = horizon
+    names = list(h.events["scenario"])
+    if events == FIRST:
+        return tree_of(h.years, names, first_histories(h.n, h.hazard), h.duration)
+    if events != INDEPENDENT:
+        raise ValueError(f"events must be one of {EVENT_MODELS}, got {events!r}")
+    busy = h.in_progress_years()
+    produced = independent_histories(names, h.hazard, h.duration, busy, paths, seed)
+    ongoing = tuple((k, int(b) - 1) for k, b in enumerate(busy.tolist()) if b > 0)
+    return tree_of(h.years, names, produced, h.duration, ongoing)
 
 
 def statement_for(data: InputData, years: tuple[int, int] | None, discount_rate: float,
-                  options: RiskOptions) -> Statement:
+                  options: RiskOptions, *, events: str = INDEPENDENT, paths: int = DEFAULT_PATHS,
+                  seed: int = 0) -> Statement:
     """The LP statement that :func:`sourcing.plan` solves for these arguments."""
     horizon = build_horizon(data, years, discount_rate)
-    return build_statement(horizon, tree_for(horizon), options)
+    return build_statement(horizon, tree_for(horizon, events, paths, seed), options)
 
 
 def crf(rate: float, life: np.ndarray) -> np.ndarray:
@@ -65,59 +86,69 @@ def crf(rate: float, life: np.ndarray) -> np.ndarray:
     return rate / (1.0 - (1.0 + rate) ** -life)
 
 
-class _Availability:
-    """a[o,e,y] of an event, looked up by (year position, event, offer); 1 where none is given."""
+@dataclass
+class _Index:
+    """The codes every family reads: offer-years (q), element-years (r), investment items."""
 
-    def __init__(self, horizon: Horizon, events: int) -> None:
-        a = horizon.availability
-        self.events, self.offers = max(events, 1), max(len(horizon.offers), 1)
-        year, event = a["i"].to_numpy(np.int64), a["k"].to_numpy(np.int64)
-        key = (year * self.events + event) * self.offers + a["offer"].to_numpy()
-        order = np.argsort(key, kind="stable")
-        self.key, self.value = key[order], a["availability"].to_numpy(float)[order]
+    q_i: np.ndarray
+    q_offer: np.ndarray
+    q_e: np.ndarray
+    q_of: np.ndarray
+    depth_x: np.ndarray
+    depth_t: np.ndarray
+    ey_i: np.ndarray
+    ey_e: np.ndarray
+    spot_q: np.ndarray
+    j_items: np.ndarray
+    v_items: np.ndarray
+    targets: np.ndarray
+    availability: Availability
+    base: np.ndarray
 
-    def of(self, i: np.ndarray, k: np.ndarray, offer: np.ndarray) -> np.ndarray:
-        key = (np.asarray(i, dtype=np.int64) * self.events + np.asarray(k)) * self.offers + np.asarray(offer)
-        at = np.minimum(np.searchsorted(self.key, key), max(len(self.key) - 1, 0))
-        found = (self.key[at] == key) if len(self.key) else np.zeros(len(key), dtype=bool)
-        return np.where(found, self.value[at] if len(self.key) else 1.0, 1.0)
+    def avail(self, q: np.ndarray, node: np.ndarray, tree: Tree) -> np.ndarray:
+        """a of offer-year q at the node (of depth q's year); ``base`` on the event-free history."""
+        on_none = tree.none_node[tree.node_depth[node] + 1] == node
+        return self.availability.of(node, q) * np.where(on_none, self.base[q], 1.0)
 
 
 def build_statement(horizon: Horizon, tree: Tree, options: RiskOptions, *,
                     none_availability: np.ndarray | None = None,
                     fix_root: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> Statement:
-    """The plan LP of ``horizon`` on ``tree`` with the risk ``options``.
+    """The plan LP of ``horizon`` on ``tree`` with the risk ``options``: the variables, then one
+    ``define_*`` per constraint family in equation order, then the objective.
 
-    ``none_availability``: per offer-year, the availability on histories without an event
-    (default 1; the mean-value problem gives the expected availability). ``fix_root``: by variable
-    family, (items, values) of root decisions to hold fixed.
+    ``none_availability``: per offer-year, the availability on the event-free history (default 1;
+    the mean-value problem gives the expected availability). ``fix_root``: by variable family,
+    (items, values) of root decisions to hold fixed.
     """
-    h, t = horizon, tree
+    st = Statement(horizon, tree, options)
+    ix = _index(horizon, tree, none_availability)
+    define_investment_reach(st, ix)
+    define_variables(st, ix, fix_root)
+    define_capacity(st, ix)
+    define_project_limit(st, ix)
+    define_cover(st, ix)
+    define_limits(st, ix)
+    define_spot(st, ix)
+    define_balance(st, ix)
+    define_stock(st, ix)
+    define_terminal(st, ix)
+    penalty = KG * horizon.element_years["shortage_cost"].to_numpy(float) * horizon.discount[ix.ey_i]
+    define_cvar(st, ix, penalty)
+    _costs(st, penalty, ix.spot_q, ix.q_i, ix.ey_i, ix.targets)
+    return st
+
+
+def _index(h: Horizon, t: Tree, none_availability: np.ndarray | None) -> _Index:
     n, E, n_offers = h.n, len(h.elements), len(h.offers)
-    st = Statement(h, t, options)
-    oy = h.offer_years
+    oy, ey = h.offer_years, h.element_years
     q_i, q_offer, q_e = (oy[c].to_numpy(np.int64) for c in ("i", "offer", "e"))
     Q = len(oy)
     q_of = np.full((n, max(n_offers, 1)), -1, dtype=np.int64)  # offer-year of (year, offer)
     q_of[q_i, q_offer] = np.arange(Q)
     depth_x = np.maximum(q_i - oy["lead_time"].to_numpy(np.int64) - 1, -1)
-    ey = h.element_years
-    ey_i, ey_e = ey["i"].to_numpy(np.int64), ey["e"].to_numpy(np.int64)
     depth_t = np.full(n * E, -1, dtype=np.int64)
     np.maximum.at(depth_t, q_i * E + q_e, depth_x)
-    duration = h.duration
-    availability = _Availability(h, len(h.events))
-    base = np.ones(Q) if none_availability is None else np.asarray(none_availability, dtype=float)
-    discount = h.discount
-
-    def avail(q: np.ndarray, node: np.ndarray) -> np.ndarray:
-        """a of offer-year q at the node (of depth q's year)."""
-        event = t.node_event[node]
-        on = t.active(node, q_i[q], duration)
-        hit = availability.of(q_i[q], np.maximum(event, 0), q_offer[q])
-        return np.where(event < 0, base[q], np.where(on, hit, 1.0))
-
-    # investments: items (project, decision year) and the offer-years their capacity reaches
     inv = h.investments
     j_items, v_items = [], []
     for j, row in enumerate(inv.itertuples(index=False)):
@@ -125,7 +156,20 @@ def build_statement(horizon: Horizon, tree: Tree, options: RiskOptions, *,
         if row.offer >= 0 and lo <= hi:
             j_items += [j] * (hi - lo + 1)
             v_items += list(range(lo, hi + 1))
-    j_items, v_items = np.asarray(j_items, dtype=np.int64), np.asarray(v_items, dtype=np.int64)
+    base = np.ones(Q) if none_availability is None else np.asarray(none_availability, dtype=float)
+    return _Index(q_i, q_offer, q_e, q_of, depth_x, depth_t, ey["i"].to_numpy(np.int64), ey["e"].to_numpy(np.int64),
+                  np.flatnonzero(np.isfinite(oy["spot_cost"].to_numpy(float))),
+                  np.asarray(j_items, dtype=np.int64), np.asarray(v_items, dtype=np.int64),
+                  np.flatnonzero(h.elements["terminal_stock"].to_numpy(float) > 0), Availability(h, t), base)
+
+
+def define_investment_reach(st: Statement, ix: _Index) -> None:
+    """Which offer-years each investment item (project j, decision year v) adds capacity to (online
+    v + lead_time .. v + lead_time + life - 1), and each item's annuity: capex CRF(r, life) times the
+    sum of DF over its years online in the horizon."""
+    h, n = st.horizon, st.horizon.n
+    inv = h.investments
+    j_items, v_items = ix.j_items, ix.v_items
     lead_j = inv["lead_time"].to_numpy(np.int64)[j_items]
     life_j = inv["life"].to_numpy(np.int64)[j_items]
     online_first = v_items + lead_j
@@ -134,41 +178,43 @@ def build_statement(horizon: Horizon, tree: Tree, options: RiskOptions, *,
     pair_item = np.repeat(np.arange(len(j_items)), spans)
     pair_i = online_first[pair_item] + (np.arange(int(spans.sum())) - (np.cumsum(spans) - spans)[pair_item])
     offer_j = inv["offer"].to_numpy(np.int64)
-    pair_q = q_of[pair_i, offer_j[j_items][pair_item]] if len(pair_item) else np.empty(0, dtype=np.int64)
+    pair_q = ix.q_of[pair_i, offer_j[j_items][pair_item]] if len(pair_item) else np.empty(0, dtype=np.int64)
     st.contributions = np.column_stack([pair_item[pair_q >= 0], pair_q[pair_q >= 0]]).astype(np.int64)
-    cum = np.concatenate([[0.0], np.cumsum(discount)])
+    cum = np.concatenate([[0.0], np.cumsum(h.discount)])
     rate = inv["capex"].to_numpy(float)[j_items] * crf(h.discount_rate, life_j)
     st.annuity = rate * (cum[online_last + 1] - cum[online_first])
+
+
+def define_variables(st: Statement, ix: _Index, fix_root: dict | None) -> None:
+    """Every decision, each at the depth of the history it knows (see the module docstring)."""
+    h, t, n, E = st.horizon, st.tree, st.horizon.n, len(st.horizon.elements)
+    oy, ey = h.offer_years, h.element_years
+    Q = len(oy)
     reached = np.zeros(Q, dtype=bool)
     reached[st.contributions[:, 1]] = True
-
-    # ---- variables
     var = st.variables
     var["volume"] = Variables("volume", "X[o,e,y]: tonnes contracted for year y, signed at the start of year "
                               "y - lead_time, at the node through y - lead_time - 1; (P1) min_volume <= X",
-                              {"q": np.arange(Q)}, depth_x, t)
+                              {"q": np.arange(Q)}, ix.depth_x, t)
     var["volume"].bound(oy["min_volume"].to_numpy(float),
                         np.where(reached, np.inf, oy["capacity"].to_numpy(float)))
     var["total_volume"] = Variables("total_volume", "T[e,y]: tonnes contracted for year y in all, (P3a)",
-                                    {"r": np.arange(n * E)}, depth_t, t)
-    spot_q = np.flatnonzero(np.isfinite(oy["spot_cost"].to_numpy(float)))
+                                    {"r": np.arange(n * E)}, ix.depth_t, t)
     var["spot"] = Variables("spot", "Z[o,e,y]: tonnes bought in year y from the origin's spare capacity "
-                            "at spot_cost, at the node through y; (P5)", {"q": spot_q}, q_i[spot_q], t)
+                            "at spot_cost, at the node through y; (P5)", {"q": ix.spot_q}, ix.q_i[ix.spot_q], t)
     var["investment"] = Variables("investment", "I[j,v]: capacity (t/yr) of project j funded at the start of year "
                                   "v, at the node through v - 1; online from v + lead_time for life years; (P2)",
-                                  {"j": j_items, "v": v_items}, v_items - 1, t)
+                                  {"j": ix.j_items, "v": ix.v_items}, ix.v_items - 1, t)
     in_year = {"r": np.arange(n * E)}
     var["stock"] = Variables("stock", "S[e,y]: tonnes held at the end of year y; (P7) S <= max_stock", in_year,
-                             ey_i, t)
+                             ix.ey_i, t)
     var["stock"].bound(upper=ey["max_stock"].to_numpy(float))
-    var["release"] = Variables("release", "W[e,y]: tonnes taken out of stock in year y", in_year, ey_i, t)
-    var["into_stock"] = Variables("into_stock", "B[e,y]: tonnes put into stock in year y", in_year, ey_i, t)
-    var["shortage"] = Variables("shortage", "U[e,y]: tonnes of demand unmet in year y", in_year, ey_i, t)
-    targets = np.flatnonzero(h.elements["terminal_stock"].to_numpy(float) > 0)
+    var["release"] = Variables("release", "W[e,y]: tonnes taken out of stock in year y", in_year, ix.ey_i, t)
+    var["into_stock"] = Variables("into_stock", "B[e,y]: tonnes put into stock in year y", in_year, ix.ey_i, t)
+    var["shortage"] = Variables("shortage", "U[e,y]: tonnes of demand unmet in year y", in_year, ix.ey_i, t)
     var["shortfall"] = Variables("shortfall", "V[e]: tonnes short of terminal_stock at the end of the horizon, "
-                                 "per path; (P8)", {"e": targets}, np.full(len(targets), n - 1), t)
-    uses_cvar = options.uses_cvar
-    if uses_cvar:
+                                 "per path; (P8)", {"e": ix.targets}, np.full(len(ix.targets), n - 1), t)
+    if st.options.uses_cvar:
         var["cvar_threshold"] = Variables("cvar_threshold", "eta: the value at risk of the path losses, USD",
                                           {"one": np.zeros(1, dtype=np.int64)}, np.full(1, -1), t, free=True)
         var["cvar_excess"] = Variables("cvar_excess", "z[s]: the loss of path s above eta, USD",
@@ -177,100 +223,150 @@ def build_statement(horizon: Horizon, tree: Tree, options: RiskOptions, *,
         cols = var[name].first[np.asarray(items, dtype=np.int64)]  # root items: one column each
         var[name].lower[cols] = var[name].upper[cols] = np.asarray(values, dtype=float)
 
-    # ---- rows
-    rows = st.rows
-    X, T, Z, funding = var["volume"], var["total_volume"], var["spot"], var["investment"]
-    S, W, B, U = var["stock"], var["release"], var["into_stock"], var["shortage"]
-    pairs = st.contributions
+
+def define_capacity(st: Statement, ix: _Index) -> None:
+    """(P1) X[o,e,y] <= capacity[o,e,y] + the capacity funded in time, where a project reaches the
+    offer (elsewhere the capacity is X's bound)."""
+    t, oy, var = st.tree, st.horizon.offer_years, st.variables
+    Q, pairs = len(oy), st.contributions
     cap_q = np.unique(pairs[:, 1])
     pos = np.full(Q, -1)
     pos[cap_q] = np.arange(len(cap_q))
-    deepest = depth_x[cap_q].copy()
-    np.maximum.at(deepest, pos[pairs[:, 1]], v_items[pairs[:, 0]] - 1)
+    deepest = ix.depth_x[cap_q].copy()
+    np.maximum.at(deepest, pos[pairs[:, 1]], ix.v_items[pairs[:, 0]] - 1)
     item, node = rows_at_depth(t, deepest)
     capacity = oy["capacity"].to_numpy(float)
-    f = rows["capacity"] = Rows("capacity", "P1", "(P1) X[o,e,y] - sum_{j on (o,e), online in y} I[j,v] <= capacity",
-                                {"q": cap_q}, item, node, np.full(len(item), -np.inf), capacity[cap_q][item])
-    f.add(X, np.arange(len(cap_q)), cap_q, 1.0)
-    f.add(funding, pos[pairs[:, 1]], pairs[:, 0], -1.0)
+    f = st.rows["capacity"] = Rows("capacity", "P1",
+                                   "(P1) X[o,e,y] - sum_{j on (o,e), online in y} I[j,v] <= capacity",
+                                   {"q": cap_q}, item, node, np.full(len(item), -np.inf), capacity[cap_q][item])
+    f.add(var["volume"], np.arange(len(cap_q)), cap_q, 1.0)
+    f.add(var["investment"], pos[pairs[:, 1]], pairs[:, 0], -1.0)
 
-    projects = np.unique(j_items)
+
+def define_project_limit(st: Statement, ix: _Index) -> None:
+    """(P2) the funding of a project over its decision years stays within max_capacity."""
+    t, inv = st.tree, st.horizon.investments
+    projects = np.unique(ix.j_items)
     last_v = np.full(len(inv), -1, dtype=np.int64)
-    np.maximum.at(last_v, j_items, v_items)
+    np.maximum.at(last_v, ix.j_items, ix.v_items)
     item, node = rows_at_depth(t, last_v[projects] - 1)
-    f = rows["project_limit"] = Rows("project_limit", "P2", "(P2) sum_v I[j,v] <= max_capacity[j]",
-                                     {"j": projects}, item, node, np.full(len(item), -np.inf),
-                                     inv["max_capacity"].to_numpy(float)[projects][item])
-    f.add(funding, np.searchsorted(projects, j_items), np.arange(len(j_items)), 1.0)
+    f = st.rows["project_limit"] = Rows("project_limit", "P2", "(P2) sum_v I[j,v] <= max_capacity[j]",
+                                        {"j": projects}, item, node, np.full(len(item), -np.inf),
+                                        inv["max_capacity"].to_numpy(float)[projects][item])
+    f.add(st.variables["investment"], np.searchsorted(projects, ix.j_items), np.arange(len(ix.j_items)), 1.0)
 
-    item, node = rows_at_depth(t, depth_t)
-    f = rows["total_volume_def"] = Rows("total_volume_def", "P3a", "(P3a) T[e,y] - sum_o X[o,e,y] = 0",
-                                        {"r": np.arange(n * E)}, item, node, np.zeros(len(item)), np.zeros(len(item)))
+
+def define_cover(st: Statement, ix: _Index) -> None:
+    """(P3a) T[e,y] = sum_o X[o,e,y]; (P3) T[e,y] >= demand[e,y] on the histories through y - 1 where
+    cover holds in y (:meth:`~sourcing.multiyear.tree.Tree.cover_nodes`), once per distinct T."""
+    h, t = st.horizon, st.tree
+    n, E = h.n, len(h.elements)
+    T = st.variables["total_volume"]
+    item, node = rows_at_depth(t, ix.depth_t)
+    f = st.rows["total_volume_def"] = Rows("total_volume_def", "P3a", "(P3a) T[e,y] - sum_o X[o,e,y] = 0",
+                                           {"r": np.arange(n * E)}, item, node, np.zeros(len(item)),
+                                           np.zeros(len(item)))
     f.add(T, np.arange(n * E), np.arange(n * E), 1.0)
-    f.add(X, q_i * E + q_e, np.arange(Q), -1.0)
+    f.add(st.variables["volume"], ix.q_i * E + ix.q_e, np.arange(len(ix.q_i)), -1.0)
 
-    waiting = t.none_node[ey_i]  # no event through y - 1 (depth i - 1), where some path is
-    cover = np.flatnonzero(waiting >= 0)
-    demand = ey["demand"].to_numpy(float)
-    f = rows["cover"] = Rows("cover", "P3", "(P3) T[e,y] >= demand[e,y] where no event has started before y",
-                             {"r": cover}, np.arange(len(cover)), waiting[cover], demand[cover],
-                             np.full(len(cover), np.inf))
+    item, node = rows_at_depth(t, ix.ey_i - 1)  # the histories through y - 1
+    keep = t.cover_nodes()[node]
+    item, node = item[keep], node[keep]
+    column = T.column(item, node)
+    _, first = np.unique(column, return_index=True)  # one row per distinct T (item-major order kept)
+    first.sort()
+    item, node = item[first], node[first]
+    demand = h.element_years["demand"].to_numpy(float)
+    cover = np.unique(item)
+    pos = np.searchsorted(cover, item)
+    f = st.rows["cover"] = Rows("cover", "P3", "(P3) T[e,y] >= demand[e,y] unless an event in progress in y "
+                                "was known at its start", {"r": cover}, pos, node, demand[item],
+                                np.full(len(item), np.inf))
     f.add(T, np.arange(len(cover)), cover, 1.0)
 
-    _limit_rows(st, q_of, depth_x, depth_t, E)
 
-    item, node = rows_at_depth(t, q_i[spot_q])
-    f = rows["spot_limit"] = Rows(
+def define_limits(st: Statement, ix: _Index) -> None:
+    """(P4) the caps and floors of every year."""
+    _limit_rows(st, ix.q_of, ix.depth_x, ix.depth_t, len(st.horizon.elements))
+
+
+def define_spot(st: Statement, ix: _Index) -> None:
+    """(P5) Z[o,e,y] <= a (K - X): the spare capacity that arrives."""
+    t, oy, var = st.tree, st.horizon.offer_years, st.variables
+    spot_q, pairs = ix.spot_q, st.contributions
+    capacity = oy["capacity"].to_numpy(float)
+    item, node = rows_at_depth(t, ix.q_i[spot_q])
+    f = st.rows["spot_limit"] = Rows(
         "spot_limit", "P5", "(P5) Z[o,e,y] + a X[o,e,y] - a sum_j I[j,v] <= a capacity[o,e,y]", {"q": spot_q},
-        item, node, np.full(len(item), -np.inf), avail(spot_q[item], node) * capacity[spot_q][item])
-    f.add(Z, np.arange(len(spot_q)), np.arange(len(spot_q)), 1.0)
-    f.add(X, np.arange(len(spot_q)), spot_q, lambda p, nd: avail(spot_q[p], nd))
-    spot_pos = np.full(Q, -1)
+        item, node, np.full(len(item), -np.inf), ix.avail(spot_q[item], node, t) * capacity[spot_q][item])
+    f.add(var["spot"], np.arange(len(spot_q)), np.arange(len(spot_q)), 1.0)
+    f.add(var["volume"], np.arange(len(spot_q)), spot_q, lambda p, nd: ix.avail(spot_q[p], nd, t))
+    spot_pos = np.full(len(oy), -1)
     spot_pos[spot_q] = np.arange(len(spot_q))
-    with_spot = spot_pos[pairs[:, 1]] >= 0
-    sp = pairs[with_spot]
-    f.add(funding, spot_pos[sp[:, 1]], sp[:, 0], lambda p, nd: -avail(sp[p, 1], nd))
+    sp = pairs[spot_pos[pairs[:, 1]] >= 0]
+    f.add(var["investment"], spot_pos[sp[:, 1]], sp[:, 0], lambda p, nd: -ix.avail(sp[p, 1], nd, t))
 
-    item, node = rows_at_depth(t, ey_i)
-    f = rows["balance"] = Rows(
+
+def define_balance(st: Statement, ix: _Index) -> None:
+    """(P6) what arrives, spot, stock released and shortage meet demand, every year on every history."""
+    h, t, var = st.horizon, st.tree, st.variables
+    n, E = h.n, len(h.elements)
+    demand = h.element_years["demand"].to_numpy(float)
+    item, node = rows_at_depth(t, ix.ey_i)
+    f = st.rows["balance"] = Rows(
         "balance", "P6", "(P6) T[e,y] - sum_o (1 - a) X[o,e,y] + sum_o Z[o,e,y] + W - B + U >= demand[e,y]",
         {"r": np.arange(n * E)}, item, node, demand[item], np.full(len(item), np.inf))
-    f.add(T, np.arange(n * E), np.arange(n * E), 1.0)
-    _lost_terms(st, f, q_of, base, duration, E)
-    f.add(Z, q_i[spot_q] * E + q_e[spot_q], np.arange(len(spot_q)), 1.0)
-    f.add(W, np.arange(n * E), np.arange(n * E), 1.0)
-    f.add(B, np.arange(n * E), np.arange(n * E), -1.0)
-    f.add(U, np.arange(n * E), np.arange(n * E), 1.0)
+    f.add(var["total_volume"], np.arange(n * E), np.arange(n * E), 1.0)
+    _lost_terms(st, f, ix)
+    spot_q = ix.spot_q
+    f.add(var["spot"], ix.q_i[spot_q] * E + ix.q_e[spot_q], np.arange(len(spot_q)), 1.0)
+    f.add(var["release"], np.arange(n * E), np.arange(n * E), 1.0)
+    f.add(var["into_stock"], np.arange(n * E), np.arange(n * E), -1.0)
+    f.add(var["shortage"], np.arange(n * E), np.arange(n * E), 1.0)
 
+
+def define_stock(st: Statement, ix: _Index) -> None:
+    """(P7) S[e,y] = S[e,y-1] + B - W, from the initial stock."""
+    h, t, var = st.horizon, st.tree, st.variables
+    n, E = h.n, len(h.elements)
+    item, node = rows_at_depth(t, ix.ey_i)
     initial = h.elements["stock"].to_numpy(float)
-    rhs = np.where(ey_i == 0, initial[ey_e], 0.0)[item]
-    f = rows["stock_balance"] = Rows("stock_balance", "P7", "(P7) S[e,y] - S[e,y-1] - B[e,y] + W[e,y] = 0 "
-                                     "(= stock[e] in y0)", {"r": np.arange(n * E)}, item, node, rhs, rhs)
+    rhs = np.where(ix.ey_i == 0, initial[ix.ey_e], 0.0)[item]
+    f = st.rows["stock_balance"] = Rows("stock_balance", "P7", "(P7) S[e,y] - S[e,y-1] - B[e,y] + W[e,y] = 0 "
+                                        "(= stock[e] in y0)", {"r": np.arange(n * E)}, item, node, rhs, rhs)
+    S = var["stock"]
     f.add(S, np.arange(n * E), np.arange(n * E), 1.0)
-    later = np.flatnonzero(ey_i > 0)
+    later = np.flatnonzero(ix.ey_i > 0)
     f.add(S, later, later - E, -1.0)
-    f.add(B, np.arange(n * E), np.arange(n * E), -1.0)
-    f.add(W, np.arange(n * E), np.arange(n * E), 1.0)
+    f.add(var["into_stock"], np.arange(n * E), np.arange(n * E), -1.0)
+    f.add(var["release"], np.arange(n * E), np.arange(n * E), 1.0)
 
+
+def define_terminal(st: Statement, ix: _Index) -> None:
+    """(P8) V[e] >= terminal_stock[e] - S[e,yT], per path."""
+    h, t, var = st.horizon, st.tree, st.variables
+    n, E, targets = h.n, len(h.elements), ix.targets
     target = h.elements["terminal_stock"].to_numpy(float)
     item, node = rows_at_depth(t, np.full(len(targets), n - 1))
-    f = rows["terminal"] = Rows("terminal", "P8", "(P8) V[e] + S[e,yT] >= terminal_stock[e]", {"e": targets},
-                                item, node, target[targets][item], np.full(len(item), np.inf))
+    f = st.rows["terminal"] = Rows("terminal", "P8", "(P8) V[e] + S[e,yT] >= terminal_stock[e]", {"e": targets},
+                                   item, node, target[targets][item], np.full(len(item), np.inf))
     f.add(var["shortfall"], np.arange(len(targets)), np.arange(len(targets)), 1.0)
-    f.add(S, np.arange(len(targets)), (n - 1) * E + targets, 1.0)
+    f.add(var["stock"], np.arange(len(targets)), (n - 1) * E + targets, 1.0)
 
-    penalty = KG * ey["shortage_cost"].to_numpy(float) * discount[ey_i]  # DF[y] 1000 pen[e,y]
-    if uses_cvar:
-        item, node = rows_at_depth(t, np.full(1, n - 1))
-        f = rows["cvar_excess_def"] = Rows("cvar_excess_def", "P9", "z[s] + eta - L[s] >= 0, L[s] = sum_y DF[y] "
-                                           "sum_e 1000 shortage_cost[e,y] U[e,y]", {"one": np.zeros(1)}, item, node,
-                                           np.zeros(len(item)), np.full(len(item), np.inf))
-        f.add(var["cvar_excess"], np.zeros(1), np.zeros(1), 1.0)
-        f.add(var["cvar_threshold"], np.zeros(1), np.zeros(1), 1.0)
-        f.add(U, np.zeros(n * E), np.arange(n * E), -penalty)
 
-    _costs(st, penalty, spot_q, q_i, ey_i, targets)
-    return st
+def define_cvar(st: Statement, ix: _Index, penalty: np.ndarray) -> None:
+    """(P9) z[s] >= L[s] - eta, per path (only when CVaR is weighed)."""
+    if not st.options.uses_cvar:
+        return
+    h, t, var = st.horizon, st.tree, st.variables
+    n, E = h.n, len(h.elements)
+    item, node = rows_at_depth(t, np.full(1, n - 1))
+    f = st.rows["cvar_excess_def"] = Rows("cvar_excess_def", "P9", "z[s] + eta - L[s] >= 0, L[s] = sum_y DF[y] "
+                                          "sum_e 1000 shortage_cost[e,y] U[e,y]", {"one": np.zeros(1)}, item, node,
+                                          np.zeros(len(item)), np.full(len(item), np.inf))
+    f.add(var["cvar_excess"], np.zeros(1), np.zeros(1), 1.0)
+    f.add(var["cvar_threshold"], np.zeros(1), np.zeros(1), 1.0)
+    f.add(var["shortage"], np.zeros(n * E), np.arange(n * E), -penalty)
 
 
 def _limit_rows(st: Statement, q_of: np.ndarray, depth_x: np.ndarray, depth_t: np.ndarray, n_elements: int) -> None:
@@ -307,37 +403,23 @@ def _limit_rows(st: Statement, q_of: np.ndarray, depth_x: np.ndarray, depth_t: n
         f.add(st.variables["total_volume"], pos[on_total], li[on_total] * E + le[on_total], -share[on_total])
 
 
-def _lost_terms(st: Statement, f: Rows, q_of: np.ndarray, base: np.ndarray, duration: np.ndarray,
-                n_elements: int) -> None:
-    """The -(1 - a) X terms of (P6): at the nodes whose event is under way, and, where the history
-    has no event and ``base`` < 1 (the mean-value problem), at those."""
-    h, t, E = st.horizon, st.tree, n_elements
-    a = h.availability
-    ai, ak, ao = (a[c].to_numpy(np.int64) for c in ("i", "k", "offer"))
-    value = a["availability"].to_numpy(float)
+def _lost_terms(st: Statement, f: Rows, ix: _Index) -> None:
+    """The -(1 - a) X terms of (P6): at every node of a year where an event is in progress (a the
+    product of :class:`~sourcing.multiyear.availability.Availability`), and, where ``base`` < 1 (the
+    mean-value problem), on the event-free history."""
+    t, E = st.tree, len(st.horizon.elements)
     X = st.variables["volume"]
-    q = q_of[ai, ao]
-    if len(t.events):
-        reps = duration.max(axis=1)[ak]  # the starts that may reach year i: i - longest + 1 .. i
-        pair = np.repeat(np.arange(len(ai)), reps)
-        start = ai[pair] - (np.arange(int(reps.sum())) - (np.cumsum(reps) - reps)[pair])
-        ok = start >= 0
-        pair, start = pair[ok], start[ok]
-        ok = duration[ak[pair], start] >= ai[pair] - start + 1
-        pair, start = pair[ok], start[ok]
-        node = t.event_node[ai[pair] + 1, ak[pair], start]
-        ok = node >= 0
-        pair, node = pair[ok], node[ok]
-        row = f.first[ai[pair] * E + h.offer_years["e"].to_numpy(np.int64)[q[pair]]] + t.rank(node)
-        f.add_at(X, row, q[pair], -(1.0 - value[pair]))
-    hit = np.flatnonzero(base < 1.0)
+    a = ix.availability
+    if len(a.key):
+        row = f.first[ix.q_i[a.q] * E + ix.q_e[a.q]] + t.rank(a.node)
+        f.add_at(X, row, a.q, -(1.0 - a.value))
+    hit = np.flatnonzero(ix.base < 1.0)
     if len(hit):
-        oy = h.offer_years
-        qi, qe = oy["i"].to_numpy(np.int64)[hit], oy["e"].to_numpy(np.int64)[hit]
+        qi, qe = ix.q_i[hit], ix.q_e[hit]
         node = t.none_node[qi + 1]
         ok = node >= 0
         row = f.first[qi[ok] * E + qe[ok]] + t.rank(node[ok])
-        f.add_at(X, row, hit[ok], -(1.0 - base[hit[ok]]))
+        f.add_at(X, row, hit[ok], -(1.0 - ix.base[hit[ok]]))
 
 
 def _costs(st: Statement, penalty: np.ndarray, spot_q: np.ndarray, q_i: np.ndarray, ey_i: np.ndarray,

@@ -207,7 +207,7 @@ def _totals(columns: dict[str, Result]) -> pd.DataFrame:
 
 PLAN_KINDS = {
     "path": "text", "event": "text", "origin": "text", "element": "text", "project": "text",
-    "probability": "probability", "capex": "usd_per_t_yr", "annual_cost_per_t": "usd_per_t_yr",
+    "probability": "probability", "weight": "probability", "capex": "usd_per_t_yr", "annual_cost_per_t": "usd_per_t_yr",
     "max_capacity": "t/yr",
     "volume": "t", "spot": "t", "stock": "t", "release": "t", "into_stock": "t", "shortage": "t", "shortfall": "t",
     "capacity": "t/yr", "procurement_cost": "musd", "spot_cost": "musd", "stockpile_cost": "musd",
@@ -223,8 +223,10 @@ def _plan_tables(result: PlanResult) -> list[Table]:
         totals = pd.concat([totals, pd.DataFrame({"figure": list(result.value_of_information),
                                                   "value": list(result.value_of_information.values())})],
                            ignore_index=True)
-    tables = [Table(name, getattr(result, name), PLAN_KINDS) for name in
-              ("paths", "volumes", "stock", "terminal", "investments", "survival", "path_costs", "projects")]
+    frames = {name: getattr(result, name) for name in
+              ("paths", "volumes", "stock", "terminal", "investments", "survival", "path_costs", "projects")}
+    frames["paths"] = frames["paths"].drop(columns=["events"], errors="ignore")  # its pairs are in the path's name
+    tables = [Table(name, frame, PLAN_KINDS) for name, frame in frames.items()]
     return [*tables, Table("totals", totals, {"figure": "text", "value": "musd"})]
 
 
