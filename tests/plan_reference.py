@@ -222,12 +222,12 @@ def reference_plan(folder: Path, years: tuple[int, int], risk_weight: float = 1.
                    lead_override: dict | None = None, events: str = "independent",
                    given: list[tuple[str, tuple, float]] | None = None) -> dict:
     """The plan's optimum, per path. Returns ``status``, ``objective`` and ``paths`` (name -> probability)."""
-    model = events
     inputs = read_plan_inputs(folder, years, discount_rate, lead_override)
-    return plan_lp(inputs, risk_weight, cvar_weight, cvar_level)
+    return plan_lp(inputs, risk_weight, cvar_weight, cvar_level, model=events, given=given)
 
 
-def plan_lp(inputs: dict, risk_weight: float = 1.0, cvar_weight: float = 0.0, cvar_level: float = 0.95) -> dict:
+def plan_lp(inputs: dict, risk_weight: float = 1.0, cvar_weight: float = 0.0, cvar_level: float = 0.95,
+            model: str = "independent", given: list[tuple[str, tuple, float]] | None = None) -> dict:
     """The per-path LP of ``inputs`` (as :func:`read_plan_inputs` returns them, or built by another
     reader). ``inputs["limits"]``, if given, adds share limits beyond the plain caps: a list of
     {``i`` (year position), ``element``, ``members`` (origins), ``kind`` (max, min), ``share``,
