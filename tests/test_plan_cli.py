@@ -48,8 +48,9 @@ def test_json_has_plan_md_keys(bundled_json):
     assert all(isinstance(p["start"], int) for p in doc["paths"] if p["start"] is not None)
     offer_years = pd.DataFrame(doc["volumes"]).groupby("path").size()
     assert (offer_years == offer_years.iloc[0]).all() and len(offer_years) == len(paths)
-    assert {r["project"] for r in doc["investments"]} == {"arafura_nolans_ndpr", "lynas_malaysia_hre_dy",
-                                                          "lynas_malaysia_hre_tb"}
+    assert {r["project"] for r in doc["investments"]} == {"arafura_nolans_ndpr", "iluka_eneabba_dy",
+                                                          "iluka_eneabba_ndpr", "lynas_hre_plant_dy",
+                                                          "lynas_hre_plant_tb"}
     plain = (doc["procurement_cost"] + doc["spot_cost"] + doc["stockpile_cost"] + doc["investment_cost"]
              + doc["terminal_shortfall_cost"])
     assert doc["objective"] == pytest.approx(plain + doc["expected_shortage_cost"])

@@ -131,7 +131,7 @@ def test_a_formula_without_a_saved_value_is_named(tmp_path):
 
 
 def test_an_error_value_is_named_not_read_as_an_empty_cell(tmp_path):
-    """#N/A from a lookup that missed: in an optional column (Southeast Asia's NdPr min_volume,
+    """#N/A from a lookup that missed: in an optional column (Malaysia's NdPr min_volume,
     1500 t) it would otherwise drop a commitment silently; in a required one it is no "missing value"."""
     book = planner_book(tmp_path / "errors.xlsx", {("caps", 5, "max_share"): ('=VLOOKUP("x",A1:B2,2,0)', "#N/A"),
                                                    ("supply", 5, "min_volume"): ("=1/0", "#DIV/0!")})
@@ -217,7 +217,7 @@ def test_a_hidden_input_sheet_is_read_and_warned_about(tmp_path, template):
 
 @pytest.mark.parametrize(("text", "shown"), [(b"NaN", "nan"), (b"inf", "inf"), (b"-Infinity", "-inf")])
 def test_nan_and_infinity_in_a_cell_are_named(tmp_path, template, text, shown):
-    """<v>NaN</v> in Southeast Asia's NdPr min_volume (1500 t) read as empty dropped the commitment."""
+    """<v>NaN</v> in Malaysia's NdPr min_volume (1500 t) read as empty dropped the commitment."""
     part = part_of(template, "supply")
     book = repack(template, tmp_path / "nan.xlsx", {part: lambda x: x.replace(
         b'<c r="E3" s="2"><v>1500</v></c>', b'<c r="E3" s="2"><v>' + text + b"</v></c>")})
@@ -350,11 +350,11 @@ def test_an_invalid_input_as_json(tmp_path):
     shutil.copytree(bundled_inputs(), folder)
     supply = folder / "supply.csv"
     line = next(i for i, text in enumerate(supply.read_text().splitlines(), start=1) if text.startswith("China,Dy,"))
-    supply.write_text(supply.read_text().replace("China,Dy,224,", "China,Dy,-224,"))
+    supply.write_text(supply.read_text().replace("China,Dy,310,", "China,Dy,-310,"))
     doc = error_doc("solve", "--inputs", str(folder), "--format", "json", code=3)
     assert doc["status"] == "invalid_input"
     [error] = doc["errors"]
-    assert error["file"].endswith("supply.csv") and error["value"] == "-224" and error["sheet"] is None
+    assert error["file"].endswith("supply.csv") and error["value"] == "-310" and error["sheet"] is None
     assert (error["line"], error["column"]) == (line, 3) and "must not be negative" in error["message"]
 
 
@@ -413,8 +413,8 @@ def test_messages_about_a_workbook_name_its_sheets_not_files(tmp_path, template)
     result = run("check", "--inputs", str(template))
     assert "solve ignores what only plan reads: sheet supply: lead_time" in result.stdout
     assert ".csv" not in result.stdout
-    result = CliRunner().invoke(main, ["solve", "--inputs", str(template), "--cap", "Australia:Dy=0.5"])
-    assert result.exit_code == 2 and "Australia offers no Dy in sheet supply, so the cap" in result.output
+    result = CliRunner().invoke(main, ["solve", "--inputs", str(template), "--cap", "India:Dy=0.5"])
+    assert result.exit_code == 2 and "India offers no Dy in sheet supply, so the cap" in result.output
     mix = tmp_path / "mix.csv"
     mix.write_text("origin,element,volume\nChna,Dy,3\nFrance,Tb,10\n")
     result = CliRunner().invoke(main, ["evaluate", "--inputs", str(template), "--plan", str(mix), "--year", "2026"])
