@@ -56,7 +56,7 @@ def test_an_infeasibility_names_the_option_or_the_line_that_set_the_cap(tmp_path
     caps = folder / "caps.csv"
     lines = caps.read_text().splitlines()
     line = next(i for i, text in enumerate(lines, start=1) if text.startswith("China,Dy,0.65"))
-    caps.write_text(caps.read_text().replace("China,Dy,0.65", "China,Dy,0.3"))
+    caps.write_text(caps.read_text().replace("China,Dy,0.65", "China,Dy,0.2"))
     with pytest.raises(InfeasibleError) as info:
         solve(load_inputs(folder))
     assert any("Dy:" in c and f"set by caps.csv line {line}" in c for c in info.value.causes), info.value.causes

@@ -366,7 +366,7 @@ def test_an_infeasibility_as_json_names_the_conflicts_and_the_smallest_feasible_
     assert doc["status"] == "infeasible"
     tb = next(c for c in doc["conflicts"] if c["element"] == "Tb")
     assert (tb["kind"], tb["origin"], tb["value"], tb["feasible"], tb["given"]) == \
-        ("max_share", "China", 0.3, 0.623, "--cap China=0.3")
+        ("max_share", "China", 0.3, 0.33, "--cap China=0.3")
 
 
 def test_a_usage_error_as_json_even_before_parsing():
