@@ -103,9 +103,9 @@ def test_an_origin_no_scenario_disrupts_and_a_price_per_tonne_are_warned_about(t
             "disrupts them") in stderr and "warning: Australia is named" not in stderr
     folder = bundled_copy(tmp_path)
     supply = folder / "supply.csv"
-    supply.write_text(supply.read_text().replace("France,Dy,500,", "France,Dy,500000,"))
-    warning = [w for w in load_inputs(folder).warnings if "500000" in w]
-    assert warning and re.match(r"supply\.csv:\d+: unit_cost 500000 USD/kg of France Dy is ", warning[0])
+    supply.write_text(supply.read_text().replace("France,Dy,520,", "France,Dy,520000,"))
+    warning = [w for w in load_inputs(folder).warnings if "520000" in w]
+    assert warning and re.match(r"supply\.csv:\d+: unit_cost 520000 USD/kg of France Dy is ", warning[0])
 
 
 def test_a_utf16_file_is_read_and_check_says_so(tmp_path):
