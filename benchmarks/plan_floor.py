@@ -8,7 +8,7 @@ demand dated every year, plain caps (``*`` rows and per-element overrides, impor
 scope), undated events (probability as an annual hazard, duration), ``*`` and per-element
 disruptions, an undated stockpile (stock, max_stock, holding_cost, terminal_stock) and
 investments; the risk-neutral or weighted mean objective (no CVaR). Two trees: ``plan.md``'s one
-event per path (``events_model="first"``), or events.md's independent events, ``paths`` paths
+event per path (``events_model="first"``), or docs/plan.md's independent events, ``paths`` paths
 sampled with ``seed`` by its own simulation of the documented draws (nodes by the pairs started so
 far, availabilities multiplied over the events in progress, cover unless an event in progress is
 known at the start of the year).
@@ -86,7 +86,7 @@ class _Tree:
 
 
 def sample_histories(hazard: np.ndarray, duration: np.ndarray, n: int, size: int, seed: int) -> dict:
-    """``size`` paths of independent events, simulated year by year as events.md states it (numpy's
+    """``size`` paths of independent events, simulated year by year as docs/plan.md states it (numpy's
     ``default_rng(seed)``, one ``random((size, events))`` draw per year; a free event starts where
     its draw is below its hazard, then is in progress for its duration): history -> weight, identical
     paths merged."""

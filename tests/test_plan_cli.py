@@ -104,7 +104,9 @@ def test_help_lists_the_options():
 
 
 def test_the_readme_example_is_the_command_output():
-    """The README's multi-year example is the golden output of the same command, byte for byte."""
+    """The README's multi-year story (the default tree) is the golden output of the same command, byte
+    for byte; the one-event tree (``--events first``) is golden on the 2025 case, which has no event in
+    progress (``plan-first-voi.txt``)."""
     from pathlib import Path
 
     from tests.test_golden import GOLDEN, PLAN

@@ -188,7 +188,7 @@ def test_the_years_ahead_are_the_plan_json(visit, bundled):
     shown = {rows.nth(i).locator("td").nth(0).inner_text(): rows.nth(i).locator("td").nth(3).inner_text()
              for i in range(rows.count())}
     assert shown == decided and any(c != "0.0" for c in shown.values())
-    worst = max(doc["path_costs"], key=lambda p: (p["shortage_cost"], p["path"]))
+    worst = min(doc["path_costs"], key=lambda p: (-p["shortage_cost"], p["path"]))  # the costliest, then by name
     assert f"The worst path is {worst['path']}" in page.locator("#multi-year-summary").inner_text()
     assert page.locator("#plan-worst tbody tr td:first-child").first.inner_text() == worst["path"]
 
