@@ -2,7 +2,7 @@
 command fails the suite.
 
 - ```console blocks: each line ``$ COMMAND`` runs (``sourcing`` is this checkout's CLI) in a
-  scratch folder holding a copy of the bundled ``inputs/``; the lines below it, up to the next
+  scratch folder holding a copy of the bundled ``inputs/`` (and of ``docs/cases/``); the lines below it, up to the next
   ``$``, are what it prints (stdout and stderr as they come). A line ``...`` stands for any lines;
   a last line ``[exit N]`` says the command exits with N (0 otherwise).
 - ```python blocks run in the same scratch folder, one namespace per document; ``>>>`` lines are
@@ -32,6 +32,7 @@ EXIT = re.compile(r"\[exit (\d+)\]")
 def _setup(namespace: dict) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="sourcing-docs-"))
     shutil.copytree(ROOT / "inputs", scratch / "inputs")
+    shutil.copytree(ROOT / "docs" / "cases", scratch / "docs" / "cases")  # the former cases, by the same paths
     namespace["_scratch"], namespace["_cwd"] = scratch, os.getcwd()
     os.chdir(scratch)
 

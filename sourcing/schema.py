@@ -235,7 +235,9 @@ SPECS: dict[str, FileSpec] = {
             Column("project", "name", doc="the project's name"),
             Column("origin", "name", doc="the origin whose offer the capacity adds to"),
             Column("element", "name", doc="the element of that offer (an offer of supply.csv)"),
-            Column("capex", "number", unit="USD per t/yr", doc="capital cost per t/yr of capacity"),
+            Column("capex", "number", unit="USD per t/yr",
+                   doc="capital cost per t/yr of capacity; 0: an offtake the buyer signs but does not fund "
+                       "(what it takes is paid at the unit_cost of the offer it adds to)"),
             Column("lead_time", "integer", unit="years", doc="years from the decision to the first delivery"),
             Column("max_capacity", "number", unit="t/yr", doc="the most capacity the project can add"),
             Column("first_year", "year", required=False, default=np.nan,

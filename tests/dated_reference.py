@@ -120,7 +120,8 @@ def plan_inputs(tables: dict, years: tuple[int, int]) -> dict:
             duration[events.index(r["scenario"]), i] = int(r.get("duration") or 1)
     zeros = {(e, i): 0.0 for e in elements for i in range(n)}
     return {"Y": Y, "n": n, "DF": [1.0] * n, "elements": elements, "offers": offers, "dem": dem, "cap_of": {},
-            "limits": limits, "events": events, "hazard": hazard, "duration": duration, "avail": avail,
+            "limits": limits, "events": events, "hazard": hazard, "busy": [0] * len(events), "duration": duration,
+            "avail": avail,
             "initial": dict.fromkeys(elements, 0.0), "target": dict.fromkeys(elements, 0.0),
             "max_stock": zeros, "holding": zeros, "projects": []}
 

@@ -127,7 +127,7 @@ def test_bad_input_exits_3_and_writes_nothing(tmp_path):
 def test_check_passes_on_bundled_data():
     result = run("check")
     assert result.exit_code == 0
-    assert "16 offers from 4 origins" in result.stdout
+    assert "19 offers from 6 origins" in result.stdout
 
 
 def test_infeasible_exits_4_with_cause_and_amount():

@@ -68,7 +68,7 @@ def test_the_csv_columns_are_those_of_the_contract():
     sweep = pd.read_csv(io.StringIO(run("sweep", "--cap", "China=1,0.5", "--format", "csv"))).columns.tolist()
     shares = [c for c in sweep if c.startswith("share:")]
     expected = [c for c in columns["sweep"] if not c.startswith("share:")]
-    assert [c for c in sweep if not c.startswith("share:")] == expected and len(shares) == 16
+    assert [c for c in sweep if not c.startswith("share:")] == expected and len(shares) == 19
 
 
 def test_every_exit_code_of_the_contract_is_in_every_help():

@@ -25,8 +25,12 @@ SWEEP = ("sweep", "--cap", "China=1.0:0.46:0.01", "--risk-weight", "1")  # 55 po
 
 PLAN = ("plan", "--years", "2026:2035", "--value-of-information")  # docs/plan.md's multi-year example
 
+FORMER = str(Path(__file__).resolve().parents[1] / "docs" / "cases" / "japan-2025")  # the 2025 case
+
 COMMANDS: dict[str, tuple[str, ...]] = {"check.txt": ("check",), "plan-voi.txt": PLAN,
-                                        "plan-first-voi.txt": (*PLAN, "--events", "first")}
+                                        # one event per path cannot start with events in progress, which
+                                        # the January 2026 case has: the former tree, on the former case
+                                        "plan-first-voi.txt": (*PLAN, "--events", "first", "--inputs", FORMER)}
 for fmt, ext in (("table", "txt"), ("json", "json"), ("csv", "csv")):
     COMMANDS[f"solve.{ext}"] = ("solve", "--format", fmt)
     COMMANDS[f"solve-voi.{ext}"] = ("solve", "--value-of-information", "--format", fmt)

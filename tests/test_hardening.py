@@ -292,8 +292,8 @@ def test_formula_like_names_are_text_in_csv(tmp_path):
     (["solve", "--cap", "China=0.5", "--cap", "China=0.6"], "given twice"),
     (["solve", "--cap", "China=٠.٥"], "SHARE must be a number"),
     (["solve", "--cap", "China=65"], "for 65% write 0.65"),
-    (["solve", "--cap", "Australia:Dy=0.5"], "Australia offers no Dy"),
-    (["sweep", "--cap", "Australia:Dy=0.5,0.4"], "Australia offers no Dy"),
+    (["solve", "--cap", "India:Dy=0.5"], "India offers no Dy"),
+    (["sweep", "--cap", "India:Dy=0.5,0.4"], "India offers no Dy"),
     (["sweep", "--cap", "China=٠.٥"], "not a number"),
 ])
 def test_bad_options_are_refused_with_a_clear_message(args, message):

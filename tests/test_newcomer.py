@@ -56,7 +56,7 @@ def test_an_infeasibility_names_the_option_or_the_line_that_set_the_cap(tmp_path
     caps = folder / "caps.csv"
     lines = caps.read_text().splitlines()
     line = next(i for i, text in enumerate(lines, start=1) if text.startswith("China,Dy,0.65"))
-    caps.write_text(caps.read_text().replace("China,Dy,0.65", "China,Dy,0.3"))
+    caps.write_text(caps.read_text().replace("China,Dy,0.65", "China,Dy,0.2"))
     with pytest.raises(InfeasibleError) as info:
         solve(load_inputs(folder))
     assert any("Dy:" in c and f"set by caps.csv line {line}" in c for c in info.value.causes), info.value.causes
@@ -103,9 +103,9 @@ def test_an_origin_no_scenario_disrupts_and_a_price_per_tonne_are_warned_about(t
             "disrupts them") in stderr and "warning: Australia is named" not in stderr
     folder = bundled_copy(tmp_path)
     supply = folder / "supply.csv"
-    supply.write_text(supply.read_text().replace("France,Dy,850,", "France,Dy,850000,"))
-    warning = [w for w in load_inputs(folder).warnings if "850000" in w]
-    assert warning and re.match(r"supply\.csv:\d+: unit_cost 850000 USD/kg of France Dy is ", warning[0])
+    supply.write_text(supply.read_text().replace("France,Dy,520,", "France,Dy,520000,"))
+    warning = [w for w in load_inputs(folder).warnings if "520000" in w]
+    assert warning and re.match(r"supply\.csv:\d+: unit_cost 520000 USD/kg of France Dy is ", warning[0])
 
 
 def test_a_utf16_file_is_read_and_check_says_so(tmp_path):
@@ -139,8 +139,8 @@ def test_help_gives_an_example_and_every_exit_code(command):
 
 
 def test_the_frontier_picture_says_what_it_shows(tmp_path):
-    """The PNG of the bundled sweep: the marginal-cost line ends at the tightest cap with a plan,
-    the shaded zone names its reason, an element whose shares never move is named in a note and
+    """The PNG of the 2025 case's sweep (the picture docs/sweep.md reads): the marginal-cost line ends at the
+    tightest cap with a plan, the shaded zone names its reason, an element whose shares never move is named in a note and
     not drawn, and every panel spans the whole sweep."""
     import matplotlib
 
@@ -152,7 +152,8 @@ def test_the_frontier_picture_says_what_it_shows(tmp_path):
     from sourcing.output.plot import plot_frontier
     from sourcing.sweep import execute, infeasible_causes, parse_values, plan_sweep
 
-    plan = plan_sweep(load_inputs(bundled_inputs()), "China", parse_values("1.0:0.3:0.01", "--cap"),
+    former = Path(__file__).resolve().parents[1] / "docs" / "cases" / "japan-2025"
+    plan = plan_sweep(load_inputs(former), "China", parse_values("1.0:0.3:0.01", "--cap"),
                       risk_weights=(0.0, 1.0))
     frontier = execute(plan)
     loosest, causes = infeasible_causes(plan, frontier)

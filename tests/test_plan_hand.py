@@ -257,3 +257,26 @@ def test_cvar_weight_trades_expected_for_tail_shortage():
     assert volume(tail, "baseline", 2028, "B") == pytest.approx(100)
     assert tail.cvar == pytest.approx(0, abs=1e-3) and neutral.cvar == pytest.approx(10_000_000)
     check_plan(tail, f)
+
+
+@pytest.mark.parametrize("price", [20, 30])
+def test_an_offtake_of_capex_0_adds_capacity_at_its_offers_price(price):
+    """2026-2027, Nd demand 100 t a year; A 40 USD/kg, capacity 100; B at ``price`` USD/kg with
+    capacity 0 unless offtake j (capex 0, lead 1, up to 80 t/yr) is signed. Signed at the start
+    of 2026, j delivers from 2027: 2026 buys A 100 (4,000,000), 2027 buys B 80 and A 20 (80 x
+    1,000 x price + 800,000). No capex is charged: the offtake costs only what is taken, at B's
+    unit_cost: 6,400,000 at 20 USD/kg, 7,200,000 at 30."""
+    f = folder(
+        supply=[{"origin": "A", "element": "Nd", "unit_cost": 40, "capacity": 100},
+                {"origin": "B", "element": "Nd", "unit_cost": price, "capacity": 0, "lead_time": 0}],
+        demand=[{"element": "Nd", "demand": 100, "shortage_cost": 100}],
+        investments=[{"project": "j", "origin": "B", "element": "Nd", "capex": 0, "lead_time": 1,
+                      "max_capacity": 80, "life": 20}])
+    result = plan(load_inputs(f), (2026, 2027))
+    assert result.objective == pytest.approx(4_800_000 + 80_000 * price)
+    assert result.investment_cost == pytest.approx(0)
+    assert result.procurement_cost == pytest.approx(4_800_000 + 80_000 * price)
+    b = result.volumes[result.volumes["origin"] == "B"].set_index("year")["volume"]
+    assert b.tolist() == pytest.approx([0, 80])
+    assert result.investments["capacity"].sum() == pytest.approx(80)
+    check_plan(result, f)

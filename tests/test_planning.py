@@ -99,13 +99,13 @@ def test_status_quo_beside_the_optimum():
 
 def test_bad_plan_file_exits_3_with_lines(tmp_path):
     plan = tmp_path / "plan.csv"
-    plan.write_text("origin,element,volume\nChina,NdPr,10\nChile,NdPr,5\nChina,Xx,1\nAustralia,Dy,3\nChina,NdPr,x\n")
+    plan.write_text("origin,element,volume\nChina,NdPr,10\nChile,NdPr,5\nChina,Xx,1\nIndia,Dy,3\nChina,NdPr,x\n")
     result = run("evaluate", "--plan", str(plan))
     assert result.exit_code == 3
     err = result.stderr
     assert "plan.csv:3:1: origin 'Chile' is not in the inputs' supply.csv" in err
     assert "plan.csv:4:2: element 'Xx' is not in the inputs' demand.csv" in err
-    assert "plan.csv:5:2: Australia does not offer Dy" in err
+    assert "plan.csv:5:2: India does not offer Dy" in err
     assert "plan.csv:6:3: expected a finite number" in err
     with pytest.raises(InputError, match="duplicate row"):
         plan.write_text("origin,element,volume\nChina,NdPr,10\nChina,NdPr,5\n")

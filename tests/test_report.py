@@ -49,7 +49,7 @@ def test_the_briefing_holds_what_solve_and_evaluate_print(bundled_briefing):
     b = bundled_briefing
     assert without(result_json(b.result), SOLVED) == without((GOLDEN / "solve-voi.json").read_text(), SOLVED)
     assert without(result_json(b.status_quo), SOLVED) == without((GOLDEN / "evaluate.json").read_text(), SOLVED)
-    assert b.status_quo_file.name == "plans/status-quo.csv" and len(b.status_quo_file.rows) == 14
+    assert b.status_quo_file.name == "plans/status-quo.csv" and len(b.status_quo_file.rows) == 15
     assert b.focus == "China" and b.bundled and b.created == CREATED
 
 
@@ -66,11 +66,11 @@ def test_the_frontier_is_the_sweeps_with_its_infeasible_zone_explained(bundled_b
             assert (points.loc[common, col] == golden.loc[common, col]).all()
         else:
             pd.testing.assert_series_equal(points.loc[common, col], golden.loc[common, col], rtol=1e-9)
-    assert cf.infeasible_below == 0.62
-    assert (points.loc[points.index > 0.62, "status"] == "optimal").all()
-    assert (points.loc[points.index <= 0.62, "status"] == "infeasible").all()
-    assert cf.causes == ("Tb: China must supply at least 62.3% of imports but its cap (max_share) is 62.0%, "
-                         "set by --cap China=0.62; raise that cap, or capacity elsewhere",)
+    assert cf.infeasible_below == 0.32
+    assert (points.loc[points.index > 0.32, "status"] == "optimal").all()
+    assert (points.loc[points.index <= 0.32, "status"] == "infeasible").all()
+    assert cf.causes == ("Tb: China must supply at least 33.0% of imports but its cap (max_share) is 32.0%, "
+                         "set by --cap China=0.32; raise that cap, or capacity elsewhere",)
 
 
 def test_every_input_row_and_its_source_is_in_the_report(bundled_briefing, bundled_html):
@@ -130,7 +130,7 @@ def test_no_plan_exits_4_and_writes_nothing(tmp_path):
     out = tmp_path / "report.html"
     result = CliRunner().invoke(main, ["report", "--cap", "China=0.3", "-o", str(out)])
     assert result.exit_code == 4
-    assert "Tb: China must supply at least 62.3%" in result.stderr
+    assert "Tb: China must supply at least 33.0%" in result.stderr
     assert not out.exists()
 
 

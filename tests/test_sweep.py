@@ -150,7 +150,7 @@ def test_grid_hits_round_values_exactly():
     (["--cap", "China:=0.5"], "ORIGIN:ELEMENT"),
     (["--cap", "Chna=0.5"], "did you mean 'China'"),
     (["--cap", "China:Xx=0.5"], "unknown element"),
-    (["--cap", "Australia:Dy=0.5"], "Australia offers no Dy"),
+    (["--cap", "India:Dy=0.5"], "India offers no Dy"),
     (["--cap", "China=0.5", "--cap", "France=0.5"], "exactly one cap"),
     (["--cap", "China=0.5", "--risk-weight", "-1"], "outside"),
     (["--cap", "China=0.5", "--cvar-weight", "0.5,2"], "outside"),
@@ -271,7 +271,7 @@ def test_cvar_and_element_targets_equal_single_solves(bundled):
     """CVaR weights, an ORIGIN:ELEMENT target and random points of a grid nobody looked at."""
     rng = np.random.default_rng(20260128)
     shares = tuple(sorted({round(float(s), 3) for s in rng.uniform(0.3, 1.0, 9)} | {1.0}, reverse=True))
-    for target in ["China", ("China", "Dy"), ("Southeast Asia", "NdPr")]:
+    for target in ["China", ("China", "Dy"), ("Malaysia", "NdPr")]:
         frame = run_sweep(bundled, target, shares, risk_weights=(0.0, 1.5), cvar_weights=(0.0, 0.6),
                           cvar_level=0.9)
         assert len(frame) == len(shares) * 4

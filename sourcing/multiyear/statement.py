@@ -167,7 +167,13 @@ def _index(h: Horizon, t: Tree, none_availability: np.ndarray | None) -> _Index:
 def define_investment_reach(st: Statement, ix: _Index) -> None:
     """Which offer-years each investment item (project j, decision year v) adds capacity to (online
     v + lead_time .. v + lead_time + life - 1), and each item's annuity: capex CRF(r, life) times the
-    sum of DF over its years online in the horizon."""
+    sum of DF over its years online in the horizon.
+
+    Offtakes: a project of capex 0 is an offtake the buyer signs but does not fund (a producer's
+    own plant sold on floor-price terms). It is an investment item like any other, its annuity 0;
+    what it delivers is a volume of the offer it adds to, paid at that offer's unit_cost (the
+    offtake's price) by the procurement cost. Nothing else in the statement treats it apart. Its
+    capacity is decided only up to what the plan takes from it: signing more costs nothing."""
     h, n = st.horizon, st.horizon.n
     inv = h.investments
     j_items, v_items = ix.j_items, ix.v_items
