@@ -22,7 +22,8 @@ SUGGESTIONS = 50
 name, so a file of a million unknown names gets hints for the first ones only."""
 
 
-def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]) -> None:
+def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None], *,
+                     independent_events: bool = False) -> None:
     supply, demand = frames["supply"], frames["demand"]
     elements = set(demand["element"])
     origins = set(supply["origin"])
@@ -128,10 +129,10 @@ def check_references(problems: Collector, frames: dict[str, pd.DataFrame | None]
     if scen is not None and len(scen):
         years = sorted(scen[YEAR].dropna().unique())
         if not years:
-            _check_probabilities(problems, scen, "")
+            _check_probabilities(problems, scen, "", independent_events)
         for year in ([years[0] - 1] if years else []) + years:  # the undated rows, then each dated year
             when = f" before {int(years[0])}" if year < years[0] else f" in {int(year)}"
-            _check_probabilities(problems, rows_in_force(scen, ["scenario"], int(year)), when)
+            _check_probabilities(problems, rows_in_force(scen, ["scenario"], int(year)), when, independent_events)
     _check_magnitudes(problems, frames)
 
 
@@ -171,18 +172,27 @@ def _check_commitments(problems: Collector, frames: dict[str, pd.DataFrame | Non
                              "offer, or add the supply.csv row")
 
 
-def _check_probabilities(problems: Collector, scen: pd.DataFrame, when: str) -> None:
-    """The probabilities of the scenario rows in force (in one year, ``when``) sum to at most 1."""
+def _check_probabilities(problems: Collector, scen: pd.DataFrame, when: str, independent_events: bool) -> None:
+    """The probabilities of the scenario rows in force (in one year, ``when``) sum to at most 1, as
+    disjoint scenarios of one year must (contract v1); with ``independent_events`` (``sourcing
+    plan``'s default, which reads them as annual hazards of any sum, and ``check``) a sum above 1 is
+    a note instead. Below 1, no scenario may be named like the implicit ``baseline``."""
     if len(scen):
         total = scen["probability"].cumsum()
         over_one = total > 1.0 + PROBABILITY_TOLERANCE
-        if over_one.any():
+        if over_one.any() and not independent_events:
             row = scen.index[over_one.to_numpy().argmax()]
             problems.add(
                 SPECS["scenarios"], [row], "probability",
                 f"probabilities sum to {scen['probability'].sum():.6g} (> 1){when} by this row; they are per-year "
-                "probabilities of disjoint scenarios and must sum to at most 1",
+                "probabilities of disjoint scenarios and must sum to at most 1 (sourcing plan's independent "
+                "events take annual hazards of any sum)",
             )
+        elif over_one.any():
+            problems.notes.append(
+                f"scenarios.csv: the probabilities in force{when} sum to {scen['probability'].sum():.6g} (> 1): "
+                "sourcing plan reads them as annual hazards of independent events; solve, evaluate, sweep, "
+                "report and plan --events first read them as disjoint scenarios and refuse a sum above 1")
         elif scen["probability"].sum() < 1.0 - PROBABILITY_TOLERANCE:
             named = scen["scenario"] == BASELINE
             problems.add(

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sourcing.checks import advise, check_references
-from sourcing.errors import InputError, OptionError, suggest
+from sourcing.errors import InputError, OptionError, Problem, suggest
 from sourcing.readers import Book, Collector, Folder, open_source, read_table
 from sourcing.schema import (
     ALL,
@@ -129,6 +129,23 @@ class InputData:
     def origins(self) -> list[str]:
         """Every origin that offers something, sorted."""
         return sorted(self.offers["origin"].unique())
+
+    def require_disjoint(self, command: str = "solve") -> None:
+        """Refuse (exit 3) scenarios whose probabilities sum above 1 in this year: the one-year model
+        reads them as disjoint scenarios of one year. ``sourcing plan`` (independent events) reads
+        the same rows as annual hazards of any sum, which is why loading does not refuse them."""
+        events = self.scenarios[self.scenarios["scenario"] != BASELINE]
+        total = float(events["probability"].sum())
+        if total > 1.0 + PROBABILITY_TOLERANCE:
+            when = f" in {self.year}" if self.year is not None else ""
+            where = Path(self.folder) if self.folder is not None else Path("scenarios.csv")
+            book = where.is_file()
+            raise InputError([Problem(
+                str(where if book else where / "scenarios.csv" if self.folder is not None else where), 1, 1,
+                f"the probabilities in force{when} sum to {total:.6g} (> 1): {command} reads them as disjoint "
+                "scenarios of one year, which must sum to at most 1; lower them, or plan the years with "
+                "sourcing plan, whose independent events read them as annual hazards of any sum",
+                sheet="scenarios" if book else None)])
 
     def members(self, target: str) -> list[str]:
         """The origins a cap's ``origin`` names: a group's members, or the origin itself."""
@@ -382,7 +399,8 @@ FIRST_YEAR = "the first year the inputs name; --year to choose"
 """Why a one-year command answers the year it does when no option chose it."""
 
 
-def load_inputs(source: str | Path, year: int | None = None, *, option: str | None = None) -> InputData:
+def load_inputs(source: str | Path, year: int | None = None, *, option: str | None = None,
+                independent_events: bool = False) -> InputData:
     """Read and validate the inputs at ``source`` (once, for ``solve`` and ``plan`` alike): a
     folder of CSV files, or a workbook (``.xlsx``) with one sheet per file (``supply``,
     ``demand``, ...), the same columns and the same rules.
@@ -392,6 +410,10 @@ def load_inputs(source: str | Path, year: int | None = None, *, option: str | No
     or every row if no row is dated. ``timeline`` keeps every row for ``sourcing plan``.
 
     ``option``: how the caller names ``year`` in that error (default ``--year YEAR``).
+
+    ``independent_events``: read the scenarios' probabilities as the annual hazards of independent
+    events (``sourcing plan``'s default), whose sum may exceed 1; by default they are disjoint
+    scenarios of one year and a sum above 1 is an input error at its row (contract v1).
 
     Raises:
         InputError: listing every problem found, each as ``file:line:column: message`` (in a
@@ -405,7 +427,7 @@ def load_inputs(source: str | Path, year: int | None = None, *, option: str | No
         inherit(problems, frames)
     if problems.problems:  # cross-file checks only make sense on files that parse
         raise InputError(problems.finish())
-    check_references(problems, frames)
+    check_references(problems, frames, independent_events=independent_events)
     if problems.problems:
         raise InputError(problems.finish())
     if frames.get("commitments") is not None:  # where each commitment was signed, for the messages

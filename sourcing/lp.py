@@ -71,6 +71,7 @@ class _Family:
 
 def build_lp(data: InputData, options: RiskOptions) -> Compiled:
     """The LP of ``build_model(data, options)`` as compiled matrices (see the module docstring)."""
+    data.require_disjoint()
     offers, elements, scenarios = data.offers, data.elements, data.scenarios
     n, E, K = len(offers), len(elements), len(scenarios)
     e_of = pd.Index(elements["element"]).get_indexer(offers["element"])

@@ -82,6 +82,7 @@ def build_model(data: InputData, options: RiskOptions | None = None, *,
     (2), (3) and (3b) are deactivated: what remains prices a given plan, with stock release and
     shortage chosen optimally in every scenario (``sourcing evaluate``).
     """
+    data.require_disjoint()
     with paused_gc():
         return _build_model(data, options, fixed)
 

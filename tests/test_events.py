@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sourcing import load_inputs, plan
+from sourcing import InputError, load_inputs, plan
 from sourcing.cli import main
 from sourcing.multiyear.events import (
     MIN_PROBABILITY,
@@ -169,6 +169,27 @@ def test_two_overlapping_events_multiply_their_availabilities():
     assert both["events"] == [{"event": "a", "start": 2026}, {"event": "b", "start": 2026}]
     assert both["event"] is None and both["start"] is None
     check_plan(result, f)
+
+
+def test_hazards_may_sum_above_one_for_independent_events_only():
+    """events.md: each hazard lies in [0, 1] and their sum may exceed 1 (the events are independent);
+    the one-year commands read the rows as disjoint scenarios and --events first lets one event start
+    per path, so both refuse a sum above 1 (exit 3), and check says so as a warning. Hazards 0.7 and
+    0.6 over two years: every path's probability is the product of the documented factors."""
+    f = two_events(p_a=0.7, p_b=0.6)
+    checked = CliRunner().invoke(main, ["check", "--inputs", str(f)])
+    assert checked.exit_code == 0 and "sum to 1.3 (> 1)" in checked.stderr
+    with pytest.raises(InputError, match=r"scenarios\.csv:3:2: probabilities sum to 1\.3 \(> 1\)"):
+        load_inputs(f)  # by default, contract v1's disjoint scenarios
+    result = plan(load_inputs(f, year=2026, independent_events=True), (2026, 2026))
+    assert dict(zip(result.paths["path"], result.paths["probability"])) == pytest.approx(
+        {"baseline": 0.3 * 0.4, "a@2026": 0.7 * 0.4, "b@2026": 0.3 * 0.6, "a@2026+b@2026": 0.7 * 0.6})
+    assert result.objective == pytest.approx(reference_plan(f, (2026, 2026))["objective"], rel=1e-9)
+    check_plan(result, f)
+    solved = CliRunner().invoke(main, ["solve", "--inputs", str(f)])
+    assert solved.exit_code == 3 and "scenarios.csv:3:2: probabilities sum to 1.3 (> 1)" in solved.stderr
+    first = CliRunner().invoke(main, ["plan", "--inputs", str(f), "--years", "2026:2026", "--events", "first"])
+    assert first.exit_code == 3 and "scenarios.csv:3:2: probabilities sum to 1.3 (> 1)" in first.stderr
 
 
 def recurring(until="2026"):

@@ -283,7 +283,8 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
         options = RiskOptions(risk_weight, cvar_weight, cvar_level)
         horizon = parse_years(years) if years else None
         option = f"--years {horizon[0]}:{horizon[1]}" if horizon else None
-        data = load(inputs, year=horizon[0] if horizon else None, option=option)
+        data = load(inputs, year=horizon[0] if horizon else None, option=option,
+                    independent_events=events == "independent")
         if caps:
             data = data.with_caps(caps)
         tree = {"events": events, "paths": n_paths, "seed": seed}
@@ -314,7 +315,7 @@ def check(inputs: Path | None, fmt: str) -> None:
     def action() -> str:
         from sourcing.output import render
 
-        return render(load(inputs), fmt)
+        return render(load(inputs, independent_events=True), fmt)  # a sum of hazards above 1: a warning
 
     run(action, None, as_json=fmt == "json")
 

@@ -212,12 +212,12 @@ def default_inputs() -> Path:
     return bundled_inputs()
 
 
-def load(inputs: Path | None, year: int | None = None, option: str | None = None):
+def load(inputs: Path | None, year: int | None = None, option: str | None = None, *, independent_events: bool = False):
     """The validated inputs of ``year`` (by default those of :func:`default_inputs`), their
     warnings said on stderr."""
     from sourcing.data import load_inputs
 
-    data = load_inputs(inputs or default_inputs(), year=year, option=option)
+    data = load_inputs(inputs or default_inputs(), year=year, option=option, independent_events=independent_events)
     for warning in data.warnings[:WARNINGS]:
         say(f"warning: {warning}")
     if len(data.warnings) > WARNINGS:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sourcing.data import InputData
+from sourcing.errors import InputError, Problem
 from sourcing.lp import TriviallyInfeasibleError
 from sourcing.model import USD_PER_KG_TO_USD_PER_T, RiskOptions
 from sourcing.multiyear.availability import Availability
@@ -34,7 +35,7 @@ from sourcing.multiyear.events import (
 from sourcing.multiyear.families import Cost, Rows, Variables, rows_at_depth
 from sourcing.multiyear.horizon import Horizon, build_horizon, committed
 from sourcing.multiyear.tree import Tree, tree_of
-from sourcing.schema import IMPORTS
+from sourcing.schema import IMPORTS, PROBABILITY_TOLERANCE
 
 KG = USD_PER_KG_TO_USD_PER_T
 
@@ -61,6 +62,12 @@ def tree_for(horizon: Horizon, events: str = INDEPENDENT, paths: int = DEFAULT_P
     h = horizon
     names = list(h.events["scenario"])
     if events == FIRST:
+        over = np.flatnonzero(h.hazard.sum(axis=0) > 1.0 + PROBABILITY_TOLERANCE) if h.hazard.size else []
+        if len(over):
+            raise InputError([Problem("scenarios.csv", 1, 1, (
+                f"the hazards in force in {int(h.years[over[0]])} sum to {float(h.hazard[:, over[0]].sum()):.6g} "
+                "(> 1): --events first lets one event start per path, so they must sum to at most 1; use the "
+                "default --events independent, or lower them"))])
         return tree_of(h.years, names, first_histories(h.n, h.hazard), h.duration)
     if events != INDEPENDENT:
         raise ValueError(f"events must be one of {EVENT_MODELS}, got {events!r}")
