@@ -58,7 +58,7 @@ def test_json_has_plan_md_keys(bundled_json):
 def test_table_is_for_a_planner():
     text = run(*BUNDLED).stdout
     for heading in ("Sign now: decided at the start of 2026", "Contracts (t for the year", "Investments decided now",
-                    "Trajectory without an event", "China_share", "Worst paths", "Funding per history",
+                    "Expected course over the paths", "stock_p95_t", "p_shortage", "China_share", "Worst paths", "Funding per history",
                     "Time to survive", "Cost split (present values"):
         assert heading in text, heading
 

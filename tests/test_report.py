@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
+import html as html_text
 import io
 import json
 import re
@@ -198,6 +199,31 @@ def test_the_years_ahead_are_what_sourcing_plan_answers(bundled_briefing, bundle
     table = re.search(r'<table id="plan-costs".*?</table>', section, re.S).group(0)
     assert f'<td class="num">{doc["objective"] / 1e6:,.3f}</td>' in table
     assert 'href="#multi-year"' in bundled_html
+    # what to sign now comes first, cell for cell the JSON's sign_now
+    assert section.index('id="plan-contracts"') < section.index('id="plan-invest_now"') < section.index(
+        'id="plan-trajectory"') < section.index('id="plan-worst"')
+    contracts = [r for r in doc["sign_now"] if r["decision"] == "contract"]
+    assert body_cells(section, "plan-contracts") == [
+        [str(r["year"]), r["element"], r["origin"], f"{r['volume']:,.1f}", str(r["signed"])] for r in contracts]
+    funded = {row[0]: row[3] for row in body_cells(section, "plan-invest_now")}
+    assert funded == {r["project"]: f"{r['capacity']:,.1f}" for r in doc["sign_now"] if r["decision"] == "investment"}
+    # the expected course: the JSON's trajectory, its band and the probability of a shortage
+    rows = body_cells(section, "plan-trajectory")
+    assert len(rows) == len(doc["trajectory"])
+    for row, r in zip(rows, doc["trajectory"]):
+        assert row[:3] == [str(r["year"]), r["element"], f"{r['demand']:,.1f}"]
+        assert row[-6:] == [f"{r[k]:,.1f}" for k in ("stock", "stock_p5", "stock_p95", "shortage", "shortage_p95")] \
+            + [f"{r['shortage_probability']:.1%}"]
+    likeliest = max(doc["trajectory"], key=lambda r: (r["shortage_probability"], -r["year"]))
+    assert f'<span id="plan-exposed">{likeliest["shortage_probability"]:.1%}</span>' in section
+    assert f"a shortage is likeliest for {likeliest['element']} in {likeliest['year']}" in " ".join(section.split())
+
+
+def body_cells(html: str, table_id: str) -> list[list[str]]:
+    """The text of each cell of each body row of the table ``table_id``."""
+    table = re.search(rf'<table id="{table_id}".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    return [[html_text.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
 
 
 def test_years_none_leaves_the_years_ahead_out_and_a_horizon_can_be_chosen(tmp_path):

@@ -172,22 +172,34 @@ def test_the_answer_on_the_first_screen_is_the_json_result(visit, bundled):
 
 
 def test_the_years_ahead_are_the_plan_json(visit, bundled):
-    """What the report says to sign now is, figure for figure, what ``sourcing plan`` decides."""
+    """What the report says to sign now is, figure for figure, the plan's ``sign_now``, and the
+    expected course its ``trajectory``."""
     doc, page = bundled[2], visit.page
-    start = doc["years"][0]
-    now = sorted((v for v in doc["volumes"] if v["path"] == "baseline" and v["signed"] <= start),
-                 key=lambda v: (v["year"], v["element"], v["origin"]))  # signed now, for this year and ahead
+    contracts = [r for r in doc["sign_now"] if r["decision"] == "contract"]
+    assert contracts == sorted(contracts, key=lambda r: (r["year"], r["element"], r["origin"]))
+    assert all(r["signed"] <= doc["years"][0] for r in contracts)
     rows = page.locator("#plan-contracts tbody tr")
-    assert rows.count() == len(now) > 0
-    for i, entry in enumerate(now):
+    assert rows.count() == len(contracts) > 0
+    for i, entry in enumerate(contracts):
         cells = rows.nth(i).locator("td").all_inner_texts()
         assert cells == [str(entry["year"]), entry["element"], entry["origin"], f"{entry['volume']:,.1f}", str(entry["signed"])]
-    decided = {i["project"]: f"{i['capacity']:,.1f}" for i in doc["investments"]
-               if i["path"] == "baseline" and i["year"] == start}
+    decided = {r["project"]: f"{r['capacity']:,.1f}" for r in doc["sign_now"] if r["decision"] == "investment"}
     rows = page.locator("#plan-invest_now tbody tr")
     shown = {rows.nth(i).locator("td").nth(0).inner_text(): rows.nth(i).locator("td").nth(3).inner_text()
              for i in range(rows.count())}
     assert shown == decided and any(c != "0.0" for c in shown.values())
+    sign_now = page.locator("#plan-contracts").bounding_box()
+    course = page.locator("#plan-trajectory").bounding_box()
+    assert sign_now["y"] < course["y"]  # what to sign comes first
+    rows = page.locator("#plan-trajectory tbody tr")
+    assert rows.count() == len(doc["trajectory"])
+    for i in (0, len(doc["trajectory"]) // 2, len(doc["trajectory"]) - 1):
+        r, cells = doc["trajectory"][i], rows.nth(i).locator("td").all_inner_texts()
+        assert cells[:2] == [str(r["year"]), r["element"]]
+        assert cells[-6:] == [f"{r[k]:,.1f}" for k in ("stock", "stock_p5", "stock_p95", "shortage", "shortage_p95")] \
+            + [f"{r['shortage_probability']:.1%}"]
+    likeliest = max(doc["trajectory"], key=lambda r: (r["shortage_probability"], -r["year"]))
+    assert page.locator("#plan-exposed").inner_text() == f"{likeliest['shortage_probability']:.1%}"
     worst = max(doc["path_costs"], key=lambda p: (p["shortage_cost"], p["path"]))
     assert f"The worst path is {worst['path']}" in page.locator("#multi-year-summary").inner_text()
     assert page.locator("#plan-worst tbody tr td:first-child").first.inner_text() == worst["path"]

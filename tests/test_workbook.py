@@ -200,8 +200,9 @@ def test_the_plan_workbook_holds_every_table_of_the_plan_json(tmp_path):
     assert result.exit_code == 0, result.stderr
     doc = json.loads(run("plan", "--years", "2027:2030", "--value-of-information", "--format", "json").stdout)
     book = openpyxl.load_workbook(out)
-    tables = ["paths", "volumes", "stock", "terminal", "investments", "survival", "path_costs", "projects"]
-    assert book.sheetnames == ["about", *tables, "totals"]
+    tables = ["sign_now", "trajectory", "paths", "volumes", "stock", "terminal", "investments", "survival",
+              "path_costs", "projects"]
+    assert book.sheetnames == ["about", *tables, "totals"]  # what a planner acts on first
     assert {k for k, v in doc.items() if isinstance(v, list) and k != "years"} == set(tables)  # every table
     for sheet in tables:
         assert book[sheet].max_row - 1 == len(doc[sheet]), sheet

@@ -218,7 +218,8 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
 @format_option
 @output_option
 @click.option("--plot", default=None, callback=check_output, metavar="PNG",
-              help="Draw the trajectory without an event (volumes by origin, stock) and the shortage per path.")
+              help="Draw the expected course (mean volumes by origin, the stock with its 5-95% band) and the "
+                   "shortage per path.")
 @time_limit_option
 @click.option("--value-of-information", "voi", is_flag=True,
               help="Also report the plan's VSS (the mean-value plan's root decisions re-solved on the tree) and "
@@ -240,8 +241,9 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
     A scenario's probability is read as an annual hazard; each event may start in any year it is
     not in progress, independently of the others (--events first: one event per path). Decisions
     know only the events before them: what to sign now is the same on every path. Reports what to
-    sign now, the trajectory without an event, the worst paths, the funding per history, the time
-    to survive a stop and the cost split.
+    sign now, the expected course over the paths (means, the stock's 5th-95th percentile, the
+    probability of a shortage), the worst paths, the funding per history, the time to survive a
+    stop and the cost split.
     """
 
     def action() -> str | bytes:
@@ -327,7 +329,7 @@ def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_lev
     element beside its cap, total cost and shortage risk, the three costliest caps. Then the plan
     table, binding caps, stockpile, scenarios, VSS and EVPI; today's mix against the optimum; the
     cap frontier of a sweep (with its infeasible zone); the multi-year plan (what to sign and fund
-    now, the trajectory, the worst paths, survival times); and every input file's rows with their
+    now, the expected course, the worst paths, survival times); and every input file's rows with their
     sources, the options, the version and the date. No script, font or image from the network:
     it opens offline, without JavaScript, and prints on A4.
     """

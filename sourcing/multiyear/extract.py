@@ -2,7 +2,8 @@
 
 Each family's values are read per column (:func:`sourcing.highs.values`), then laid out per path:
 path s takes, for every decision, the column of the node its history passes at that decision's
-depth. Release and into-stock are netted; the survival table is read off the no-event history.
+depth. Release and into-stock are netted; the survival table is read off the no-event history;
+the root's decisions and the expected course over the paths are :mod:`sourcing.multiyear.outlook`'s.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pandas as pd
 
 from sourcing.highs import ZERO, RawSolution, check_status, values
 from sourcing.lp import Compiled
+from sourcing.multiyear.outlook import sign_now, trajectory
 from sourcing.multiyear.result import PlanResult
 from sourcing.multiyear.statement import KG, Statement, crf
 from sourcing.result import cvar_of
@@ -124,7 +126,8 @@ def extract_plan(st: Statement, compiled: Compiled, raw: RawSolution, check=None
         cvar=cvar_of(loss, prob, o.cvar_level), paths=paths, volumes=volumes, stock=stock, terminal=terminal,
         investments=investments, survival=_survival(st, value), path_costs=path_costs,
         offers=_offers(h), elements=_elements(h), limits=_limits(h), stockpile=h.elements.copy(),
-        projects=_projects(st), iterations=raw.iterations, tree=dict(t.info),
+        projects=_projects(st), sign_now=sign_now(h, st.variables, value),
+        trajectory=trajectory(h, X, Z, level, shortage, prob), iterations=raw.iterations, tree=dict(t.info),
     )
 
 

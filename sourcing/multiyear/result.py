@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sourcing.model import RiskOptions
+from sourcing.multiyear.outlook import BY_ORIGIN
 
 FIGURES = ("objective", "procurement_cost", "spot_cost", "stockpile_cost", "investment_cost",
            "terminal_shortfall_cost", "expected_shortage_cost", "cvar")
@@ -54,6 +55,16 @@ class PlanResult:
         projects: investments.csv as used: ``project``, ``origin``, ``element``, ``capex``,
             ``lead_time``, ``max_capacity``, ``first_year``, ``life``, ``annual_cost_per_t`` (USD per
             t/yr and year online: capex x CRF).
+        sign_now: the decisions of the root node, taken before any event is known and shared by
+            every path: ``decision`` (``contract`` or ``investment``), ``origin``, ``element``,
+            ``year`` (a contract's year of delivery; an investment's decision year, y0), ``signed``
+            (the year it is signed or decided, <= y0), ``volume`` (t, contracts), ``project`` and
+            ``capacity`` (t/yr) and ``online`` (first year online) for investments; zeros included.
+        trajectory: per year and element, over the paths weighted by their probabilities:
+            ``demand``, the expected ``volume`` contracted (in all, and ``volume:ORIGIN`` per
+            origin, NaN where the origin has no offer in force), expected ``spot``, ``stock`` (mean,
+            ``stock_p5``, ``stock_p95``), ``shortage`` (mean, ``shortage_p95``) and
+            ``shortage_probability`` (see :mod:`sourcing.multiyear.outlook` for the percentiles).
         iterations: simplex iterations HiGHS took.
         value_of_information: VSS, EVPI and their parts, when asked for.
         tree: how the paths were made: ``events`` (``independent`` or ``first``), ``exact``,
@@ -85,6 +96,8 @@ class PlanResult:
     limits: pd.DataFrame
     stockpile: pd.DataFrame
     projects: pd.DataFrame
+    sign_now: pd.DataFrame
+    trajectory: pd.DataFrame
     iterations: int = 0
     value_of_information: dict[str, float] | None = None
     tree: dict[str, Any] | None = None
@@ -110,6 +123,8 @@ class PlanResult:
                     "cvar_level": self.options.cvar_level})
         if self.tree is not None:
             doc["tree"] = dict(self.tree)
+        doc["sign_now"] = records(self.sign_now)
+        doc["trajectory"] = trajectory_records(self.trajectory)
         doc["paths"] = records(self.paths)
         doc["volumes"] = records(self.volumes[["path", "year", "origin", "element", "volume", "spot", "signed"]])
         doc["stock"] = records(self.stock)
@@ -121,6 +136,21 @@ class PlanResult:
         if self.value_of_information is not None:
             doc.update({k: float(v) for k, v in self.value_of_information.items()})
         return doc
+
+
+def trajectory_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The trajectory's rows, each origin's ``volume:ORIGIN`` column gathered into one object
+    ``volume_by_origin`` (the origins with an offer in force that year)."""
+    by_origin = [c for c in frame.columns if c.startswith(BY_ORIGIN)]
+    rest = records(frame.drop(columns=by_origin))
+    volumes = records(frame[by_origin])
+    out = []
+    for row, mine in zip(rest, volumes):
+        got = {name.removeprefix(BY_ORIGIN): v for name, v in mine.items() if v is not None}
+        at = list(row).index("volume") + 1
+        items = list(row.items())
+        out.append(dict(items[:at] + [("volume_by_origin", got)] + items[at:]))
+    return out
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

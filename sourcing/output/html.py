@@ -97,7 +97,8 @@ def context(b: Briefing) -> dict[str, Any]:
 
 def multi_year(m: MultiYear) -> dict[str, Any]:
     """The plan's section: the same blocks as ``sourcing plan`` prints (figures formatted by the
-    same code), its picture, and the worst path and shortest survival singled out for the lede."""
+    same code: what to sign now, the expected course, ...), its picture, and for the lede the worst
+    path, the shortest survival and the year and element most likely short (from the trajectory)."""
     if m.plan is None:
         return {"years": m.years, "causes": list(m.causes), "stopped": m.stopped, "blocks": []}
     from sourcing.output.plan_table import blocks, heading, worst_paths
@@ -115,6 +116,9 @@ def multi_year(m: MultiYear) -> dict[str, Any]:
     worst = costs.iloc[0] if len(costs) else None
     first = m.plan.survival[m.plan.survival["year"] == m.years[0]]
     short = first.dropna(subset=["days"]).sort_values("days").head(1)
+    tr = m.plan.trajectory
+    exposed = tr[tr["shortage_probability"] > 0].sort_values(["shortage_probability", "year", "element"],
+                                                              ascending=[False, True, True], kind="stable").head(1)
     return {"years": m.years, "causes": [], "stopped": "", "heading": heading(m.plan), "blocks": shown,
             "png": "data:image/png;base64," + base64.b64encode(plan_png(m.plan)).decode("ascii"),
             "worst": None if worst is None else {"path": worst["path"], "probability": float(worst["probability"]),
@@ -122,6 +126,10 @@ def multi_year(m: MultiYear) -> dict[str, Any]:
             "shortest": None if short.empty else {"element": short["element"].iloc[0],
                                                   "origin": short["origin"].iloc[0],
                                                   "days": float(short["days"].iloc[0])},
+            "exposed": None if exposed.empty else {"year": int(exposed["year"].iloc[0]),
+                                                   "element": str(exposed["element"].iloc[0]),
+                                                   "probability": float(exposed["shortage_probability"].iloc[0]),
+                                                   "shortage": float(exposed["shortage"].iloc[0])},
             "objective": m.plan.objective}
 
 

@@ -1,10 +1,11 @@
-"""The picture of a multi-year plan: the trajectory without an event, and what each path loses.
+"""The picture of a multi-year plan: the expected course over the paths, and what each path loses.
 
-One panel per element: the tonnes contracted from each origin per year (stacked bars; spot
-purchases hatched on top), demand (black bars) and the stock at the end of the year (red line,
-right axis), along the history without an event. A last panel: the shortage cost of every path as
-a grid of events (rows) by start year (columns), present values in USD M, with the baseline's
-in the title. matplotlib is imported only when a picture is drawn.
+One panel per element, from the plan's ``trajectory`` (each path weighted by its probability): the
+mean tonnes contracted from each origin per year (stacked bars; mean spot purchases hatched on
+top), demand (black bars) and the stock at the end of the year (indigo line: the mean; shaded band:
+the 5th to the 95th percentile over the paths; right axis). A last panel: the shortage cost of every
+path as a grid of events (rows) by start year (columns), present values in USD M, with the
+baseline's in the title. matplotlib is imported only when a picture is drawn.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
+from sourcing.multiyear.outlook import BY_ORIGIN, origins_of
 from sourcing.multiyear.result import PlanResult
 from sourcing.output.files import write_atomic
 from sourcing.output.formats import MUSD
-from sourcing.output.plan_table import no_event_rows
+
+STOCK = "#2b2b8c"
+"""The colour of the stock (line and band): none of the origins' tab10 colours."""
 
 
 def plot_plan(result: PlanResult, path: str | Path | None = None, *, dpi: int = 110):
@@ -29,53 +33,54 @@ def plot_plan(result: PlanResult, path: str | Path | None = None, *, dpi: int = 
         matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    v = no_event_rows(result, result.volumes)
-    s = no_event_rows(result, result.stock)
+    tr = result.trajectory
     elements = sorted(result.elements["element"].unique())
-    origins = sorted(result.volumes["origin"].unique())
+    origins = origins_of(tr)
     colours = {o: plt.cm.tab10(i % 10) for i, o in enumerate(origins)}
     ncols = 3
     nrows = math.ceil((len(elements) + 1) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(5.6 * ncols, 3.9 * nrows), layout="constrained", squeeze=False)
     slots = list(axes.flat)
     years = np.asarray(result.years)
-    demand = result.elements.set_index(["element", "year"])["demand"]
     for ax, element in zip(slots, elements):
-        mine = v[v["element"] == element]
+        mine = tr[tr["element"] == element].set_index("year").reindex(years)
         bottom = np.zeros(len(years))
         for origin in origins:
-            got = mine[mine["origin"] == origin].groupby("year")["volume"].sum().reindex(years, fill_value=0.0)
-            if got.to_numpy().any():
-                ax.bar(years, got.to_numpy(), bottom=bottom, color=colours[origin], width=0.8, label=origin)
-            bottom += got.to_numpy()
-        spot = mine.groupby("year")["spot"].sum().reindex(years, fill_value=0.0).to_numpy()
+            got = np.nan_to_num(mine[BY_ORIGIN + origin].to_numpy(float))
+            if got.any():
+                ax.bar(years, got, bottom=bottom, color=colours[origin], width=0.8, label=origin)
+            bottom += got
+        spot = np.nan_to_num(mine["spot"].to_numpy(float))
         if spot.any():
             ax.bar(years, spot, bottom=bottom, color="white", edgecolor="0.3", hatch="//", width=0.8, label="spot")
-        ax.hlines(demand.loc[element].reindex(years).to_numpy(), years - 0.45, years + 0.45, color="black", lw=2,
+        ax.hlines(mine["demand"].to_numpy(float), years - 0.45, years + 0.45, color="black", lw=2,
                   label="demand", zorder=3)
-        ax.set_title(f"{element}: contracts without an event (t)")
+        ax.set_title(f"{element}: expected contracts (t)")
         _year_ticks(ax, years)
         ax.grid(True, axis="y", alpha=0.3)
-        level = s[s["element"] == element].set_index("year")["stock"].reindex(years)
-        if not (level.to_numpy() > 0).any():
+        low, level, high = (mine[c].to_numpy(float) for c in ("stock_p5", "stock", "stock_p95"))
+        if not (high > 0).any() and not (level > 0).any():
             continue  # no stock to draw
         right = ax.twinx()
-        right.plot(years, level.to_numpy(), color="crimson", lw=2, marker="o", ms=3, label="stock (end of year)")
-        right.set_ylabel("stock, t", color="crimson")
-        right.set_ylim(0, max(1.0, 1.15 * float(np.nanmax(level.to_numpy(), initial=0.0))))
-        right.tick_params(axis="y", colors="crimson")
+        right.fill_between(years, low, high, color=STOCK, alpha=0.22, lw=0, label="stock, 5-95%")
+        right.plot(years, level, color=STOCK, lw=2, marker="o", ms=3, label="stock, mean (end of year)")
+        right.set_ylabel("stock, t", color=STOCK)
+        right.set_ylim(0, max(1.0, 1.15 * float(np.nanmax(np.concatenate([high, level]), initial=0.0))))
+        right.tick_params(axis="y", colors=STOCK)
     _shortage_grid(fig, slots[len(elements)], result)
     for ax in slots[len(elements) + 1:]:
         ax.axis("off")
     handles = [plt.Rectangle((0, 0), 1, 1, color=colours[o], label=o) for o in origins]
     handles += [plt.Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="0.3", hatch="//", label="spot"),
                 plt.Line2D([], [], color="black", lw=1.5, label="demand"),
-                plt.Line2D([], [], color="crimson", lw=2, marker="o", label="stock, end of year (right axis)")]
+                plt.Line2D([], [], color=STOCK, lw=2, marker="o", label="stock, end of year: mean (right axis)"),
+                plt.Rectangle((0, 0), 1, 1, color=STOCK, alpha=0.22, label="stock: 5th-95th percentile")]
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 8), fontsize=9)
     o, n = result.options, len(result.paths)
     fig.suptitle(f"Multi-year plan {result.years[0]}-{result.years[-1]} ({n} path{'s' * (n != 1)}; risk weight "
                  f"{o.risk_weight:g}, discount rate {result.discount_rate:.1%}): objective "
-                 f"{result.objective / MUSD:,.1f} USD M", fontsize=13)
+                 f"{result.objective / MUSD:,.1f} USD M; means over the paths, weighted by probability",
+                 fontsize=13)
     if path is not None:
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=dpi)

@@ -1,8 +1,9 @@
 """A multi-year plan as text tables for a planner: what ``sourcing plan --format table`` prints.
 
-In order: what to sign now, the trajectory without an event, the worst paths, the funding per
-history, the time to survive a stop, the cost split (and the value of planning on the tree, when
-asked for). Volumes in t with one decimal, shares in %, money in USD M (present values).
+In order: what to sign now (the root's decisions, ``PlanResult.sign_now``), the expected course
+over the paths (``PlanResult.trajectory``), the worst paths, the funding per history, the time to
+survive a stop, the cost split (and the value of planning on the tree, when asked for). Volumes in t
+with one decimal, shares in %, money in USD M (present values).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sourcing.multiyear.outlook import BY_ORIGIN, CONTRACT, INVESTMENT, origins_of
 from sourcing.multiyear.result import PlanResult
 from sourcing.output.formats import MUSD
 from sourcing.output.table import _frame
@@ -63,43 +65,29 @@ def plan_table(result: PlanResult) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def no_event_rows(result: PlanResult, frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``frame`` (with ``path`` and ``year``) along the history without an event: for
-    each year, a path whose event (if any) starts later (``baseline`` where it is a path)."""
-    paths = result.paths
-    start = paths["start"].map(lambda s: np.inf if s is None else s).to_numpy(float)
-    keep = []
-    for year in result.years:
-        later = np.flatnonzero(start > year)
-        if len(later):
-            keep.append((year, paths["path"].iloc[later[np.argmax(start[later])]]))
-    chosen = pd.DataFrame(keep, columns=["year", "path"])
-    return frame.merge(chosen, on=["year", "path"])
-
-
 def _sign_now(result: PlanResult) -> list[Block]:
     first = result.years[0]
-    v = result.volumes
-    root = v[(v["path"] == result.paths["path"].iloc[0]) & (v["signed"] <= first)]
+    now = result.sign_now
+    root = now[now["decision"] == CONTRACT]
     head = f"Sign now: decided at the start of {first}, before any event is known (every path shares them)"
     shown = pd.DataFrame({
         "year": root["year"], "element": root["element"], "origin": root["origin"],
         "volume_t": root["volume"].map("{:,.1f}".format), "signed": root["signed"],
-    }).sort_values(["year", "element", "origin"], kind="stable")
+    })
     out = [Block("contracts", f"{head}\nContracts (t for the year; signed at the start of `signed`, lead_time years "
                                "ahead)", shown)]
-    inv = result.investments
-    now = inv[(inv["path"] == result.paths["path"].iloc[0]) & (inv["year"] == first)]
-    if len(now):
+    funded = now[now["decision"] == INVESTMENT]
+    if len(funded):
         projects = result.projects.set_index("project")
         shown = pd.DataFrame({
-            "project": now["project"],
-            "origin": now["project"].map(projects["origin"]),
-            "element": now["project"].map(projects["element"]),
-            "capacity_t_yr": now["capacity"].map("{:,.1f}".format),
-            "max_capacity_t_yr": now["project"].map(projects["max_capacity"]).map("{:,.0f}".format),
-            "online": now["project"].map(lambda p: _online(result, p, first)),
-            "capex_musd": (now["capacity"] * now["project"].map(projects["capex"]) / MUSD).map("{:,.3f}".format),
+            "project": funded["project"],
+            "origin": funded["origin"],
+            "element": funded["element"],
+            "capacity_t_yr": funded["capacity"].map("{:,.1f}".format),
+            "max_capacity_t_yr": funded["project"].map(projects["max_capacity"]).map("{:,.0f}".format),
+            "online": funded["project"].map(lambda p: _online(result, p, first)),
+            "capex_musd": (funded["capacity"] * funded["project"].map(projects["capex"]) / MUSD).map(
+                "{:,.3f}".format),
         })
         out.append(Block("invest_now", "Investments decided now (capacity funded, t/yr; capex is the whole outlay)",
                          shown))
@@ -118,47 +106,42 @@ def _online(result: PlanResult, project: str, decided: int) -> str:
 
 def _capped_origins(result: PlanResult) -> list[str]:
     """The origins whose share the trajectory shows: those an origin cap (max_share) limits in some
-    year, or else the one with the most tonnes contracted."""
+    year, or else the one with the most tonnes expected to be contracted."""
     lim = result.limits
-    offering = set(result.volumes["origin"])
+    offering = set(origins_of(result.trajectory))
     capped = sorted(set(lim.loc[(lim["kind"] == "max") & (lim["scope"] == "origin"), "origin"]) & offering)
     if capped:
         return capped
-    v = result.volumes
-    by_origin = v[v["path"] == result.paths["path"].iloc[0]].groupby("origin")["volume"].sum()
-    return list(by_origin.sort_values(ascending=False).index[:1])
+    tr = result.trajectory
+    by_origin = {o: float(np.nansum(tr[BY_ORIGIN + o].to_numpy(float))) for o in sorted(offering)}
+    return sorted(by_origin, key=lambda o: -by_origin[o])[:1]
+
+
+def _tonnes(values: pd.Series) -> list[str]:
+    return [NO_GAP if not np.isfinite(x) else f"{x:,.1f}" for x in values.to_numpy(float)]
 
 
 def _trajectory(result: PlanResult) -> list[Block]:
-    v = no_event_rows(result, result.volumes)
-    s = no_event_rows(result, result.stock)
-    if not len(s):
+    tr = result.trajectory
+    if not len(tr):
         return []
-    origins = sorted(result.volumes["origin"].unique())
-    per = v.pivot_table(index=["year", "element"], columns="origin", values="volume", aggfunc="sum", fill_value=0.0)
-    per = per.reindex(columns=origins, fill_value=0.0)
-    spot = v.groupby(["year", "element"])["spot"].sum()
-    demand = result.elements.set_index(["year", "element"])["demand"]
-    stock = s.set_index(["year", "element"])
-    index = stock.index
-    table = pd.DataFrame({"year": index.get_level_values(0), "element": index.get_level_values(1)})
-    table["demand_t"] = demand.reindex(index).map("{:,.1f}".format).to_numpy()
-    total = per.reindex(index, fill_value=0.0).sum(axis=1).to_numpy()
+    origins = origins_of(tr)
+    table = pd.DataFrame({"year": tr["year"], "element": tr["element"], "demand_t": _tonnes(tr["demand"])})
     for origin in origins:
-        table[origin] = per[origin].reindex(index, fill_value=0.0).map("{:,.1f}".format).to_numpy()
-    table["spot_t"] = spot.reindex(index, fill_value=0.0).map("{:,.1f}".format).to_numpy()
+        table[origin] = _tonnes(tr[BY_ORIGIN + origin])
+    table["spot_t"] = _tonnes(tr["spot"])
     top = _capped_origins(result)
+    total = tr["volume"].to_numpy(float)
     for origin in top:
-        share = per[origin].reindex(index, fill_value=0.0).to_numpy() / np.where(total > 0, total, 1.0)
+        share = np.nan_to_num(tr[BY_ORIGIN + origin].to_numpy(float)) / np.where(total > 0, total, 1.0)
         table[f"{origin}_share"] = [f"{x:.1%}" for x in share]
-    level = stock["stock"].to_numpy()
-    days = 365.0 * level / np.where(demand.reindex(index).to_numpy() > 0, demand.reindex(index).to_numpy(), np.nan)
-    table["stock_t"] = [f"{x:,.1f}" for x in level]
-    table["cover_days"] = [NO_GAP if not np.isfinite(d) else f"{d:,.0f}" for d in days]
-    table["shortage_t"] = stock["shortage"].map("{:,.1f}".format).to_numpy()
-    return [Block("trajectory", "Trajectory without an event (contracts per origin and spot purchases, t; "
-                  f"{', '.join(top)} share of contracts; stock at the end of the year and the days of demand it "
-                  "covers)", table)]
+    for name in ("stock", "stock_p5", "stock_p95", "shortage", "shortage_p95"):
+        table[f"{name}_t"] = _tonnes(tr[name])
+    table["p_shortage"] = [f"{x:.1%}" for x in tr["shortage_probability"].to_numpy(float)]
+    return [Block("trajectory", "Expected course over the paths, weighted by their probabilities (mean contracts per "
+                  f"origin and spot purchases, t; {', '.join(top)} share of the mean contracts; stock at the end of "
+                  "the year: mean, 5th and 95th percentile; shortage: mean, 95th percentile, and the probability of "
+                  f"any; {NO_GAP}: no offer)", table)]
 
 
 def worst_paths(result: PlanResult) -> pd.DataFrame:

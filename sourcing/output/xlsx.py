@@ -19,6 +19,7 @@ import pandas as pd
 
 from sourcing.data import InputData
 from sourcing.frontier import FIGURES, Frontier
+from sourcing.multiyear.outlook import BY_ORIGIN
 from sourcing.multiyear.result import PlanResult
 from sourcing.output.csv import plan_with_caps
 from sourcing.result import Evaluation, Result
@@ -210,7 +211,8 @@ PLAN_KINDS = {
     "probability": "probability", "weight": "probability", "capex": "usd_per_t_yr", "annual_cost_per_t": "usd_per_t_yr",
     "max_capacity": "t/yr",
     "volume": "t", "spot": "t", "stock": "t", "release": "t", "into_stock": "t", "shortage": "t", "shortfall": "t",
-    "capacity": "t/yr", "procurement_cost": "musd", "spot_cost": "musd", "stockpile_cost": "musd",
+    "capacity": "t/yr", "decision": "text", "demand": "t", "stock_p5": "t", "stock_p95": "t", "shortage_p95": "t",
+    "shortage_probability": "probability", "procurement_cost": "musd", "spot_cost": "musd", "stockpile_cost": "musd",
     "investment_cost": "musd", "terminal_shortfall_cost": "musd", "shortage_cost": "musd", "total": "musd",
 }
 
@@ -227,7 +229,10 @@ def _plan_tables(result: PlanResult) -> list[Table]:
               ("paths", "volumes", "stock", "terminal", "investments", "survival", "path_costs", "projects")}
     frames["paths"] = frames["paths"].drop(columns=["events"], errors="ignore")  # its pairs are in the path's name
     tables = [Table(name, frame, PLAN_KINDS) for name, frame in frames.items()]
-    return [*tables, Table("totals", totals, {"figure": "text", "value": "musd"})]
+    trajectory = result.trajectory
+    by_origin = {c: "t" for c in trajectory.columns if c.startswith(BY_ORIGIN)}
+    acts = [Table("sign_now", result.sign_now, PLAN_KINDS), Table("trajectory", trajectory, PLAN_KINDS | by_origin)]
+    return [*acts, *tables, Table("totals", totals, {"figure": "text", "value": "musd"})]
 
 
 def _points(frontier: Frontier) -> Table:
