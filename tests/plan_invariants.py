@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from tests.helpers import REL, close, cvar_brute
-from tests.plan_reference import availability, path_table, read_plan_inputs
+from tests.plan_reference import availability, covered, path_table, read_plan_inputs
 
 KG = 1000.0
 
@@ -23,29 +23,34 @@ def check_plan(result, folder: Path, rel: float = REL, plain_caps: bool = True) 
     years = (result.years[0], result.years[-1])
     inp = read_plan_inputs(folder, years, result.discount_rate)
     Y, n, DF, offers, dem = inp["Y"], inp["n"], inp["DF"], inp["offers"], inp["dem"]
-    paths, probs = path_table(inp)
+    model = (result.tree or {}).get("events", "first")
     scale = max([1.0] + [d for d, _ in dem.values()] + [q["cap"] for q in offers.values()])
     tol = rel * scale
-    by_name = {name: (k, t) for name, k, t in paths}
-
-    # the paths, with their probabilities
     got = result.paths.set_index("path")["probability"]
-    assert sorted(got.index) == sorted(by_name), "not the paths of the hazards"
-    assert np.allclose(got[[p for p, _, _ in paths]].to_numpy(), probs, rtol=1e-12, atol=0)
-    assert abs(got.sum() - 1.0) <= 1e-9 * len(paths) + (1 - probs.sum())
+    if result.tree is None or result.tree["exact"]:
+        paths, probs = path_table(inp, model)
+        by_name = dict(paths)
+        # the paths, with their probabilities
+        assert sorted(got.index) == sorted(by_name), "not the paths of the hazards"
+        assert np.allclose(got[[p for p, _ in paths]].to_numpy(), probs, rtol=1e-12, atol=0)
+        assert abs(got.sum() - 1.0) <= 1e-9 * len(paths) + (1 - probs.sum())
+    else:  # a sampled tree: its paths as the result lists them, weights summing to 1
+        code = {name: k for k, name in enumerate(inp["events"])}
+        by_name = {r.path: tuple((code[x["event"]], x["start"] - Y[0]) for x in r.events)
+                   for r in result.paths.itertuples(index=False)}
+        paths = list(by_name.items())
+        assert abs(got.sum() - 1.0) <= 1e-9
 
     v = result.volumes.copy()
     v["i"] = v["year"] - Y[0]
-    v["k"] = v["path"].map(lambda p: by_name[p][0])
-    v["t"] = v["path"].map(lambda p: by_name[p][1])
     key = list(zip(v["origin"], v["element"], v["i"]))
     assert set(key) == set(offers), "one row per path and offer in force"
     assert len(v) == len(offers) * len(paths)
     v["capacity"] = [offers[q]["cap"] for q in key]
     v["min_volume"] = [offers[q]["min"] for q in key]
     v["lead"] = [offers[q]["lead"] for q in key]
-    v["a"] = [availability(inp, k, t, o, e, i) for k, t, o, e, i in zip(v["k"], v["t"], v["origin"], v["element"],
-                                                                       v["i"])]
+    v["a"] = [availability(inp, by_name[p], o, e, i) for p, o, e, i in zip(v["path"], v["origin"], v["element"],
+                                                                         v["i"])]
     # capacity online per path: investments decided on the path's history
     inv = result.investments.copy()
     online = np.zeros(len(v))
@@ -72,7 +77,8 @@ def check_plan(result, folder: Path, rel: float = REL, plain_caps: bool = True) 
     assert (v["spot"] >= -tol).all()
     total = v.groupby(["path", "year", "element"])["volume"].sum()
     waiting = v.drop_duplicates(["path", "year", "element"]).set_index(["path", "year", "element"])
-    no_event_before = (waiting["k"] < 0) | (waiting["t"] >= waiting.index.get_level_values("year") - Y[0])
+    no_event_before = pd.Series([covered(inp, by_name[p], y - Y[0], model) for p, y, _ in waiting.index],
+                                index=waiting.index)
     demand = pd.Series({(p, y, e): dem[e, y - Y[0]][0] for p, y, e in total.index})
     assert (total[no_event_before.reindex(total.index).to_numpy()] >= demand[no_event_before.reindex(
         total.index).to_numpy()] - tol).all(), "(P3) cover"
@@ -105,8 +111,7 @@ def check_plan(result, folder: Path, rel: float = REL, plain_caps: bool = True) 
 
     # non-anticipativity: a decision is the same on paths that share the history it knows
     def history(path: str, depth: int) -> str:
-        k, t = by_name[path]
-        return f"{k}@{t}" if k >= 0 and t <= depth else "none"
+        return "+".join(f"{k}@{t}" for k, t in by_name[path] if t <= depth) or "none"
 
     v["known"] = [history(p, i - lead - 1) for p, i, lead in zip(v["path"], v["i"], v["lead"])]
     spread = v.groupby(["origin", "element", "year", "known"])["volume"].agg(["min", "max"])

@@ -7,6 +7,11 @@ agree through y - lead_time - 1, an investment decided in v through v - 1, the i
 through y. Every constraint is written densely (a cap row holds every offer of the element), and
 the LP is solved with scipy's HiGHS. Scope: plain caps (origin or ``*``, imports basis, origin
 scope), everything else that ``sourcing plan`` reads.
+
+The paths are its own: ``events="first"`` lists ``plan.md``'s one-event paths; ``"independent"``
+enumerates every history year by year (each subset of the free events starting), multiplying
+p, 1 - p or 1 per event and year, and keeps those of probability >= 1e-12; ``given`` takes
+paths as (name, pairs, weight), e.g. read back from a plan's JSON.
 """
 
 from __future__ import annotations
@@ -100,6 +105,11 @@ def read_plan_inputs(folder: Path, years: tuple[int, int], discount_rate: float 
                     if j == i and o == r["origin"] and r["element"] in ("*", e) and r.get("max_share", "") != "":
                         cap_of[o, e, i] = float(r["max_share"])
     events = sorted(scen["scenario"].unique()) if scen is not None else []
+    busy = np.zeros(len(events), dtype=int)
+    if scen is not None and "in_progress_until" in scen:
+        for r in scen.to_dict("records"):
+            if r["in_progress_until"] != "" and r.get("year", "") == "":
+                busy[events.index(r["scenario"])] = min(max(int(float(r["in_progress_until"])) - Y[0] + 1, 0), n)
     hazard = np.zeros((len(events), n))
     duration = np.ones((len(events), n), dtype=int)
     for i, y in enumerate(Y):
@@ -140,53 +150,96 @@ def read_plan_inputs(folder: Path, years: tuple[int, int], discount_rate: float 
                          "crf": crf})
 
     return {"Y": Y, "n": n, "DF": DF, "elements": elements, "offers": offers, "dem": dem, "cap_of": cap_of,
-            "events": events, "hazard": hazard, "duration": duration, "avail": avail, "initial": initial,
+            "events": events, "hazard": hazard, "busy": busy, "duration": duration, "avail": avail, "initial": initial,
             "target": target, "max_stock": max_stock, "holding": holding, "projects": projects}
 
 
-def path_table(inputs: dict) -> tuple[list[tuple[str, int, int]], np.ndarray]:
-    """Paths (name, event code or -1, start position or n) of probability >= 1e-12, and their probabilities."""
-    n, events, hazard = inputs["n"], inputs["events"], inputs["hazard"]
+def path_table(inputs: dict, events: str = "independent") -> tuple[list[tuple[str, tuple]], np.ndarray]:
+    """Paths (name, pairs of (event code, start position)) of probability >= 1e-12, and their probabilities."""
+    n, names, hazard, duration = inputs["n"], inputs["events"], inputs["hazard"], inputs["duration"]
     Y = inputs["Y"]
-    paths = [("baseline", -1, n)]
-    survive = np.clip(1 - hazard.sum(axis=0), 0, 1)
-    before = np.concatenate([[1.0], np.cumprod(survive)])
-    probs = [before[n]]
-    for k, name in enumerate(events):
-        for t in range(n):
-            paths.append((f"{name}@{Y[t]}", k, t))
-            probs.append(hazard[k, t] * before[t])
-    keep = [s for s in range(len(paths)) if probs[s] >= 1e-12]
-    return [paths[s] for s in keep], np.array([probs[s] for s in keep])
+    if events == "first":
+        paths = [("baseline", ())]
+        survive = np.clip(1 - hazard.sum(axis=0), 0, 1)
+        before = np.concatenate([[1.0], np.cumprod(survive)])
+        probs = [before[n]]
+        for k, name in enumerate(names):
+            for t in range(n):
+                paths.append((f"{name}@{Y[t]}", ((k, t),)))
+                probs.append(hazard[k, t] * before[t])
+        keep = [s for s in range(len(paths)) if probs[s] >= 1e-12]
+        return [paths[s] for s in keep], np.array([probs[s] for s in keep])
+    found = []
+
+    def walk(i: int, left: tuple, pairs: tuple, prob: float) -> None:
+        if prob < 1e-12:
+            return
+        if i == n:
+            found.append((pairs, prob))
+            return
+        free = [k for k in range(len(names)) if left[k] == 0]
+        for mask in range(2 ** len(free)):
+            starting = [k for b, k in enumerate(free) if mask >> b & 1]
+            p = prob
+            for k in free:
+                p *= hazard[k, i] if k in starting else 1 - hazard[k, i]
+            after = tuple(duration[k, i] - 1 if k in starting else max(left[k] - 1, 0) for k in range(len(names)))
+            walk(i + 1, after, pairs + tuple((k, i) for k in sorted(starting, key=lambda k: names[k])), p)
+
+    walk(0, tuple(int(b) for b in inputs["busy"]), (), 1.0)
+    found.sort(key=lambda x: [(t, names[k]) for k, t in x[0]])
+    return [(path_name(inputs, pairs), pairs) for pairs, _ in found], np.array([p for _, p in found])
 
 
-def availability(inputs: dict, event: int, start: int, origin: str, element: str, i: int) -> float:
-    """a[o,e,y] on the path where ``event`` starts at position ``start`` (-1: no event)."""
-    if event >= 0 and start <= i <= start + inputs["duration"][event, start] - 1:
-        return inputs["avail"].get((inputs["events"][event], origin, element, i), 1.0)
-    return 1.0
+def path_name(inputs: dict, pairs: tuple) -> str:
+    return "+".join(f"{inputs['events'][k]}@{inputs['Y'][t]}" for k, t in pairs) or "baseline"
+
+
+def in_progress(inputs: dict, pairs: tuple, i: int) -> list[tuple[int, bool]]:
+    """(event, known at the start of year i) of every event in progress in year i on the path."""
+    out = [(k, True) for k, b in enumerate(inputs["busy"]) if i < b]
+    out += [(k, t < i) for k, t in pairs if t <= i <= t + inputs["duration"][k, t] - 1]
+    return out
+
+
+def availability(inputs: dict, pairs: tuple, origin: str, element: str, i: int) -> float:
+    """a[o,e,y] on the path of ``pairs``: the product over the events in progress in year i."""
+    a = 1.0
+    for k, _ in in_progress(inputs, pairs, i):
+        a *= inputs["avail"].get((inputs["events"][k], origin, element, i), 1.0)
+    return a
+
+
+def covered(inputs: dict, pairs: tuple, i: int, events: str) -> bool:
+    """(P3) holds in year i: no event known in progress (first: no event started before i)."""
+    if events == "first":
+        return all(t >= i for _, t in pairs)
+    return not any(known for _, known in in_progress(inputs, pairs, i))
 
 
 def reference_plan(folder: Path, years: tuple[int, int], risk_weight: float = 1.0, cvar_weight: float = 0.0,
                    cvar_level: float = 0.95, discount_rate: float = 0.0,
-                   lead_override: dict | None = None) -> dict:
+                   lead_override: dict | None = None, events: str = "independent",
+                   given: list[tuple[str, tuple, float]] | None = None) -> dict:
     """The plan's optimum, per path. Returns ``status``, ``objective`` and ``paths`` (name -> probability)."""
+    model = events
     inputs = read_plan_inputs(folder, years, discount_rate, lead_override)
     Y, n, DF, elements, offers, dem = (inputs[k] for k in ("Y", "n", "DF", "elements", "offers", "dem"))
     cap_of, events, duration, avail = (inputs[k] for k in ("cap_of", "events", "duration", "avail"))
     initial, target, max_stock, holding, projects = (inputs[k] for k in (
         "initial", "target", "max_stock", "holding", "projects"))
-    paths, probs = path_table(inputs)
+    if given is None:
+        paths, probs = path_table(inputs, model)
+    else:
+        paths, probs = [(name, pairs) for name, pairs, _ in given], np.array([w for *_, w in given])
     del avail, events, duration, Y
     S = len(paths)
 
     def history(s: int, depth: int):
-        _, k, t = paths[s]
-        return (k, t) if k >= 0 and t <= depth else None
+        return frozenset(p for p in paths[s][1] if p[1] <= depth)
 
     def a(s: int, o: str, e: str, i: int) -> float:
-        _, k, t = paths[s]
-        return availability(inputs, k, t, o, e, i)
+        return availability(inputs, paths[s][1], o, e, i)
 
     # ---- variables: (kind, path, key) -> column
     col: dict[tuple, int] = {}
@@ -242,7 +295,6 @@ def reference_plan(folder: Path, years: tuple[int, int], risk_weight: float = 1.
         return out
 
     for s in range(S):
-        _, k, t = paths[s]
         for q in q_list:
             o, e, i = q
             row({col["X", s, q]: 1.0, **online_terms(s, o, e, i, -1.0)}, -np.inf, offers[q]["cap"])  # (P1)
@@ -256,7 +308,7 @@ def reference_plan(folder: Path, years: tuple[int, int], risk_weight: float = 1.
         for e in elements:
             for i in range(n):
                 mine = [q for q in q_list if q[1] == e and q[2] == i]
-                if k < 0 or t >= i:  # (P3) no event started before year i
+                if covered(inputs, paths[s][1], i, model):  # (P3)
                     row({col["X", s, q]: 1.0 for q in mine}, dem[e, i][0], np.inf)
                 for q in mine:  # (P4) plain caps, dense
                     if q in cap_of and cap_of[q] < 1:

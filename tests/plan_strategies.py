@@ -18,8 +18,10 @@ money = st.floats(min_value=1, max_value=200, allow_nan=False, allow_infinity=Fa
 
 
 @st.composite
-def plan_instances(draw, max_years: int = 3, max_events: int = 2, projects: bool = True) -> dict:
-    """``tables`` for :func:`tests.helpers.write_folder` and ``years`` (START, END)."""
+def plan_instances(draw, max_years: int = 3, max_events: int = 2, projects: bool = True,
+                   in_progress: bool = False) -> dict:
+    """``tables`` for :func:`tests.helpers.write_folder` and ``years`` (START, END); ``in_progress``:
+    events may be in progress today (``in_progress_until``, from the year before the horizon to its end)."""
     n = draw(st.integers(1, max_years))
     years = (YEARS[0], YEARS[0] + n - 1)
     elements = draw(st.lists(st.sampled_from(ELEMENTS), min_size=1, max_size=2, unique=True))
@@ -56,11 +58,13 @@ def plan_instances(draw, max_years: int = 3, max_events: int = 2, projects: bool
     for k in range(draw(st.integers(0, max_events))):
         p = round(draw(st.floats(0.0, 0.45)) * left, 3)
         left -= p
+        ongoing = years[0] + draw(st.integers(-1, n)) if in_progress and draw(st.booleans()) else ""
         scenarios.append({"scenario": f"event{k}", "probability": p, "description": "", "year": "",
-                          "duration": draw(st.integers(1, 3))})
+                          "duration": draw(st.integers(1, 3)), "in_progress_until": ongoing})
         if n > 1 and draw(st.integers(0, 3)) == 0:  # a dated hazard
             scenarios.append({"scenario": f"event{k}", "probability": round(p * draw(st.floats(0, 1)), 3),
-                              "description": "", "year": years[0] + 1, "duration": draw(st.integers(1, 3))})
+                              "description": "", "year": years[0] + 1, "duration": draw(st.integers(1, 3)),
+                              "in_progress_until": ""})
         for o in draw(st.lists(st.sampled_from(origins), min_size=1, max_size=2, unique=True)):
             disruptions.append({"scenario": f"event{k}", "origin": o, "element": draw(st.sampled_from(["*"] + elements)),
                                 "availability": round(draw(st.floats(0, 0.9)), 2), "year": ""})

@@ -21,10 +21,11 @@ from tests.helpers import temp_folder
 OPTIONS = [RiskOptions(), RiskOptions(risk_weight=0.0), RiskOptions(risk_weight=1.0, cvar_weight=0.5, cvar_level=0.8)]
 
 
-def rich_folder():
+def rich_folder(halt_until: str = ""):
     """Dated rows in every file, lead times 0-2, spot, floors, a demand-basis cap, a group, upstream
     content, two projects (one on an offer that exists from 2028 only), durations, a dated hazard,
-    a stockpile with a terminal target."""
+    a stockpile with a terminal target; both events hit A, so where they overlap their availabilities
+    multiply; ``halt_until``: the halt is in progress today until that year."""
     return temp_folder(
         supply="origin,element,unit_cost,capacity,min_volume,year,lead_time,spot_cost\n"
                "A,Nd,10,100,0,,0,14\nB,Nd,20,80,5,,1,\nC,Nd,15,20,0,,2,18\nA,Ce,2,60,0,,0,3\n"
@@ -35,7 +36,8 @@ def rich_folder():
              "Z,*,0.8,,imports,content,\n",
         groups="group,origin\nAB,A\nAB,B\n",
         content="origin,element,upstream,fraction\nC,*,Z,0.4\n",
-        scenarios="scenario,probability,duration,year\nhalt,0.2,1,\nembargo,0.1,2,\nembargo,0.15,3,2028\n",
+        scenarios=f"scenario,probability,duration,year,in_progress_until\nhalt,0.2,1,,{halt_until}\n"
+                  "embargo,0.1,2,,\nembargo,0.15,3,2028,\n",
         disruptions="scenario,origin,element,availability,year\nhalt,A,*,0.5,\nembargo,A,*,0.0,\n"
                     "embargo,A,Ce,0.3,2028\n",
         stockpile="element,stock,max_stock,holding_cost,terminal_stock,year\nNd,10,50,1,10,\nNd,,60,1,,2028\n",
@@ -70,13 +72,19 @@ def assert_same(a, b):
     assert a.offset == b.offset
 
 
-CASES = [("rich", rich_folder, (2026, 2029), 0.05), ("bundled", bundled_inputs, (2026, 2029), 0.0)]
+CASES = [("rich", rich_folder, (2026, 2029), 0.05), ("rich-in-progress", lambda: rich_folder("2027"), (2026, 2029), 0.0),
+         ("bundled-sampled", bundled_inputs, (2026, 2029), 0.0)]
 
 
 @pytest.mark.parametrize("options", OPTIONS, ids=lambda o: f"rw{o.risk_weight}-cw{o.cvar_weight}")
 @pytest.mark.parametrize(("name", "where", "years", "rate"), CASES, ids=[c[0] for c in CASES])
 def test_the_pyomo_model_compiles_to_the_fast_path(name, where, years, rate, options):
+    """The default tree: exact with overlapping events (rich) and an event in progress today, or
+    sampled (bundled: 1,000 paths drawn, many of several events)."""
     st = statement_for(load_inputs(where(), year=years[0]), years, rate, options)
+    assert st.tree.info["exact"] == (name != "bundled-sampled")
+    assert max(len(h) for h in st.tree.histories) >= 2, "overlapping events"
+    assert bool(st.tree.ongoing) == (name == "rich-in-progress")
     fast = compile_statement(st)
     assert fast.matrix.nnz > 0
     assert_same(fast, compile_model(model_of(st)))
@@ -106,6 +114,7 @@ def test_the_model_names_every_family_with_its_equation():
         assert names[name].startswith(f"({number})"), name
     assert all(v.doc for v in model.component_objects(pyo.Var))
     assert model.volume["A", "Nd", 2028, "halt@2026"].ub == 100  # readable indices: the node's history
+    assert model.balance["Nd", 2027, "embargo@2026+halt@2027"].upper is None
 
 
 @pytest.mark.parametrize(("hazards", "n"), [([0.2, 0.1], 4), ([0.5, 0.5], 3), ([0.0, 0.3], 2),

@@ -10,7 +10,9 @@
   whose in-year options include the event path's. Over several years this is *not* a property of
   the tree (one event per path: a lower hazard of a harmless event can make a harmful later one
   likelier); ``test_plan_hand.py`` shows a case.
-- With one year (and nothing only plan reads), the plan's objective is ``solve``'s.
+- With one year (and nothing only plan reads), the plan of ``--events first`` has ``solve``'s objective.
+- The default (independent events, in progress today, up to three) and ``--events first`` each
+  agree with the per-path formulation on its own enumeration of the paths.
 
 Each comparison solves two plans, so those run fewer examples than the profile's (``PAIRS``).
 """
@@ -40,11 +42,24 @@ def solved(tables: dict, years, options: RiskOptions | None = None, discount_rat
     return folder, plan(load_inputs(folder, year=years[0]), years, discount_rate=discount_rate, options=options)
 
 
-@given(plan_instances(), risk, rate)
+@given(plan_instances(max_events=3, in_progress=True), risk, rate)
 def test_plan_agrees_with_the_per_path_formulation_and_meets_every_constraint(case, options, r):
+    """Independent events (the default), up to three, overlapping, in progress today: the exact tree."""
     folder, result = solved(case["tables"], case["years"], options, r)
+    assert result.tree["exact"]
     ref = reference_plan(folder, case["years"], options.risk_weight, options.cvar_weight, options.cvar_level, r)
     assert ref["status"] == "optimal"
+    assert set(ref["paths"]) == set(result.paths["path"])
+    assert close(result.objective, ref["objective"], scale=1.0)
+    check_plan(result, folder)
+
+
+@given(plan_instances(), risk)
+def test_the_first_event_tree_agrees_with_its_per_path_formulation(case, options):
+    folder = temp_folder(**case["tables"])
+    result = plan(load_inputs(folder, year=case["years"][0]), case["years"], options=options, events="first")
+    ref = reference_plan(folder, case["years"], options.risk_weight, options.cvar_weight, options.cvar_level,
+                         events="first")
     assert close(result.objective, ref["objective"], scale=1.0)
     check_plan(result, folder)
 
@@ -113,12 +128,13 @@ def test_in_one_year_a_lower_hazard_never_raises_the_objective(case, data):
 @given(instances(with_stock_decision=False), risk)
 def test_one_year_is_solve(tables, options):
     """Contract v1's folders (no lead time, spot, investment, terminal stock, holding cost; stock
-    fixed): the paths are v1's scenarios, and the objectives agree."""
+    fixed): with one event per path (``--events first``) the paths are v1's scenarios, and the
+    objectives agree."""
     folder = temp_folder(**tables)
     data = load_inputs(folder)
     try:
         one = solve(data, options)
     except InfeasibleError:
         return
-    multi = plan(data, (2026, 2026), options=options)
+    multi = plan(data, (2026, 2026), options=options, events="first")
     assert close(multi.objective, one.objective, scale=1.0)
