@@ -297,8 +297,8 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
 
             result = progressive_hedging(data, horizon, discount_rate=discount_rate, options=options,
                                          time_limit=time_limit, gap=ph_gap, **tree)
-            if result is None:  # a rank other than 0: rank 0 alone writes
-                return ""
+            if result is None:  # a rank other than 0: rank 0 alone writes (stdout or --output)
+                sys.exit(0)
         else:
             result = plan(data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit,
                           **tree)
