@@ -7,7 +7,11 @@ It covers what ``benchmarks/plan_generate.py`` writes: undated supply (lead_time
 demand dated every year, plain caps (``*`` rows and per-element overrides, imports basis, origin
 scope), undated events (probability as an annual hazard, duration), ``*`` and per-element
 disruptions, an undated stockpile (stock, max_stock, holding_cost, terminal_stock) and
-investments; the risk-neutral or weighted mean objective (no CVaR).
+investments; the risk-neutral or weighted mean objective (no CVaR). Two trees: ``plan.md``'s one
+event per path (``events_model="first"``), or docs/plan.md's independent events, ``paths`` paths
+sampled with ``seed`` by its own simulation of the documented draws (nodes by the pairs started so
+far, availabilities multiplied over the events in progress, cover unless an event in progress is
+known at the start of the year).
 
 The LP (README, "The multi-year plan"): decisions per node of the event-history tree, at the
 depth of what they know (a contract for year y through y - lead - 1, an investment decided in v
@@ -81,8 +85,88 @@ class _Tree:
                         self.lookup[depth + 1, 0, 0])
 
 
-def build(frames: dict, risk_weight: float = 1.0, discount_rate: float = 0.0) -> dict:
-    """The LP as arrays: cost, CSC matrix, column and row bounds, and the tree."""
+def sample_histories(hazard: np.ndarray, duration: np.ndarray, n: int, size: int, seed: int) -> dict:
+    """``size`` paths of independent events, simulated year by year as docs/plan.md states it (numpy's
+    ``default_rng(seed)``, one ``random((size, events))`` draw per year; a free event starts where
+    its draw is below its hazard, then is in progress for its duration): history -> weight, identical
+    paths merged."""
+    rng = np.random.default_rng(seed)
+    K = len(hazard)
+    left = np.zeros((size, K), dtype=np.int64)
+    pairs: list[list] = [[] for _ in range(size)]
+    for i in range(n):
+        draw = rng.random((size, K))
+        start = (left == 0) & (draw < hazard)
+        left = np.maximum(left - 1, 0)
+        s, k = np.nonzero(start)
+        left[s, k] = duration[k] - 1
+        for a, b in zip(s.tolist(), k.tolist()):
+            pairs[a].append((b, i))
+    out: dict = {}
+    for p in pairs:
+        key = tuple(sorted(p, key=lambda x: (x[1], x[0])))
+        out[key] = out.get(key, 0.0) + 1.0 / size
+    return out
+
+
+class _Histories:
+    """Nodes of any histories (tuples of (event, start)): the node of a path at depth d is its pairs
+    with start <= d; ``a[node, offer]`` the product of the availabilities of the events in progress in
+    the node's year; ``blocked[node]``: an event in progress in the next year is known at the node."""
+
+    def __init__(self, n: int, histories: dict, duration: np.ndarray, a: np.ndarray) -> None:
+        self.n = n
+        self.paths = list(histories.items())
+        S = len(self.paths)
+        weight = np.array([w for _, w in self.paths])
+        self.path_node = np.zeros((S, n + 1), dtype=np.int64)
+        self.first = np.zeros(n + 2, dtype=np.int64)
+        rep, prob = [0], [1.0]
+        for d in range(n):
+            self.first[d + 1] = len(rep)
+            keys: dict = {}
+            for s, (h, _) in enumerate(self.paths):
+                key = (self.path_node[s, d], tuple(p for p in h if p[1] == d))
+                if key not in keys:
+                    keys[key] = len(rep)
+                    rep.append(s)
+                    prob.append(0.0)
+                self.path_node[s, d + 1] = keys[key]
+        self.first[n + 1] = len(rep)
+        self.rep = np.array(rep)
+        self.depth = np.repeat(np.arange(-1, n), np.diff(self.first))
+        self.prob = np.zeros(len(rep))
+        for d in range(n + 1):
+            np.add.at(self.prob, self.path_node[:, d], weight)
+        self.a = np.ones((len(rep), a.shape[1]))
+        self.blocked = np.zeros(len(rep), dtype=bool)
+        seen = set()
+        for s, (h, _) in enumerate(self.paths):
+            for k, t in h:
+                for i in range(t, min(t + int(duration[k]), n)):
+                    node = self.path_node[s, i + 1]
+                    if (node, k) not in seen:
+                        seen.add((node, k))
+                        self.a[node] *= a[k]
+                    if i > t:
+                        self.blocked[self.path_node[s, i]] = True
+
+    def at(self, depth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        depth = np.asarray(depth, dtype=np.int64)
+        count = self.first[depth + 2] - self.first[depth + 1]
+        item = np.repeat(np.arange(len(depth)), count)
+        node = self.first[depth + 1][item] + (np.arange(count.sum()) - (np.cumsum(count) - count)[item])
+        return item, node
+
+    def up(self, node: np.ndarray, depth: np.ndarray) -> np.ndarray:
+        return self.path_node[self.rep[node], np.asarray(depth) + 1]
+
+
+def build(frames: dict, risk_weight: float = 1.0, discount_rate: float = 0.0, events_model: str = "first",
+          paths: int = 1000, seed: int = 0, timings: dict | None = None) -> dict:
+    """The LP as arrays: cost, CSC matrix, column and row bounds, and the tree. ``events_model``:
+    ``first`` (one event per path, every path of probability >= 1e-12) or ``independent`` (``paths``
+    paths sampled with ``seed``)."""
     supply = frames["supply"].sort_values(["element", "origin"], ignore_index=True)
     demand = frames["demand"]
     years = np.sort(demand["year"].dropna().astype(int).unique())
@@ -99,8 +183,25 @@ def build(frames: dict, risk_weight: float = 1.0, discount_rate: float = 0.0) ->
         pen[i, pd.Index(elements).get_loc(r.element)] = r.shortage_cost
     df = (1 + discount_rate) ** -np.arange(n, dtype=float)
     events = frames["scenarios"].sort_values("scenario", ignore_index=True)
-    tree = _Tree(n, events["probability"].to_numpy(float))
     dur = events["duration"].fillna(1).to_numpy(int)
+    # availability: event k, offer, a < 1 (exact rows override '*')
+    dis = frames.get("disruptions")
+    A = np.ones((max(len(events), 1), n_offers))
+    if dis is not None:
+        k_of = pd.Index(events["scenario"]).get_indexer(dis["scenario"])
+        for exact in (False, True):
+            for k, r in zip(k_of, dis.itertuples(index=False)):
+                if (r.element != "*") == exact:
+                    hit = (supply["origin"] == r.origin) & ((supply["element"] == r.element) | (r.element == "*"))
+                    A[k, hit.to_numpy()] = r.availability
+    started = time.perf_counter()
+    independent = events_model == "independent"
+    if independent:
+        tree = _Histories(n, sample_histories(events["probability"].to_numpy(float), dur, n, paths, seed), dur, A)
+    else:
+        tree = _Tree(n, events["probability"].to_numpy(float))
+    if timings is not None:
+        timings["tree"] = time.perf_counter() - started
 
     # offer-years: every offer every year (undated supply)
     q_o = np.tile(np.arange(n_offers), n)
@@ -207,18 +308,10 @@ def build(frames: dict, risk_weight: float = 1.0, discount_rate: float = 0.0) ->
                                                                          (len(row_item),))[pair])
 
     inf = np.full
-    # availability: event k, offer, a < 1 (exact rows override '*')
-    dis = frames.get("disruptions")
-    A = np.ones((max(len(events), 1), n_offers))
-    if dis is not None:
-        k_of = pd.Index(events["scenario"]).get_indexer(dis["scenario"])
-        for exact in (False, True):
-            for k, r in zip(k_of, dis.itertuples(index=False)):
-                if (r.element != "*") == exact:
-                    hit = (supply["origin"] == r.origin) & ((supply["element"] == r.element) | (r.element == "*"))
-                    A[k, hit.to_numpy()] = r.availability
 
     def avail(q, node):
+        if independent:
+            return tree.a[node, q_o[q]]
         k, t = tree.k[node], tree.t[node]
         on = (k >= 0) & (t <= q_i[q]) & (q_i[q] <= t + dur[np.maximum(k, 0)] - 1)
         return np.where(on, A[np.maximum(k, 0), q_o[q]], 1.0)
@@ -243,10 +336,21 @@ def build(frames: dict, risk_weight: float = 1.0, discount_rate: float = 0.0) ->
     terms(blk, np.arange(n * E), "T", np.arange(n * E), 1.0)
     terms(blk, q_i * E + q_e, "X", np.arange(n * n_offers), -1.0)
     # (P3) cover on the history without an event before the year
-    none = np.array([tree.index.get((i - 1, -1, -1), -1) for i in range(n)])
-    r_cov = np.flatnonzero(none[ey_i] >= 0)
+    if independent:  # on every history through y - 1 that knows no event in progress in y, once per T
+        r_cov, cov_nodes = [], []
+        for r in range(n * E):
+            _, nodes = tree.at(np.array([ey_i[r] - 1]))
+            nodes = nodes[~tree.blocked[nodes]]
+            _, once = np.unique(tree.up(nodes, np.full(len(nodes), dt[r])), return_index=True)
+            r_cov += [r] * len(once)
+            cov_nodes += nodes[np.sort(once)].tolist()
+        r_cov, cov_nodes = np.array(r_cov, dtype=int), np.array(cov_nodes, dtype=int)
+    else:
+        none = np.array([tree.index.get((i - 1, -1, -1), -1) for i in range(n)])
+        r_cov = np.flatnonzero(none[ey_i] >= 0)
+        cov_nodes = none[ey_i[r_cov]]
     blk = rows(dt[r_cov], lambda it, nd: d_demand.ravel()[r_cov][it], lambda it, nd: inf(len(it), np.inf),
-               nodes=none[ey_i[r_cov]])
+               nodes=cov_nodes)
     terms(blk, np.arange(len(r_cov)), "T", r_cov, 1.0)
     # (P4) plain caps: share per (origin, element) offered, an exact row overriding '*'
     caps = frames.get("caps")
@@ -274,7 +378,13 @@ def build(frames: dict, risk_weight: float = 1.0, discount_rate: float = 0.0) ->
     # (P6) balance: T - lost part of the disrupted offers + spot + W - B + U >= demand
     blk = rows(ey_i, lambda it, nd: d_demand.ravel()[it], lambda it, nd: inf(len(it), np.inf))
     terms(blk, np.arange(n * E), "T", np.arange(n * E), 1.0)
-    hit_k, hit_o = np.nonzero(A < 1)
+    if independent:  # at every node whose events in progress deliver a < 1
+        node, o = np.nonzero(tree.a < 1)
+        i = tree.depth[node]
+        R.append(blk[0][i * E + e_of[o]] + (node - tree.first[i + 1]))
+        C.append(col("X", i * n_offers + o, node))
+        D.append(-(1.0 - tree.a[node, o]))
+    hit_k, hit_o = np.nonzero(A < 1) if not independent else (np.zeros(0, int), np.zeros(0, int))
     for k, o in zip(hit_k, hit_o):  # at the nodes of event k under way
         for i in range(n):
             starts = [t for t in range(max(0, i - dur[k] + 1), i + 1) if (i, k, t) in tree.index]
@@ -309,14 +419,15 @@ def build(frames: dict, risk_weight: float = 1.0, discount_rate: float = 0.0) ->
 
 
 def solve(folder: str | Path, risk_weight: float = 1.0, discount_rate: float = 0.0,
-          timings: dict | None = None) -> dict:
+          timings: dict | None = None, events_model: str = "first", paths: int = 1000, seed: int = 0) -> dict:
     """Read, build, hand to HiGHS, solve; the objective, the LP's size and the phase times."""
     import highspy
 
     t0 = time.perf_counter()
     frames = read(folder)
     t1 = time.perf_counter()
-    lp = build(frames, risk_weight, discount_rate)
+    tree_time: dict = {}
+    lp = build(frames, risk_weight, discount_rate, events_model, paths, seed, tree_time)
     t2 = time.perf_counter()
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
@@ -339,6 +450,7 @@ def solve(folder: str | Path, risk_weight: float = 1.0, discount_rate: float = 0
     col_value = np.asarray(h.getSolution().col_value)
     t5 = time.perf_counter()
     if timings is not None:
-        timings.update(read=t1 - t0, build=t2 - t1, handoff=t3 - t2, solve=t4 - t3, extract=t5 - t4)
+        timings.update(read=t1 - t0, build=t2 - t1, handoff=t3 - t2, solve=t4 - t3, extract=t5 - t4,
+                       tree=tree_time.get("tree", 0.0))
     return {"status": status, "objective": float(objective), "nnz": int(A.nnz), "shape": A.shape,
             "paths": lp["paths"], "columns": len(col_value)}

@@ -10,7 +10,10 @@ fresh process, the routes in turn within a round; per route the median of each p
 floor. Routes: ``floor``; ``sourcing`` (``load_inputs`` + ``plan``: what ``sourcing plan`` runs);
 ``pyomo`` (``build_plan_model`` + ``plan(model=...)``: the model a user inspects or extends).
 ``--growth`` times one run of floor and sourcing on trees of 31 to 601 paths (30 years, 1 to 20
-events) and fits time ~ paths^b. The CLI line times ``sourcing plan --years 2026:2035 --format json``
+events) and fits time ~ paths^b. ``--sampled 1000,10000`` runs both on the XLtree horizon with
+independent events (the default tree) on that many sampled paths: time and memory against the
+floor, the time to build the tree against the solve, and the growth in paths. The CLI line times
+``sourcing plan --years 2026:2035 --format json``
 on the bundled data, whole process, against a bare import of the libraries it loads.
 """
 
@@ -38,14 +41,17 @@ from benchmarks.run import cli_command, machine, peak_mb, wall  # noqa: E402
 PHASES = ("read", "build", "handoff", "solve", "extract")
 
 
-def child(route: str, folder: str) -> dict:
+def child(route: str, folder: str, paths: int = 0) -> dict:
+    """One run; ``paths`` > 0: independent events on a tree of that many sampled paths (seed 0),
+    else the one-event tree."""
     t0 = time.perf_counter()
     timings: dict = {}
+    tree = {"events": "independent", "paths": paths, "seed": 0} if paths else {"events": "first"}
     if route == "floor":
         from benchmarks import plan_floor
 
         imported = time.perf_counter()
-        out = plan_floor.solve(folder, timings=timings)
+        out = plan_floor.solve(folder, timings=timings, events_model=tree["events"], paths=paths or 1000)
         objective, nnz, paths = out["objective"], out["nnz"], out["paths"]
     else:
         from sourcing import build_plan_model, load_inputs, plan
@@ -54,20 +60,20 @@ def child(route: str, folder: str) -> dict:
         data = load_inputs(folder)
         timings["read"] = time.perf_counter() - imported
         start = time.perf_counter()
-        model = build_plan_model(data) if route == "pyomo" else None
+        model = build_plan_model(data, **tree) if route == "pyomo" else None
         built = time.perf_counter() - start
         stats: dict = {}
-        result = plan(data, model=model, stats=stats)
-        timings.update(build=stats["horizon"] + stats["build"] + built, handoff=stats["handoff"],
-                       solve=stats["solve"], extract=stats["extract"])
+        result = plan(data, model=model, stats=stats, **tree)
+        timings.update(build=stats["horizon"] + stats["tree"] + stats["build"] + built, handoff=stats["handoff"],
+                       solve=stats["solve"], extract=stats["extract"], tree=stats["tree"])
         objective, nnz, paths = result.objective, stats["nnz"], stats["paths"]
     done = time.perf_counter()
-    return {"route": route, "import": imported - t0, **{p: timings.get(p, 0.0) for p in PHASES},
+    return {"route": route, "import": imported - t0, **{p: timings.get(p, 0.0) for p in (*PHASES, "tree")},
             "total": done - imported, "peak_mb": peak_mb(), "objective": objective, "nnz": nnz, "paths": paths}
 
 
-def run_child(route: str, folder: Path) -> dict:
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", route, str(folder)],
+def run_child(route: str, folder: Path, paths: int = 0) -> dict:
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", route, str(folder), str(paths)],
                           capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"{route} on {folder} failed:\n{proc.stderr[-3000:]}")
@@ -120,6 +126,23 @@ def growth(out: Path) -> list[dict]:
     return rows
 
 
+def sampled(sizes: list[int], out: Path) -> list[dict]:
+    """One run of floor and sourcing on the XLtree horizon (30 years, 20 events, 12 origins) with
+    independent events on trees of the given numbers of sampled paths."""
+    folder = ensure_plan(PLAN_SIZES["XLtree"], out)
+    rows = []
+    for size in sizes:
+        f, s = run_child("floor", folder, size), run_child("sourcing", folder, size)
+        check(f"XLtree sampled {size}", [f, s])
+        rows.append({"sample": size, "paths": s["paths"], "nnz": s["nnz"], "floor": f["total"], "sourcing": s["total"],
+                     "ratio": s["total"] / f["total"], "floor_mb": f["peak_mb"], "sourcing_mb": s["peak_mb"],
+                     "mem_ratio": s["peak_mb"] / f["peak_mb"], "tree": s["tree"], "solve": s["solve"]})
+        print(f"  {size} sampled ({s['paths']} distinct), {s['nnz'] / 1e6:.2f} M nnz: floor {f['total']:.2f} s, "
+              f"sourcing {s['total']:.2f} s ({s['total'] / f['total']:.2f} x), tree {s['tree']:.3f} s, "
+              f"solve {s['solve']:.2f} s", file=sys.stderr, flush=True)
+    return rows
+
+
 def slope(x: list[float], y: list[float]) -> float:
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
@@ -136,8 +159,8 @@ def cli_times(repeat: int) -> dict:
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        print(json.dumps(child(sys.argv[2], sys.argv[3])))
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        print(json.dumps(child(sys.argv[2], sys.argv[3], int(sys.argv[4]))))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", default="M10x5,XLtree", help="comma-separated: " + ",".join(PLAN_SIZES))
@@ -145,6 +168,8 @@ def main() -> None:
     parser.add_argument("--routes", default="floor,sourcing", help="floor (always), sourcing, pyomo")
     parser.add_argument("--growth", action="store_true", help="also time trees of 31 to 601 paths")
     parser.add_argument("--no-cli", action="store_true", help="skip the CLI timing on the bundled data")
+    parser.add_argument("--sampled", default="", metavar="N,N,...",
+                        help="also run floor and sourcing on XLtree with independent events, N sampled paths each")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
     routes = ["floor"] + [r for r in args.routes.split(",") if r and r != "floor"]
@@ -178,6 +203,22 @@ def main() -> None:
                   f"| {r['ratio']:.2f} | {r['floor_mb']:.0f} | {r['sourcing_mb']:.0f} |")
         print(f"time ~ paths^{g['sourcing_slope']:.2f} (sourcing), ^{g['floor_slope']:.2f} (floor); "
               f"nnz ~ paths^{g['nnz_slope']:.2f}")
+    if args.sampled:
+        rows = sampled([int(x) for x in args.sampled.split(",") if x], args.out)
+        result["sampled"] = {"rows": rows}
+        print("| sampled paths | distinct | nnz | floor s | sourcing s | / floor | floor MB | sourcing MB | / floor "
+              "| tree s | solve s | tree / solve |")
+        print("|" + "---|" * 12)
+        for r in rows:
+            print(f"| {r['sample']} | {r['paths']} | {r['nnz'] / 1e6:.2f} M | {r['floor']:.2f} | {r['sourcing']:.2f} "
+                  f"| {r['ratio']:.2f} | {r['floor_mb']:.0f} | {r['sourcing_mb']:.0f} | {r['mem_ratio']:.2f} "
+                  f"| {r['tree']:.3f} | {r['solve']:.2f} | {r['tree'] / r['solve']:.4f} |")
+        if len(rows) > 1:
+            paths = [r["paths"] for r in rows]
+            result["sampled"].update(sourcing_slope=slope(paths, [r["sourcing"] for r in rows]),
+                                     floor_slope=slope(paths, [r["floor"] for r in rows]))
+            print(f"time ~ paths^{result['sampled']['sourcing_slope']:.2f} (sourcing), "
+                  f"^{result['sampled']['floor_slope']:.2f} (floor)")
     if not args.no_cli:
         cli = cli_times(max(5, args.repeat))
         result["cli"] = cli

@@ -49,8 +49,30 @@ def test_plan_floor_is_sourcing_plans_lp(tmp_path, events):
 
     folder = generate_plan(tmp_path / "plan", replace(PLAN_SIZES["tiny"], events=events, years=4))
     stats = {}
-    result = plan(load_inputs(folder), stats=stats)
+    result = plan(load_inputs(folder), stats=stats, events="first")
     floor_out = plan_floor.solve(folder)
     assert close(floor_out["objective"], result.objective)
     assert floor_out["nnz"] == stats["nnz"] and floor_out["shape"] == (stats["rows"], stats["columns"])
     assert floor_out["paths"] == stats["paths"] == len(result.paths)
+
+
+@pytest.mark.parametrize("events", [3, 6])
+def test_plan_floor_on_a_sampled_independent_tree_is_sourcing_plans_lp(tmp_path, events):
+    """The floor's own sampling and tree of independent events (overlaps multiplying, cover unless
+    an event in progress is known) build the LP of ``sourcing.plan``'s sampled tree: same size,
+    paths and optimum."""
+    from dataclasses import replace
+
+    from benchmarks import plan_floor
+    from benchmarks.plan_generate import PLAN_SIZES, generate_plan
+    from sourcing import plan
+
+    size = replace(PLAN_SIZES["tiny"], events=events, years=5, hazard=0.9)
+    folder = generate_plan(tmp_path / "plan", size)
+    stats = {}
+    result = plan(load_inputs(folder), stats=stats, paths=60, seed=4)
+    assert result.tree["exact"] is False and result.paths["events"].map(len).max() >= 2
+    floor_out = plan_floor.solve(folder, events_model="independent", paths=60, seed=4)
+    assert floor_out["paths"] == stats["paths"] == len(result.paths)
+    assert close(floor_out["objective"], result.objective)
+    assert floor_out["nnz"] == stats["nnz"] and floor_out["shape"] == (stats["rows"], stats["columns"])

@@ -265,3 +265,40 @@ def test_a_sampled_tree_read_back_from_the_json_is_solved_alike_by_the_per_path_
     ref = reference_plan(f, (2026, 2029), given=given_paths)
     assert close(doc["objective"], ref["objective"], scale=1.0)
     assert CliRunner().invoke(main, args).stdout == out.stdout
+
+
+def test_in_progress_until_does_not_count_toward_the_default_horizon():
+    """Dated demand names 2026 and 2027; the halt in progress until 2030 does not stretch the horizon."""
+    f = temp_folder(
+        supply=[{"origin": "China", "element": "Nd", "unit_cost": 1, "capacity": 200}],
+        demand=[{"element": "Nd", "demand": 100, "shortage_cost": 0.5, "year": 2026},
+                {"element": "Nd", "demand": 120, "shortage_cost": 0.5, "year": 2027}],
+        scenarios=[{"scenario": "halt", "probability": 0.5, "duration": 1, "in_progress_until": 2030}],
+        disruptions=[{"scenario": "halt", "origin": "China", "element": "*", "availability": 0}])
+    result = plan(load_inputs(f))
+    assert result.years == (2026, 2027)
+    assert result.paths["path"].tolist() == ["baseline"] and result.tree["exact"]
+
+
+@pytest.mark.parametrize(("years", "durations", "until"), [((2026, 2030), (2, 3), ("", "2027")),
+                                                            ((2026, 2029), (1, 3), ("2026", "")),
+                                                            ((2026, 2030), (3, 2), ("", ""))])
+def test_longer_exact_trees_agree_with_the_per_path_reference(years, durations, until):
+    """Two events over four or five years, durations 1-3, one in progress today or none: every
+    path enumerated (exact), the reference's own enumeration and explicit ties give the same optimum."""
+    f = temp_folder(
+        supply=[{"origin": "China", "element": "Nd", "unit_cost": 1, "capacity": 150, "lead_time": 1},
+                {"origin": "Australia", "element": "Nd", "unit_cost": 3, "capacity": 80, "lead_time": 0,
+                 "spot_cost": 5}],
+        demand=[{"element": "Nd", "demand": 100, "shortage_cost": 20}],
+        stockpile=[{"element": "Nd", "stock": 20, "max_stock": 80, "holding_cost": 0.1}],
+        scenarios=[{"scenario": "a", "probability": 0.3, "duration": durations[0], "in_progress_until": until[0]},
+                   {"scenario": "b", "probability": 0.2, "duration": durations[1], "in_progress_until": until[1]}],
+        disruptions=[{"scenario": "a", "origin": "China", "element": "*", "availability": 0.5},
+                     {"scenario": "b", "origin": "China", "element": "*", "availability": 0.2}])
+    result = plan(load_inputs(f), years, paths=2000)
+    assert result.tree["exact"] and result.paths["events"].map(len).max() >= 2
+    ref = reference_plan(f, years)
+    assert set(ref["paths"]) == set(result.paths["path"])
+    assert close(result.objective, ref["objective"], scale=1.0)
+    check_plan(result, f)

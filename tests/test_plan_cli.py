@@ -103,14 +103,18 @@ def test_help_lists_the_options():
 
 
 def test_the_readme_example_is_the_command_output():
-    """The README's multi-year example is the golden output of the same command, byte for byte."""
+    """The README's multi-year story (on the one-event tree) is the golden output of the same command,
+    byte for byte; its example of the default tree is the start and the cost split of plan-voi.txt."""
     from pathlib import Path
 
     from tests.test_golden import GOLDEN, PLAN
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    block = f"```console\n$ sourcing {' '.join(PLAN)}\n" + (GOLDEN / "plan-voi.txt").read_text() + "```\n"
-    assert block in readme
+    block = f"```console\n$ sourcing {' '.join(PLAN)} --events first\n" + (GOLDEN / "plan-first-voi.txt").read_text()
+    assert block + "```\n" in readme
+    default = (GOLDEN / "plan-voi.txt").read_text()
+    head, costs = default.split("\n\nTrajectory")[0], default.split("\n\nCost split")[1].split("\n\n")[0]
+    assert f"$ sourcing plan --years 2026:2035\n{head}\n...\nCost split{costs}\n```" in readme
 
 
 def test_evaluate_answers_the_year_asked_for_like_the_api():

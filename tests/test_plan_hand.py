@@ -153,7 +153,8 @@ def test_tomlin_frequent_short_disruptions_are_met_with_stock_rare_long_ones_wit
     """Tomlin (2006): against frequent short disruptions, holding stock beats a reliable dearer
     source; against rare long ones, the reverse.
 
-    Frequent and short (hazard 0.5, one year; baseline 0.25, stop@2026 0.5, stop@2027 0.25): A both
+    On the one-event tree (``--events first``):
+    frequent and short (hazard 0.5, one year; baseline 0.25, stop@2026 0.5, stop@2027 0.25): A both
     years on every path (2,000,000) and the stock kept through 2026 wherever it was not used (no
     stop in 2026: 0.5 x 100 t x 2 USD/kg = 100,000): 2,100,000, no shortage. B for a year, signed
     at the root instead of A, costs 500,000 more on every path and saves at most that holding.
@@ -164,12 +165,12 @@ def test_tomlin_frequent_short_disruptions_are_met_with_stock_rare_long_ones_wit
     1,000,000 + 900,000 (A for 2027 where no stop came in 2026) + 180,000 (holding) + 1,000,000
     (stop@2026 loses 2027: 0.1 x 100 t x 100 USD/kg) = 3,080,000; B for 2026 with the stock kept
     for 2027, 1,500,000 + 200,000 + 900,000 = 2,600,000."""
-    short = plan(load_inputs(tomlin_case(0.5, 1)), (2026, 2027))
+    short = plan(load_inputs(tomlin_case(0.5, 1)), (2026, 2027), events="first")
     assert short.objective == pytest.approx(2_100_000)
     assert short.volumes.query("origin == 'B'")["volume"].abs().max() == pytest.approx(0, abs=1e-6)
     assert short.stock.query("path == 'baseline' and year == 2026")["stock"].item() == pytest.approx(100)
     assert short.expected_shortage_cost == pytest.approx(0, abs=1e-3)
-    long = plan(load_inputs(tomlin_case(0.1, 2)), (2026, 2027))
+    long = plan(load_inputs(tomlin_case(0.1, 2)), (2026, 2027), events="first")
     assert long.objective == pytest.approx(2_500_000)
     assert volume(long, "baseline", 2027, "B") == pytest.approx(100)
     assert volume(long, "baseline", 2026, "B") == pytest.approx(0, abs=1e-6)
@@ -183,16 +184,21 @@ def test_a_lower_hazard_can_raise_the_objective_over_several_years():
     2027 one; a 2027 stop costs its 100 t of shortage. The plan buys A 100 for 2027 on every path
     (1,000,000) and loses 10,000,000 on stop@2027, of probability p (1 - p): at p = 0.9 that is
     1,000,000 + 0.09 x 10,000,000 = 1,900,000; at p = 0.6, 1,000,000 + 0.24 x 10,000,000 =
-    3,400,000. The lower hazard costs more."""
-    def case(p):
+    3,400,000. The lower hazard costs more. With independent events (the default) a 2026 stop
+    rules nothing out: stop@2027 has probability p, 1,000,000 + 0.9 x 10,000,000 = 10,000,000 at
+    p = 0.9 and 7,000,000 at p = 0.6: the lower hazard costs less."""
+    def case(p, events="first"):
         return plan(load_inputs(folder(
             supply=[{"origin": "A", "element": "Nd", "unit_cost": 10, "capacity": 100}],
             demand=[{"element": "Nd", "demand": 0, "shortage_cost": 100, "year": ""},
                     {"element": "Nd", "demand": 100, "shortage_cost": 100, "year": 2027}],
             scenarios=[{"scenario": "stop", "probability": p}],
-            disruptions=[{"scenario": "stop", "origin": "A", "element": "*", "availability": 0}])), (2026, 2027))
+            disruptions=[{"scenario": "stop", "origin": "A", "element": "*", "availability": 0}])), (2026, 2027),
+            events=events)
     assert case(0.9).objective == pytest.approx(1_900_000)
     assert case(0.6).objective == pytest.approx(3_400_000)
+    assert case(0.9, "independent").objective == pytest.approx(10_000_000)
+    assert case(0.6, "independent").objective == pytest.approx(7_000_000)
 
 
 def test_days_of_stock_if_an_origin_stopped():
@@ -209,13 +215,17 @@ def test_days_of_stock_if_an_origin_stopped():
 
 
 def test_dated_hazards_give_the_path_probabilities():
-    """A hazard of 0.1 in 2026 and 0.3 from 2027, over 2026-2027: e@2026 0.1, e@2027 0.9 x 0.3 =
-    0.27, baseline 0.9 x 0.7 = 0.63; a duration dated 2027 applies to a 2027 start."""
+    """A hazard of 0.1 in 2026 and 0.3 from 2027, over 2026-2027, one event per path: e@2026 0.1,
+    e@2027 0.9 x 0.3 = 0.27, baseline 0.9 x 0.7 = 0.63; a duration dated 2027 applies to a 2027
+    start. Independent events (one-year ban): e@2026+e@2027 0.1 x 0.3 = 0.03, e@2026 0.07."""
     f = lead_case(0)
     (f / "scenarios.csv").write_text("scenario,probability,duration,year\nban,0.1,1,\nban,0.3,2,2027\n")
-    result = plan(load_inputs(f), (2026, 2027))
+    result = plan(load_inputs(f), (2026, 2027), events="first")
     prob = result.paths.set_index("path")["probability"]
     assert prob.to_dict() == pytest.approx({"baseline": 0.63, "ban@2026": 0.1, "ban@2027": 0.27})
+    prob = plan(load_inputs(f), (2026, 2027)).paths.set_index("path")["probability"]
+    assert prob.to_dict() == pytest.approx({"baseline": 0.63, "ban@2026": 0.07, "ban@2026+ban@2027": 0.03,
+                                            "ban@2027": 0.27})
 
 
 def test_the_invariant_checker_catches_a_broken_plan():

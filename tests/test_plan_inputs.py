@@ -130,9 +130,13 @@ def test_infeasible_names_the_year_the_paths_and_the_cause(tmp_path):
                          demand=DEMAND, caps="origin,element,max_share,year\nChina,Nd,0.3,2028\n",
                          scenarios="scenario,probability\nhalt,0.1\n")
     with pytest.raises(InfeasibleError) as info:
-        plan(load_inputs(folder), (2026, 2029))
+        plan(load_inputs(folder), (2026, 2029), events="first")
     assert re.search(r"^2028, on the paths without an event before 2028 \(baseline and every event from 2028 on\), "
                      r"where demand must be covered: Nd: China must supply at least 50\.0% of imports", info.value.causes[0])
+    with pytest.raises(InfeasibleError) as info:
+        plan(load_inputs(folder), (2026, 2029))
+    assert re.search(r"^2028, on the paths that know no event in progress in 2028 at its start, where demand must be "
+                     r"covered: Nd: China must supply at least 50\.0% of imports", info.value.causes[0])
     out = tmp_path / "plan.txt"
     result = CliRunner().invoke(main, ["plan", "--inputs", str(folder), "--years", "2026:2029", "--output", str(out)])
     assert result.exit_code == 4 and "2028, on the paths" in result.stderr and not out.exists()

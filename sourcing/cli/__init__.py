@@ -227,7 +227,7 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], risk_weights: str, cvar_we
 @click.option("--events", type=click.Choice(["independent", "first"]), default="independent", show_default=True,
               help="independent: every event may start in any year it is not in progress, overlapping; "
                    "first: one event per path, the hazards competing.")
-@click.option("--paths", "n_paths", type=click.IntRange(min=500), default=1000, show_default=True, metavar="N",
+@click.option("--paths", "n_paths", type=click.IntRange(min=500), default=500, show_default=True, metavar="N",
               help="The tree is exact when at most N paths have probability >= 1e-12; otherwise N paths are "
                    "sampled (identical ones merged).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,

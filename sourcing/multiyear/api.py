@@ -80,7 +80,7 @@ def _tree(horizon: Horizon, events: str, paths: int, seed: int) -> Tree:
     today with ``first``."""
     if events not in EVENT_MODELS:
         raise OptionError(f"--events {events}: expected one of {', '.join(EVENT_MODELS)}")
-    if int(paths) != paths or paths < MIN_PATHS:
+    if int(paths) != paths or paths < 1:  # the CLI asks for at least MIN_PATHS
         raise OptionError(f"--paths {paths}: expected a whole number >= {MIN_PATHS}")
     if int(seed) != seed or seed < 0:
         raise OptionError(f"--seed {seed}: expected a whole number >= 0")

@@ -31,7 +31,7 @@ MIN_PROBABILITY = 1e-12
 INDEPENDENT, FIRST = "independent", "first"
 EVENT_MODELS = (INDEPENDENT, FIRST)
 """``--events``: every event independently (the default), or one event per path (``plan.md``'s tree)."""
-DEFAULT_PATHS = 1000
+DEFAULT_PATHS = 500
 """``--paths``: the most paths of an exact tree, and the sample size otherwise (see docs/plan.md)."""
 MIN_PATHS = 500
 

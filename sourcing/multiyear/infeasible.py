@@ -1,7 +1,7 @@
 """Why no multi-year plan exists: the year, the paths and the limits that conflict.
 
 In every year, the caps, floors, capacities and commitments (P1)-(P4) must admit volumes that
-cover demand on the paths without an event before that year (P3); stock, spot and shortage can
+cover demand on the paths where cover (P3) holds that year; stock, spot and shortage can
 always close the balance (P5)-(P8). A plan exists as soon as every year admits such volumes (use
 them on every path), so a conflict is one year's one-year conflict, which
 :func:`sourcing.feasibility.explain_infeasibility` explains, counting in each year the most capacity
@@ -17,6 +17,7 @@ import numpy as np
 
 from sourcing.data import InputData
 from sourcing.feasibility import explain_infeasibility
+from sourcing.multiyear.events import FIRST
 from sourcing.multiyear.horizon import Horizon
 from sourcing.multiyear.tree import BASELINE_PATH, Tree
 
@@ -46,7 +47,9 @@ def explain_plan(horizon: Horizon, tree: Tree) -> list[str]:
         found = explain_infeasibility(_with_funded_capacity(horizon, i))
         if not found:
             continue
-        if tree.none_node[i] >= 0:
+        if tree.model != FIRST and i > 0:
+            paths = f"the paths that know no event in progress in {year} at its start, where demand must be covered"
+        elif tree.none_node[i] >= 0:
             paths = (f"the paths without an event before {year} ({BASELINE_PATH} and every event from {year} on), "
                      "where demand must be covered") if i > 0 else "every path"
         else:

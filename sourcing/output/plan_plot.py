@@ -96,7 +96,7 @@ def _year_ticks(ax, years: np.ndarray) -> None:
 
 
 def _shortage_grid(fig, ax, result: PlanResult) -> None:
-    """Shortage cost of each path: events (rows) by the year they start (columns), USD M."""
+    """Shortage cost of each one-event path: events (rows) by the year they start (columns), USD M."""
     paths = result.paths.merge(result.path_costs[["path", "shortage_cost"]], on="path")
     events = paths[paths["event"].notna()]
     names = sorted(events["event"].unique())
@@ -113,7 +113,7 @@ def _shortage_grid(fig, ax, result: PlanResult) -> None:
     ax.set_yticks(range(len(names)), names, fontsize=8)
     _year_ticks(ax, np.asarray(years))
     ax.set_xlabel("year the event starts")
-    base = paths[paths["event"].isna()]
+    base = paths[paths["path"] == "baseline"]
     note = f"; baseline {base['shortage_cost'].iloc[0] / MUSD:,.2f}" if len(base) else ""
     ax.set_title(f"Shortage cost per path (USD M, present value{note})", fontsize=10)
     fig.colorbar(image, ax=ax, shrink=0.9, label="USD M")

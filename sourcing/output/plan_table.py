@@ -66,6 +66,20 @@ def plan_table(result: PlanResult) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def no_event_rows(result: PlanResult, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frame`` (with ``path`` and ``year``) along the history without an event: for
+    each year, a path whose event (if any) starts later (``baseline`` where it is a path)."""
+    paths = result.paths
+    start = np.array([min([x["start"] for x in pairs], default=np.inf) for pairs in _pairs(result)], dtype=float)
+    keep = []
+    for year in result.years:
+        later = np.flatnonzero(start > year)
+        if len(later):
+            keep.append((year, paths["path"].iloc[later[np.argmax(start[later])]]))
+    chosen = pd.DataFrame(keep, columns=["year", "path"])
+    return frame.merge(chosen, on=["year", "path"])
+
+
 def _sign_now(result: PlanResult) -> list[Block]:
     first = result.years[0]
     now = result.sign_now
@@ -182,9 +196,10 @@ def _funding(result: PlanResult) -> list[Block]:
     funded = inv[inv["capacity"] > 1e-6].copy()
     if not len(funded):
         return [Block("funding", "Funding per history", text=": no project is funded on any path")]
-    start = funded["path"].map(paths["start"])
-    known = start.notna() & (start.astype(float) <= funded["year"] - 1)
-    funded["history"] = np.where(known, funded["path"], "no event before " + funded["year"].astype(str))
+    pairs = dict(zip(result.paths["path"], _pairs(result)))
+    known = ["+".join(f"{x['event']}@{x['start']}" for x in pairs[p] if x["start"] <= year - 1)
+             for p, year in zip(funded["path"], funded["year"])]
+    funded["history"] = [h or f"no event before {year}" for h, year in zip(known, funded["year"])]
     funded["probability"] = funded["path"].map(paths["probability"])
     nodes = funded.groupby(["project", "year", "history"], sort=False).agg(
         capacity=("capacity", "first"), probability=("probability", "sum"), paths=("path", "size")).reset_index()
@@ -201,6 +216,14 @@ def _funding(result: PlanResult) -> list[Block]:
     })
     return [Block("funding", "Funding per history (decided at the start of the year, knowing the events before it; "
                   "t/yr)", shown)]
+
+
+def _pairs(result: PlanResult) -> list[list[dict]]:
+    """Each path's (event, start) pairs (from ``event`` and ``start`` where a result has no ``events``)."""
+    paths = result.paths
+    if "events" in paths:
+        return list(paths["events"])
+    return [[] if e is None else [{"event": e, "start": s}] for e, s in zip(paths["event"], paths["start"])]
 
 
 def _histories(names: pd.Series, most: int = 3) -> str:
