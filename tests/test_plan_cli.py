@@ -113,7 +113,7 @@ def test_the_readme_example_is_the_command_output():
     block = f"```console\n$ sourcing {' '.join(PLAN)} --events first\n" + (GOLDEN / "plan-first-voi.txt").read_text()
     assert block + "```\n" in readme
     default = (GOLDEN / "plan-voi.txt").read_text()
-    head, costs = default.split("\n\nTrajectory")[0], default.split("\n\nCost split")[1].split("\n\n")[0]
+    head, costs = default.split("\n\nExpected course")[0], default.split("\n\nCost split")[1].split("\n\n")[0]
     assert f"$ sourcing plan --years 2026:2035\n{head}\n...\nCost split{costs}\n```" in readme
 
 
