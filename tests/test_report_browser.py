@@ -200,7 +200,7 @@ def test_the_years_ahead_are_the_plan_json(visit, bundled):
             + [f"{r['shortage_probability']:.1%}"]
     likeliest = max(doc["trajectory"], key=lambda r: (r["shortage_probability"], -r["year"]))
     assert page.locator("#plan-exposed").inner_text() == f"{likeliest['shortage_probability']:.1%}"
-    worst = max(doc["path_costs"], key=lambda p: (p["shortage_cost"], p["path"]))
+    worst = min(doc["path_costs"], key=lambda p: (-p["shortage_cost"], p["path"]))  # the costliest, then by name
     assert f"The worst path is {worst['path']}" in page.locator("#multi-year-summary").inner_text()
     assert page.locator("#plan-worst tbody tr td:first-child").first.inner_text() == worst["path"]
 
