@@ -77,6 +77,18 @@ def test_path_subproblems_give_the_wait_and_see_bound(bundled):
     got = progressive_hedging(bundled, (2026, 2026), max_iterations=1)
     ws = value_of_information(bundled, (2026, 2026))["wait_and_see"]
     assert got.decomposition["outer_bound"] == pytest.approx(ws, rel=1e-7)
+    # the usual outputs carry it: the table's line and the workbook's sheet
+    import io
+
+    import openpyxl
+
+    from sourcing.output.plan_table import plan_table
+    from sourcing.output.xlsx import result_xlsx
+
+    assert "Decomposition: progressive hedging on 1 rank, 1 iterations" in plan_table(got)
+    book = openpyxl.load_workbook(io.BytesIO(result_xlsx(got)))
+    header, row = list(book["decomposition"].iter_rows(values_only=True))
+    assert header[0] == "method" and row[0] == "ph"
 
 
 @pytest.mark.parametrize("years, iterations", [((2026, 2026), 30), ((2026, 2027), 6)])
