@@ -31,7 +31,8 @@ def test_the_slurm_script_runs_on_two_local_ranks(tmp_path):
     shims.mkdir()
     (shims / "srun").write_text(f'#!/bin/sh\nexec {mpiexec} -n 2 "$@"\n')
     (shims / "srun").chmod(0o755)
-    (shims / "python").symlink_to(sys.executable)
+    (shims / "python").write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')  # this environment's python
+    (shims / "python").chmod(0o755)
     out = tmp_path / "plan.json"
     env = dict(os.environ, PATH=f"{shims}:{os.environ['PATH']}", YEARS="2026:2027", PATHS="500", TIME_LIMIT="6",
                OUT=str(out), OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
