@@ -7,6 +7,12 @@ byte for byte; an interruption leaves nothing written."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -177,3 +183,33 @@ def test_the_workbook_has_the_replications_sheets(tmp_path):
     assert {"replications", "replication_intervals", "replicated_sign_now"} <= set(book.sheetnames)
     rows = list(book["replications"].iter_rows(values_only=True))
     assert len(rows) == 1 + 3  # header and one row per tree
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
+def test_stopped_replications_leave_no_workers_and_no_file(tmp_path, how):
+    """Ctrl-C or SIGTERM while two local workers solve: exit 130, the workers go, nothing written."""
+    from tests.test_sweep import _alive, _children
+
+    out = tmp_path / "plan.json"
+    cmd = [sys.executable, "-m", "sourcing.cli", "plan", "--years", "2026:2030", "--paths", "500",
+           "--replications", "4", "--workers", "2", "--output", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        workers |= _children(proc.pid)
+        time.sleep(0.01)
+    assert proc.poll() is None, "the replications ended before they could be stopped"
+    time.sleep(1.0)  # the workers are solving
+    workers |= _children(proc.pid)
+    proc.send_signal(how)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert b"Traceback" not in err
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers and not any(_alive(p) for p in workers), "orphan worker processes"
+    assert not out.exists()
