@@ -213,3 +213,14 @@ def test_stopped_replications_leave_no_workers_and_no_file(tmp_path, how):
         time.sleep(0.05)
     assert workers and not any(_alive(p) for p in workers), "orphan worker processes"
     assert not out.exists()
+
+
+def test_the_report_states_the_replications(bundled):
+    from sourcing.output.html import briefing_html
+    from sourcing.reporting import report
+
+    briefing = report(bundled, sweep=None, status_quo=None, years=YEARS, replications=3)
+    page = briefing_html(briefing)
+    rep = replicate(bundled, YEARS, replications=3).replications
+    assert 'id="plan-replications"' in page and 'id="plan-replicated_sign_now"' in page
+    assert f"{rep.mean / 1e6:,.3f}" in page and f"{rep.ci95[0] / 1e6:,.3f} to {rep.ci95[1] / 1e6:,.3f}" in page

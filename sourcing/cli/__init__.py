@@ -355,10 +355,13 @@ def check(inputs: Path | None, fmt: str) -> None:
 @click.option("-o", "--output", default="report.html", show_default=True, callback=check_output, metavar="PATH",
               help="The HTML file to write (atomically); - writes to stdout.")
 @click.option("--open", "open_it", is_flag=True, help="Open the file in the default browser once written.")
+@click.option("--replications", type=click.IntRange(min=1), default=1, show_default=True, metavar="R",
+              help="The multi-year section on R sampled trees, with the error they state (as sourcing plan "
+                   "--replications R).")
 @year_option
 def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float, caps: dict,
            time_limit: float | None, status_quo: Path | None, sweep_cap: str | None, years: str | None,
-           output: Path, open_it: bool, year: int | None) -> None:
+           output: Path, open_it: bool, replications: int, year: int | None) -> None:
     """Write one self-contained HTML report a planner can forward.
 
     The first screen holds the answer: volumes by origin and element, China's share of each
@@ -396,7 +399,7 @@ def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_lev
             from sourcing.multiyear.horizon import parse_years
 
             kwargs["years"] = None if years.strip().lower() == "none" else parse_years(years)
-        briefing = assemble(data, options, caps=caps, time_limit=time_limit, **kwargs)
+        briefing = assemble(data, options, caps=caps, time_limit=time_limit, replications=replications, **kwargs)
         return briefing_html(briefing)
 
     run(action, output)
