@@ -48,7 +48,7 @@ from sourcing.multiyear.statement import Statement, build_statement
 
 MAX_ITERATIONS = 1000
 """PH's iterations at most (without --time-limit, it stops there at the latest)."""
-RHO = 0.1
+RHO = 0.01
 """PH's penalty rho for a column: RHO x the column's cost in the path's objective (at least 1)."""
 CONVERGED = 1e-6
 """PH's own convergence metric (the mean distance of the paths' nonanticipative values to xbar)
