@@ -228,9 +228,23 @@ def _denouement(*_: Any, **__: Any) -> None:
 
 
 def _comm():
+    import os
+    import tempfile
+
+    here = os.getcwd()
     try:
-        import mpisppy  # noqa: F401
-        from mpi4py import MPI
+        # mpi-sppy's hub and xhat modules open log files (hub.log, xhatclp.log, xhateval.log) in the
+        # working directory when imported: import them in a scratch one, never the user's
+        with tempfile.TemporaryDirectory() as scratch:
+            os.chdir(scratch)
+            try:
+                import mpisppy  # noqa: F401
+                import mpisppy.cylinders.hub  # noqa: F401
+                import mpisppy.cylinders.xhatshufflelooper_bounder  # noqa: F401
+                import mpisppy.utils.xhat_eval  # noqa: F401
+                from mpi4py import MPI
+            finally:
+                os.chdir(here)
     except ImportError:
         raise OptionError("--decompose ph needs mpi-sppy and mpi4py: pip install 'sourcing[mpi]' (and an MPI "
                           "library such as Debian's openmpi-bin)") from None

@@ -147,6 +147,7 @@ def test_mpiexec_two_ranks_write_one_document(bundled, tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout == ""  # mpi-sppy's chatter goes to stderr; the document to --output
     doc = json.loads(out.read_text())  # one document: rank 0 alone wrote it
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]  # mpi-sppy's log files are not left here
     d = doc["decomposition"]
     assert d["ranks"] == 2 and d["method"] == "ph"
     optimum = plan(bundled, (2026, 2027), paths=500).objective

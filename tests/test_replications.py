@@ -192,7 +192,7 @@ def test_stopped_replications_leave_no_workers_and_no_file(tmp_path, how):
     from tests.test_sweep import _alive, _children
 
     out = tmp_path / "plan.json"
-    cmd = [sys.executable, "-m", "sourcing.cli", "plan", "--years", "2026:2030", "--paths", "500",
+    cmd = [sys.executable, "-m", "sourcing.cli", "plan", "--years", "2026:2035", "--paths", "500",
            "--replications", "4", "--workers", "2", "--output", str(out)]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
