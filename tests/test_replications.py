@@ -170,7 +170,12 @@ def test_an_interrupted_replication_writes_nothing(tmp_path, monkeypatch):
 
     monkeypatch.setattr(module, "_replication", stop_at_evaluation)
     out = tmp_path / "plan.json"
-    got = CliRunner().invoke(main, [*CLI[:-2], "--output", str(out)])
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        got = CliRunner().invoke(main, [*CLI[:-2], "--output", str(out)])
+    finally:  # the command ignores further interrupts on its way out: give this process its handlers back
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
     assert got.exit_code == 130, got.output
     assert not out.exists()
 
@@ -195,7 +200,8 @@ def test_stopped_replications_leave_no_workers_and_no_file(tmp_path, how):
     cmd = [sys.executable, "-m", "sourcing.cli", "plan", "--years", "2026:2035", "--paths", "500",
            "--replications", "4", "--workers", "2", "--output", str(out)]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # not inherited ignored
     deadline = time.monotonic() + 120
     workers: set[int] = set()
     while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
