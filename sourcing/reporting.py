@@ -41,7 +41,8 @@ def report(data: InputData, options: RiskOptions | None = None, *,
            status_quo: str | Path | None = _DEFAULT,  # type: ignore[assignment]
            sweep: tuple[Target, Iterable[float]] | None = _DEFAULT,  # type: ignore[assignment]
            time_limit: float | None = None, created: dt.datetime | None = None,
-           years: tuple[int, int] | None = _DEFAULT) -> Briefing:  # type: ignore[assignment]
+           years: tuple[int, int] | None = _DEFAULT,  # type: ignore[assignment]
+           replications: int = 1) -> Briefing:
     """Everything ``sourcing report`` shows, for ``data`` under ``options``.
 
     Args:
@@ -93,7 +94,8 @@ def report(data: InputData, options: RiskOptions | None = None, *,
         focus = swept if swept in solved_data.origins else focus
     if years is _DEFAULT:
         years = data.timeline.default_horizon() if data.timeline is not None else None
-    multi_year = None if years is None else plan_section(data, options, caps, tuple(years), time_limit)
+    multi_year = None if years is None else plan_section(data, options, caps, tuple(years), time_limit,
+                                                         replications)
     return Briefing(
         result=result,
         inputs=tuple(input_files(folder)) if folder is not None else (),
@@ -115,13 +117,20 @@ def report(data: InputData, options: RiskOptions | None = None, *,
 
 
 def plan_section(data: InputData, options: RiskOptions, caps: dict, years: tuple[int, int],
-                 time_limit: float | None) -> MultiYear:
-    """``sourcing plan --years FIRST:LAST`` with the report's options and caps; its causes when
-    the horizon admits no plan, or why HiGHS stopped (a time limit): the one-year report still stands."""
+                 time_limit: float | None, replications: int = 1) -> MultiYear:
+    """``sourcing plan --years FIRST:LAST`` with the report's options and caps (and
+    ``--replications R`` when ``replications`` > 1: the section then states the sampled tree's
+    error); its causes when the horizon admits no plan, or why HiGHS stopped (a time limit): the
+    one-year report still stands."""
     start = data.in_year(years[0], f"--years {years[0]}:{years[1]}") if data.year != years[0] else data
     if caps:
         start = start.with_caps(caps)
     try:
+        if replications > 1:
+            from sourcing.replications import replicate
+
+            return MultiYear(years, replicate(start, years, replications=replications, options=options,
+                                              time_limit=time_limit))
         return MultiYear(years, plan(start, years, options=options, time_limit=time_limit))
     except InfeasibleError as exc:
         return MultiYear(years, None, tuple(exc.causes))

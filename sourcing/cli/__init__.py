@@ -251,10 +251,24 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], floors: tuple[str, ...], r
                    "sampled (identical ones merged).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="The seed of a sampled tree (the same seed and inputs give the same tree everywhere).")
+@click.option("--replications", type=click.IntRange(min=1), default=1, show_default=True, metavar="R",
+              help="Solve R sampled trees (seeds SEED..SEED+R-1) and state the error: the optima's 95% interval, "
+                   "the first tree's sign-now decisions on the others, the gap, each decision's spread.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Local processes solving the replications (one HiGHS thread each).")
+@click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", default=None, metavar="ADDRESS",
+              help="Send the replications to this Dask distributed scheduler, as tcp://HOST:PORT (env "
+                   "DASK_SCHEDULER_ADDRESS; blank: unset); needs pip install 'sourcing[distributed]'.")
+@click.option("--decompose", type=click.Choice(["ph"]), default=None,
+              help="ph: progressive hedging on mpi-sppy (launch with mpiexec -n K; needs pip install "
+                   "'sourcing[mpi]'); reports its outer and inner bounds and the inner bound's plan.")
+@click.option("--ph-gap", type=Number(0, open_low=True), default=1e-4, show_default=True, metavar="GAP",
+              help="With --decompose ph: stop once (inner - outer) / |inner| <= GAP (or at --time-limit).")
 def plan_command(inputs: Path | None, years: str | None, discount_rate: float, risk_weight: float,
                  cvar_weight: float, cvar_level: float, caps: dict, fmt: str | None, output: Path | None,
                  plot: Path | None, time_limit: float | None, voi: bool, events: str, n_paths: int,
-                 seed: int) -> None:
+                 seed: int, replications: int, workers: int, scheduler: str | None, decompose: str | None,
+                 ph_gap: float) -> None:
     """Plan several years on a tree of disruption paths: contracts, stock and capacity to fund.
 
     A scenario's probability is read as an annual hazard; each event may start in any year it is
@@ -264,6 +278,8 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
     probability of a shortage), the worst paths, the funding per history, the time to survive a
     stop and the cost split.
     """
+
+    scheduler = scheduler.strip() if scheduler and scheduler.strip() else None
 
     def action() -> str | bytes:
         from dataclasses import replace
@@ -288,7 +304,25 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
         if caps:
             data = data.with_caps(caps)
         tree = {"events": events, "paths": n_paths, "seed": seed}
-        result = plan(data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit, **tree)
+        if decompose is not None and replications > 1:
+            raise OptionError("--decompose and --replications exclude each other: decompose one tree, or "
+                              "replicate with the extensive form")
+        if replications > 1:
+            from sourcing.replications import replicate
+
+            result = replicate(data, horizon, replications=replications, discount_rate=discount_rate,
+                               options=options, time_limit=time_limit, workers=workers, scheduler=scheduler,
+                               progress=sys.stderr.isatty(), **tree)
+        elif decompose == "ph":
+            from sourcing.decompose import progressive_hedging
+
+            result = progressive_hedging(data, horizon, discount_rate=discount_rate, options=options,
+                                         time_limit=time_limit, gap=ph_gap, **tree)
+            if result is None:  # a rank other than 0: rank 0 alone writes (stdout or --output)
+                sys.exit(0)
+        else:
+            result = plan(data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit,
+                          **tree)
         if voi:
             result = replace(result, value_of_information=value_of_information(
                 data, horizon, discount_rate=discount_rate, options=options, time_limit=time_limit, **tree))
@@ -299,7 +333,9 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
         return render(result, chosen, data=data, command="plan", options={
             "years": f"{result.years[0]}:{result.years[-1]}", "discount_rate": discount_rate,
             "risk_weight": risk_weight, "cvar_weight": cvar_weight, "cvar_level": cvar_level, "caps": caps,
-            "value_of_information": voi, "events": events, "paths": n_paths, "seed": seed})
+            "value_of_information": voi, "events": events, "paths": n_paths, "seed": seed,
+            **({"replications": replications} if replications > 1 else {}),
+            **({"decompose": decompose, "ph_gap": ph_gap} if decompose else {})})
 
     pictures: list[tuple[Path, bytes]] = []
     run(action, output, as_json=asks_json(fmt, output), also=pictures)
@@ -340,10 +376,13 @@ def check(inputs: Path | None, fmt: str) -> None:
 @click.option("-o", "--output", default="report.html", show_default=True, callback=check_output, metavar="PATH",
               help="The HTML file to write (atomically); - writes to stdout.")
 @click.option("--open", "open_it", is_flag=True, help="Open the file in the default browser once written.")
+@click.option("--replications", type=click.IntRange(min=1), default=1, show_default=True, metavar="R",
+              help="The multi-year section on R sampled trees, with the error they state (as sourcing plan "
+                   "--replications R).")
 @year_option
 def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_level: float, caps: dict,
            time_limit: float | None, status_quo: str | None, sweep_cap: str | None, years: str | None,
-           output: Path, open_it: bool, year: int | None) -> None:
+           output: Path, open_it: bool, replications: int, year: int | None) -> None:
     """Write one self-contained HTML report a planner can forward.
 
     The first screen holds the answer: volumes by origin and element, China's share of each
@@ -386,7 +425,7 @@ def report(inputs: Path | None, risk_weight: float, cvar_weight: float, cvar_lev
             from sourcing.multiyear.horizon import parse_years
 
             kwargs["years"] = None if years.strip().lower() == "none" else parse_years(years)
-        briefing = assemble(data, options, caps=caps, time_limit=time_limit, **kwargs)
+        briefing = assemble(data, options, caps=caps, time_limit=time_limit, replications=replications, **kwargs)
         return briefing_html(briefing)
 
     run(action, output)

@@ -141,6 +141,36 @@ def _check(horizon: Horizon, tree: Tree, raw: RawSolution) -> None:
     raise solver_failure(raw)
 
 
+def checked_tree(horizon: Horizon, events: str, paths: int, seed: int) -> Tree:
+    """The tree :func:`plan` solves for these options (OptionError for bad ones)."""
+    return _tree(horizon, events, paths, seed)
+
+
+def solve_tree(horizon: Horizon, tree: Tree, options: RiskOptions, time_limit: float | None = None, *,
+               fix_root: dict | None = None) -> tuple[Statement, object, RawSolution]:
+    """The statement of the plan on ``tree``, compiled, and HiGHS's optimal solution of it
+    (``fix_root``: root decisions held fixed, as :func:`build_statement` takes them).
+
+    Raises:
+        InfeasibleError, SolverError: as :func:`plan`.
+    """
+    st, raw, compiled, _ = _solve(horizon, tree, options, time_limit, None, [0.0], fix_root=fix_root)
+    _check(horizon, tree, raw)
+    return st, compiled, raw
+
+
+def root_values(st: Statement, compiled, raw: RawSolution) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The root's decisions (contracts and investments at depth -1) of a solution, as the
+    ``fix_root`` that holds them fixed on another tree of the same horizon (items, values)."""
+    fix = {}
+    for name in ("volume", "investment"):
+        fam = st.variables[name]
+        root = np.flatnonzero(fam.depth == -1)
+        got = values(compiled, raw, name)[fam.first[root]]
+        fix[name] = (root, np.clip(got, fam.lower[fam.first[root]], fam.upper[fam.first[root]]))
+    return fix
+
+
 def _objective(horizon: Horizon, tree: Tree, options: RiskOptions, time_limit: float | None,
                **statement) -> tuple[float, Statement, object, RawSolution]:
     st, raw, compiled, _ = _solve(horizon, tree, options, time_limit, None, [0.0], **statement)
@@ -171,12 +201,7 @@ def value_of_information(data: InputData, years: Years | None = None, *, discoun
         mean_tree = tree_of_paths(horizon.years, tree.events, [()], [1.0], horizon.duration, tree.model)
         mv, st, compiled, raw = _objective(horizon, mean_tree, options, time_limit,
                                            none_availability=expected_availability(horizon, tree))
-        fix = {}
-        for name in ("volume", "investment"):
-            fam = st.variables[name]
-            root = np.flatnonzero(fam.depth == -1)
-            got = values(compiled, raw, name)[fam.first[root]]
-            fix[name] = (root, np.clip(got, fam.lower[fam.first[root]], fam.upper[fam.first[root]]))
+        fix = root_values(st, compiled, raw)
         eev, *_ = _objective(horizon, tree, options, time_limit, fix_root=fix)
         ws = 0.0
         for history, p in zip(tree.histories, tree.path_probability):

@@ -70,6 +70,11 @@ class PlanResult:
         tree: how the paths were made: ``events`` (``independent`` or ``first``), ``exact``,
             ``paths`` (distinct paths), ``sample_size`` and ``seed`` (None for an exact tree),
             ``mass_left_out`` (the probability of the paths below 1e-12, left out).
+        replications: with ``--replications R`` > 1, the error of the sampled tree
+            (:class:`sourcing.multiyear.spread.Replications`); this plan is the first tree's.
+        decomposition: with ``--decompose ph``, how progressive hedging ended: ``method``,
+            ``ranks``, ``iterations``, ``outer_bound``, ``inner_bound``, ``gap``, ``seconds``; this
+            plan is then the inner bound's.
     """
 
     status: str
@@ -101,6 +106,8 @@ class PlanResult:
     iterations: int = 0
     value_of_information: dict[str, float] | None = None
     tree: dict[str, Any] | None = None
+    replications: Any = None
+    decomposition: dict[str, Any] | None = None
 
     def __repr__(self) -> str:
         funded = self.investments[self.investments["capacity"] > 0]
@@ -135,6 +142,10 @@ class PlanResult:
         doc["projects"] = records(self.projects)
         if self.value_of_information is not None:
             doc.update({k: float(v) for k, v in self.value_of_information.items()})
+        if self.replications is not None:
+            doc["replications"] = self.replications.to_dict()
+        if self.decomposition is not None:
+            doc["decomposition"] = dict(self.decomposition)
         return doc
 
 

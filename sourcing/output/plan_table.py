@@ -2,7 +2,8 @@
 
 In order: what to sign now (the root's decisions, ``PlanResult.sign_now``), the expected course
 over the paths (``PlanResult.trajectory``), the worst paths, the funding per history, the time to
-survive a stop, the cost split (and the value of planning on the tree, when asked for). Volumes in t
+survive a stop, the cost split (and the value of planning on the tree, the error stated by
+replications, and how progressive hedging ended, when asked for). Volumes in t
 with one decimal, shares in %, money in USD M (present values).
 """
 
@@ -49,7 +50,7 @@ def heading(result: PlanResult, data: InputData | None = None) -> str:
 def blocks(result: PlanResult) -> list[Block]:
     """The plan's report in order: sign now, trajectory, worst paths, funding, survival, costs."""
     return [*_sign_now(result), *_trajectory(result), *_worst_paths(result), *_funding(result),
-            *_survival(result), *_costs(result)]
+            *_survival(result), *_costs(result), *_replications(result), *_decomposition(result)]
 
 
 def horizon_line(result: PlanResult, data: InputData | None) -> str:
@@ -273,3 +274,43 @@ def _costs(result: PlanResult) -> list[Block]:
                                                        "expected_result_of_mean_value_solution", "wait_and_see")],
         })))
     return out
+
+
+def _interval(pair) -> str:
+    return NO_GAP if pair is None else f"{pair[0] / MUSD:,.3f} to {pair[1] / MUSD:,.3f}"
+
+
+def _replications(result: PlanResult) -> list[Block]:
+    rep = result.replications
+    if rep is None:
+        return []
+    seeds = rep.runs["seed"]
+    figures = pd.DataFrame({
+        "measure": ["in-sample optimum, mean over the trees", "first tree's sign-now decisions on the other trees",
+                    "gap of the first tree's decisions (evaluation - optimum)"],
+        "musd": [f"{v / MUSD:,.3f}" if v is not None else NO_GAP
+                 for v in (rep.mean, rep.evaluation_mean, rep.gap)],
+        "ci95_musd": [_interval(rep.ci95), _interval(rep.evaluation_ci95), _interval(rep.gap_ci95)],
+    })
+    title = (f"Replications: {rep.count} sampled trees (seeds {seeds.iloc[0]}..{seeds.iloc[-1]}); "
+             "95% Student-t intervals, USD M")
+    spread = rep.sign_now[rep.sign_now["max"] > 0]
+    shown = pd.DataFrame({
+        "decision": spread["decision"], "year": spread["year"], "element": spread["element"],
+        "origin": spread["origin"], "project": spread["project"].fillna(NO_GAP),
+        "unit": np.where(spread["quantity"] == "volume", "t", "t/yr"),
+        **{name: spread[name].map("{:,.1f}".format) for name in ("first", "min", "median", "max")},
+    })
+    return [Block("replications", title, figures),
+            Block("replicated_sign_now", "Sign now across the trees (this plan is the first tree's; decisions "
+                                         "zero on every tree left out)", shown)]
+
+
+def _decomposition(result: PlanResult) -> list[Block]:
+    d = result.decomposition
+    if d is None:
+        return []
+    text = (f": progressive hedging on {d['ranks']} rank{'s' * (d['ranks'] != 1)}, {d['iterations']} iterations, "
+            f"{d['seconds']:,.1f} s; outer bound {d['outer_bound'] / MUSD:,.3f}, inner bound "
+            f"{d['inner_bound'] / MUSD:,.3f} USD M (this plan), gap {d['gap']:.2e}")
+    return [Block("decomposition", "Decomposition", text=text)]

@@ -253,7 +253,39 @@ def _plan_tables(result: PlanResult) -> list[Table]:
     trajectory = result.trajectory
     by_origin = {c: "t" for c in trajectory.columns if c.startswith(BY_ORIGIN)}
     acts = [Table("sign_now", result.sign_now, PLAN_KINDS), Table("trajectory", trajectory, PLAN_KINDS | by_origin)]
-    return [*acts, *tables, Table("totals", totals, {"figure": "text", "value": "musd"})]
+    return [*acts, *tables, Table("totals", totals, {"figure": "text", "value": "musd"}), *_scale_tables(result)]
+
+
+REPLICATION_KINDS = {"replication": "number", "seed": "number", "paths": "number", "objective": "musd",
+                     "evaluation": "musd", "gap": "musd", "decision": "text", "origin": "text", "element": "text",
+                     "year": "number", "signed": "number", "project": "text", "quantity": "text",
+                     **{name: "t" for name in ("first", "min", "median", "max")}}
+DECOMPOSITION_KINDS = {"method": "text", "ranks": "number", "iterations": "number", "outer_bound": "musd",
+                       "inner_bound": "musd", "gap": "number", "seconds": "number"}
+
+
+def _scale_tables(result: PlanResult) -> list[Table]:
+    """The replications' sheets (each tree's figures with the intervals after them, and the spread
+    of every sign-now decision; t or t/yr as ``quantity`` says) and the decomposition's."""
+    out = []
+    rep = result.replications
+    if rep is not None:
+        doc = rep.to_dict()
+        names, figures = [], []
+        for name in ("mean", "ci95", "evaluation_mean", "evaluation_ci95", "gap", "gap_ci95"):
+            value = doc[name]
+            pairs = [(f"{name}_low", value[0]), (f"{name}_high", value[1])] if name.endswith("ci95") and value else \
+                [(name, value)]
+            for label, v in pairs:
+                names.append(label)
+                figures.append(np.nan if v is None else v)
+        summary = pd.DataFrame({"figure": names, "value": figures})
+        out += [Table("replications", rep.runs, REPLICATION_KINDS),
+                Table("replication_intervals", summary, {"figure": "text", "value": "musd"}),
+                Table("replicated_sign_now", rep.sign_now, REPLICATION_KINDS)]
+    if result.decomposition is not None:
+        out.append(Table("decomposition", pd.DataFrame([result.decomposition]), DECOMPOSITION_KINDS))
+    return out
 
 
 def _points(frontier: Frontier) -> Table:

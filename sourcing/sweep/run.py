@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from tqdm import tqdm
 
 from sourcing.data import InputData
 from sourcing.errors import OptionError, OutputError
@@ -16,8 +14,9 @@ from sourcing.frontier import Frontier, Row, Target
 from sourcing.output import FORMATS, render, write_atomic
 from sourcing.output.files import is_regular_or_absent
 from sourcing.output.stream import STREAMS, Journal
+from sourcing.parallel import check_executor, progress_bar
 from sourcing.signals import sigterm_as_interrupt
-from sourcing.sweep.backends import _dask, _local, _serial, check_scheduler
+from sourcing.sweep.backends import _dask, _local, _serial
 from sourcing.sweep.grid import CHUNK_SIZE, SweepPlan, plan_sweep
 from sourcing.sweep.journal import check_kept, read_points
 
@@ -61,13 +60,6 @@ def run_sweep(data: InputData, target: Target, shares: Iterable[float], *,
     return frontier.frame()
 
 
-def progress_bar(total: int, done: int = 0, *, enabled: bool = True, file: Any = None, delay: float = 1.0) -> tqdm:
-    """A progress bar on stderr (points done of ``total``, rate, time left), drawn only once
-    ``delay`` seconds have passed, and not at all unless ``enabled``."""
-    return tqdm(total=total, initial=done, disable=not enabled, delay=delay, file=file or sys.stderr,
-                desc="sweep", unit=" points", dynamic_ncols=True)
-
-
 def execute(plan: SweepPlan, *, workers: int = 1, scheduler: Any = None, output: str | Path | None = None,
             fmt: str = "csv", resume: bool = False, progress: bool = False) -> Frontier:
     """Solve every point of ``plan``; return its grid and the rows by grid index.
@@ -87,17 +79,11 @@ def execute(plan: SweepPlan, *, workers: int = 1, scheduler: Any = None, output:
         raise OptionError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     if fmt == "xlsx" and output is None:
         raise OptionError("--format xlsx writes a workbook: give --output FILE.xlsx")
-    if not (isinstance(workers, int) and workers >= 1):
-        raise OptionError(f"--workers must be a positive integer, got {workers!r}")
-    if scheduler is not None and workers > 1:
-        raise OptionError("--workers and --scheduler exclude each other (unset DASK_SCHEDULER_ADDRESS to use "
-                          "local workers)")
+    scheduler = check_executor(workers, scheduler)
     if resume and output is None:
         raise OptionError("--resume needs --output (the file to resume)")
     if resume and fmt == "table":
         raise OptionError("--resume needs --format csv or json (a table keeps rounded figures only)")
-    if isinstance(scheduler, str):
-        scheduler = check_scheduler(scheduler)
     path = Path(output) if output is not None else None
     rows: dict[int, Row] = {}
     if resume and path is not None and path.exists():

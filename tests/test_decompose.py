@@ -1,0 +1,156 @@
+"""plan --decompose ph: progressive hedging on mpi-sppy over the extensive form's own statement.
+
+The bounds it reports are checked against the extensive form's optimum (solved apart, by
+``plan``); its trivial outer bound against the wait-and-see value that ``value_of_information``
+computes path by path from its own one-path trees; the finite bounds decomposition adds against
+the extensive form's optimum without them; and one run under ``mpiexec -n 2`` (required where
+``SOURCING_REQUIRE_MPI`` is set, as .ci/run sets it once it has installed openmpi)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from sourcing import bundled_inputs, load_inputs
+from sourcing.cli import main
+from sourcing.model import RiskOptions
+from sourcing.multiyear.api import checked_tree, plan, solve_tree, value_of_information
+from sourcing.multiyear.horizon import build_horizon
+from sourcing.multiyear.matrices import compile_statement
+from sourcing.multiyear.statement import build_statement
+
+REQUIRED = bool(os.environ.get("SOURCING_REQUIRE_MPI"))
+
+
+def _needs_mpi_sppy():
+    try:
+        import mpi4py  # noqa: F401
+        import mpisppy  # noqa: F401
+    except ImportError:
+        if REQUIRED:
+            raise
+        pytest.skip("mpi4py and mpi-sppy are not installed (pip install 'sourcing[mpi]')")
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_inputs(bundled_inputs())
+
+
+@pytest.mark.parametrize("years, options", [
+    ((2026, 2027), RiskOptions()),
+    ((2026, 2028), RiskOptions(1.0, 0.5, 0.9)),
+    ((2026, 2026), RiskOptions(2.0)),
+])
+def test_decomposition_bounds_are_finite_and_keep_the_optimum(bundled, years, options):
+    from sourcing.decompose import decomposition_bounds
+
+    horizon = build_horizon(bundled, years, 0.0)
+    tree = checked_tree(horizon, "independent", 500, 0)
+    st = build_statement(horizon, tree, options)
+    decomposition_bounds(st)
+    compiled = compile_statement(st)
+    assert np.isfinite(compiled.col_upper).all()
+    from sourcing.highs import new_highs, pass_model, run_highs
+
+    highs = new_highs()
+    pass_model(highs, compiled)
+    bounded = run_highs(highs, None)
+    _, _, free = solve_tree(horizon, tree, options)
+    assert bounded.status == "optimal"
+    assert bounded.objective == pytest.approx(free.objective, rel=1e-9)
+
+
+def test_path_subproblems_give_the_wait_and_see_bound(bundled):
+    """PH's iteration 0 solves each path alone: its trivial bound is the wait-and-see value that
+    value_of_information gets from one-path trees of its own."""
+    _needs_mpi_sppy()
+    from sourcing.decompose import progressive_hedging
+
+    got = progressive_hedging(bundled, (2026, 2026), max_iterations=1)
+    ws = value_of_information(bundled, (2026, 2026))["wait_and_see"]
+    assert got.decomposition["outer_bound"] == pytest.approx(ws, rel=1e-7)
+    # the usual outputs carry it: the table's line and the workbook's sheet
+    import io
+
+    import openpyxl
+
+    from sourcing.output.plan_table import plan_table
+    from sourcing.output.xlsx import result_xlsx
+
+    assert "Decomposition: progressive hedging on 1 rank, 1 iterations" in plan_table(got)
+    book = openpyxl.load_workbook(io.BytesIO(result_xlsx(got)))
+    header, row = list(book["decomposition"].iter_rows(values_only=True))
+    assert header[0] == "method" and row[0] == "ph"
+
+
+@pytest.mark.parametrize("years, iterations", [((2026, 2026), 30), ((2026, 2027), 6)])
+def test_ph_bounds_hold_the_extensive_forms_optimum(bundled, years, iterations):
+    _needs_mpi_sppy()
+    from sourcing.decompose import progressive_hedging
+
+    got = progressive_hedging(bundled, years, paths=500, max_iterations=iterations, time_limit=60)
+    d = got.decomposition
+    optimum = plan(bundled, years, paths=500).objective
+    assert d["method"] == "ph" and d["ranks"] == 1 and d["iterations"] >= 1
+    tol = 1e-9 * abs(optimum)
+    assert d["outer_bound"] <= optimum + tol <= d["inner_bound"] + 2 * tol
+    # the inner bound lies within its reported gap of the optimum, and it is this plan's cost
+    assert d["inner_bound"] - optimum <= d["gap"] * abs(d["inner_bound"]) + tol
+    assert got.objective == pytest.approx(d["inner_bound"], rel=1e-12)
+    assert d["gap"] == pytest.approx((d["inner_bound"] - d["outer_bound"]) / abs(d["inner_bound"]))
+
+
+def test_ph_sign_now_agrees_with_the_extensive_form_within_the_gap(bundled):
+    """Sign-now decisions held fixed on the tree cost no more than the optimum plus the gap: the
+    plan's own sign-now, fixed through the extensive form, gives back its objective."""
+    _needs_mpi_sppy()
+    from sourcing.decompose import progressive_hedging
+
+    got = progressive_hedging(bundled, (2026, 2026), max_iterations=30)
+    exact = plan(bundled, (2026, 2026))
+    d = got.decomposition
+    assert got.objective - exact.objective <= d["gap"] * abs(d["inner_bound"]) + 1e-9 * abs(exact.objective)
+    keys = ["decision", "origin", "element", "year"]
+    assert got.sign_now[keys].astype(str).equals(exact.sign_now[keys].astype(str))
+    if d["gap"] <= 1e-6:  # PH agreed: on this one-year tree the contracts are the extensive form's
+        np.testing.assert_allclose(got.sign_now["volume"].fillna(0), exact.sign_now["volume"].fillna(0),
+                                   rtol=1e-3, atol=1e-3)
+
+
+def test_decompose_and_replications_exclude_each_other():
+    got = CliRunner().invoke(main, ["plan", "--years", "2026:2027", "--decompose", "ph", "--replications", "2"])
+    assert got.exit_code == 2
+    assert "exclude each other" in got.output
+
+
+def test_mpiexec_two_ranks_write_one_document(bundled, tmp_path):
+    mpiexec = shutil.which("mpiexec")
+    if mpiexec is None:
+        if REQUIRED:
+            pytest.fail("SOURCING_REQUIRE_MPI is set but there is no mpiexec")
+        pytest.skip("no mpiexec (Debian: apt-get install openmpi-bin libopenmpi-dev)")
+    _needs_mpi_sppy()
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_mpi_yield_when_idle="1")
+    out = tmp_path / "plan.json"
+    command = [mpiexec, "-n", "2", sys.executable, "-m", "sourcing.cli", "plan", "--years", "2026:2027",
+               "--paths", "500", "--decompose", "ph", "--time-limit", "8", "--output", str(out)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout == ""  # mpi-sppy's chatter goes to stderr; the document to --output
+    doc = json.loads(out.read_text())  # one document: rank 0 alone wrote it
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]  # mpi-sppy's log files are not left here
+    d = doc["decomposition"]
+    assert d["ranks"] == 2 and d["method"] == "ph"
+    optimum = plan(bundled, (2026, 2027), paths=500).objective
+    tol = 1e-9 * abs(optimum)
+    assert d["outer_bound"] <= optimum + tol <= d["inner_bound"] + 2 * tol
+    assert doc["objective"] == pytest.approx(d["inner_bound"], rel=1e-12)
