@@ -383,3 +383,7 @@ def check_invariants(data, result, rel: float = REL, folder: Path | None = None)
     assert result.cvar >= expected - rel * max(1.0, abs(expected))
     risk = (1 - o.cvar_weight) * expected + o.cvar_weight * cvar if o.risk_weight > 0 else 0.0
     assert close(result.objective, result.procurement_cost + result.stockpile_cost + o.risk_weight * risk, rel, scale=1.0)
+
+
+FORMER_CASE = Path(__file__).resolve().parents[1] / "docs" / "cases" / "japan-2025"
+"""The 2025 case (docs/cases/japan-2025): its origins and figures are the ones tests written on it name."""

@@ -48,9 +48,9 @@ def test_the_slurm_script_runs_on_two_local_ranks(tmp_path):
 def test_the_jobqueue_example_gives_the_replications_of_this_process():
     pytest.importorskip("distributed")
     done = subprocess.run([sys.executable, str(ROOT / "docs" / "cluster" / "replications_jobqueue.py"), "--local",
-                           "--years", "2026:2027", "--paths", "500", "--replications", "2"],
+                           "--years", "2026:2029", "--paths", "500", "--replications", "2"],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     got = json.loads(done.stdout.strip().splitlines()[-1])
-    here = replicate(load_inputs(bundled_inputs(), year=2026), (2026, 2027), replications=2, paths=500)
+    here = replicate(load_inputs(bundled_inputs(), year=2026), (2026, 2029), replications=2, paths=500)
     assert got["objective"] == [float(v) for v in here.replications.runs["objective"]]

@@ -20,7 +20,6 @@ from sourcing import (
     RiskOptions,
     build_model,
     build_plan_model,
-    bundled_inputs,
     load_inputs,
     plan,
     solve,
@@ -30,7 +29,7 @@ from sourcing.highs import compile_model
 from sourcing.lp import build_lp
 from sourcing.multiyear.matrices import compile_statement
 from sourcing.multiyear.statement import statement_for
-from tests.helpers import temp_folder
+from tests.helpers import FORMER_CASE, temp_folder
 from tests.test_lp import assert_same as assert_same_lp
 from tests.test_plan_lp import assert_same as assert_same_plan
 from tests.test_plan_lp import rich_folder
@@ -198,7 +197,7 @@ def test_the_reported_parts_add_up_to_the_objective_with_commitments(tmp_path):
     offers'): plan's parts, and solve --year's, add up to the objective, and pricing the commitments
     at their own cost moves both by what the prices say."""
     f = tmp_path / "inputs"
-    shutil.copytree(bundled_inputs(), f)
+    shutil.copytree(FORMER_CASE, f)  # its offers are the ones the commitments name
     (f / "commitments.csv").write_text("origin,element,year,volume,unit_cost\nAustralia,NdPr,2027,600,90\n"
                                        "Southeast Asia,NdPr,2027,1800,70\nChina,Dy,2027,100,\n")
     data = load_inputs(f)

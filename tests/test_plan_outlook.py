@@ -272,7 +272,7 @@ def test_trajectory_on_paper():
 
 
 def test_trajectory_of_the_bundled_decade_is_its_paths_in_pandas():
-    result = plan(load_inputs(bundled_inputs()), (2026, 2035), events="first")  # the README's story's tree
+    result = plan(load_inputs(bundled_inputs()), (2026, 2035))  # the default tree of docs/plan.md's story
     check_trajectory(result)
     check_sign_now(result)
     tr = result.trajectory

@@ -12,13 +12,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from sourcing import bundled_inputs, load_inputs  # noqa: E402
+from sourcing import load_inputs  # noqa: E402
 from sourcing.multiyear.api import plan  # noqa: E402
 from sourcing.output.plan_plot import plot_plan  # noqa: E402
 from sourcing.output.plot import plot_frontier  # noqa: E402
 from sourcing.sweep import infeasible_causes, parse_values, plan_sweep  # noqa: E402
 from sourcing.sweep.run import execute  # noqa: E402
-from tests.helpers import write_folder  # noqa: E402
+from tests.helpers import FORMER_CASE, write_folder  # noqa: E402
 
 
 def _sweep(data, target, text, **kw):
@@ -64,7 +64,7 @@ def _zone_labels_inside(fig) -> int:
 
 @pytest.fixture(scope="module")
 def bundled():
-    return load_inputs(bundled_inputs())
+    return load_inputs(FORMER_CASE)  # the case whose origins these sweeps name
 
 
 def test_the_plan_plot_shows_every_bar_whole(bundled):
@@ -113,7 +113,7 @@ def test_expected_shortage_and_stockpile_have_their_own_axis(bundled):
 
 
 def test_a_group_sweep_draws_the_groups_total_share(tmp_path):
-    folder = write_folder(tmp_path / "asia", **{p.stem: p.read_text() for p in bundled_inputs().glob("*.csv")},
+    folder = write_folder(tmp_path / "asia", **{p.stem: p.read_text() for p in FORMER_CASE.glob("*.csv")},
                           groups="group,origin\nasia,China\nasia,Southeast Asia\n")
     points, causes, members = _sweep(load_inputs(folder), "asia", "1.0:0.3:0.05")
     assert set(members) == {"China", "Southeast Asia"}

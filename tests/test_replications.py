@@ -21,21 +21,22 @@ import pytest
 import scipy.stats
 from click.testing import CliRunner
 
-from sourcing import bundled_inputs, load_inputs
+from sourcing import load_inputs
 from sourcing.cli import main
 from sourcing.errors import OptionError
 from sourcing.multiyear.api import plan
 from sourcing.multiyear.spread import summarise, t_interval
 from sourcing.replications import replicate
+from tests.helpers import FORMER_CASE
 
 YEARS = (2026, 2027)  # 64 histories a year: sampled at --paths 500, solved in a second
 TREE = {"paths": 500}
-CLI = ["plan", "--years", "2026:2027", "--paths", "500", "--seed", "3", "--replications", "3", "--format", "json"]
+CLI = ["plan", "--inputs", str(FORMER_CASE), "--years", "2026:2027", "--paths", "500", "--seed", "3", "--replications", "3", "--format", "json"]
 
 
 @pytest.fixture(scope="module")
 def bundled():
-    return load_inputs(bundled_inputs())
+    return load_inputs(FORMER_CASE)  # six events, none in progress: sampled trees
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +132,7 @@ def test_json_holds_the_contracts_keys(replicated):
 def test_an_exact_tree_is_refused_with_exit_2(bundled):
     with pytest.raises(OptionError, match="nothing to replicate"):
         replicate(bundled, YEARS, replications=2, events="first")
-    got = CliRunner().invoke(main, ["plan", "--years", "2026:2026", "--replications", "2"])
+    got = CliRunner().invoke(main, ["plan", "--inputs", str(FORMER_CASE), "--years", "2026:2026", "--replications", "2"])
     assert got.exit_code == 2, got.output
     assert "nothing to replicate" in got.output
 
@@ -197,7 +198,7 @@ def test_stopped_replications_leave_no_workers_and_no_file(tmp_path, how):
     from tests.test_sweep import _alive, _children
 
     out = tmp_path / "plan.json"
-    cmd = [sys.executable, "-m", "sourcing.cli", "plan", "--years", "2026:2035", "--paths", "500",
+    cmd = [sys.executable, "-m", "sourcing.cli", "plan", "--inputs", str(FORMER_CASE), "--years", "2026:2035", "--paths", "500",
            "--replications", "4", "--workers", "2", "--output", str(out)]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,

@@ -59,7 +59,7 @@ def _excel_locale_copy(source: Path, target: Path, change=lambda name, cells: ce
 
 def test_semicolons_and_decimal_commas_read_as_the_same_data(tmp_path):
     folder = _excel_locale_copy(bundled_inputs(), tmp_path / "de")
-    assert "0,05" in (folder / "scenarios.csv").read_text()  # the copy writes decimal commas
+    assert "0,30" in (folder / "scenarios.csv").read_text()  # the copy writes decimal commas
     assert (folder / "supply.csv").read_text().startswith("origin;element;")
     mine, bundled = load_inputs(folder), load_inputs(bundled_inputs())
     for name in ("offers", "elements", "caps", "scenarios", "disruptions"):

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from sourcing import bundled_inputs
 from sourcing.cli import main
+from tests.helpers import FORMER_CASE
 
 FIRST_YEAR = "the first year the inputs name; --year to choose"
 
@@ -26,7 +27,7 @@ def run(*args: str):
 
 
 def bundled_copy(folder: Path) -> Path:
-    shutil.copytree(bundled_inputs(), folder)
+    shutil.copytree(FORMER_CASE, folder)  # the case whose rows these tests edit
     return folder
 
 
@@ -42,7 +43,7 @@ def sheet(path: Path, name: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory) -> tuple[Path, Path]:
-    """The template workbook, and a copy whose first NdPr demand row (5,770 t, in force only
+    """The template workbook, and a copy whose first NdPr demand row (5,000 t, in force only
     before 2027) says 9,999 t: the issue's edit that does nothing to the default answer."""
     folder = tmp_path_factory.mktemp("book")
     mine = folder / "mine.xlsx"
@@ -53,7 +54,7 @@ def edited(tmp_path_factory) -> tuple[Path, Path]:
     at = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "element")
     element, demand = header.index("element") + 1, header.index("demand") + 1
     first = next(r for r in range(at + 1, ws.max_row + 1) if ws.cell(r, element).value == "NdPr")
-    assert ws.cell(first, demand).value == 5770
+    assert ws.cell(first, demand).value == 5000
     ws.cell(first, demand).value = 9999
     changed = folder / "changed.xlsx"
     book.save(changed)
@@ -71,8 +72,8 @@ def test_the_edit_that_does_nothing_says_which_year_and_row_answer(edited):
     first, why = table.stdout.splitlines()[:2]
     assert first == f"Sourcing plan for 2027, workbook {changed}: risk weight 1"
     assert why.startswith(f"Year 2027: {FIRST_YEAR} (") and "a row without a year holds only before" in why
-    ndpr = next(line for line in table.stdout.splitlines() if line.startswith("  NdPr  ") and "6,000.0" in line)
-    assert "9,999" not in table.stdout and ndpr.split()[1] == "6,000.0"  # the 2027 row is the one in force
+    ndpr = next(line for line in table.stdout.splitlines() if line.startswith("  NdPr  ") and "5,200.0" in line)
+    assert "9,999" not in table.stdout and ndpr.split()[1] == "5,200.0"  # the 2027 row is the one in force
     asked = run("solve", "--inputs", str(changed), "--year", "2026")
     assert asked.stdout.startswith(f"Sourcing plan for 2026, workbook {changed}: risk weight 1\nYear 2026: --year 2026 (")
     assert any(line.split()[:2] == ["NdPr", "9,999.0"] for line in asked.stdout.splitlines())
@@ -296,10 +297,11 @@ def test_the_optimal_and_the_initial_stock_are_named_apart(tmp_path):
 
 def test_the_plan_sheet_names_the_limits_that_bind_and_drops_evaluates_columns(tmp_path):
     out = tmp_path / "plan.xlsx"
-    assert run("solve", "--output", str(out)).exit_code == 0
+    former = ("--inputs", str(FORMER_CASE))  # the 2025 case, where the content cap costs 1.5385 per point
+    assert run("solve", *former, "--output", str(out)).exit_code == 0
     rows = sheet(out, "plan")
     assert not {"violated", "excess"} & set(rows[0]) and "binding" in rows[0]
-    caps = json.loads(run("solve", "--format", "json").stdout)["caps"]
+    caps = json.loads(run("solve", *former, "--format", "json").stdout)["caps"]
     content = next(c for c in caps if (c["origin"], c["element"], c["scope"]) == ("China", "NdPr", "content"))
     assert content["binding"]
     named = {(r["origin"], r["element"]): r["binding"] or "" for r in rows}
@@ -310,7 +312,7 @@ def test_the_plan_sheet_names_the_limits_that_bind_and_drops_evaluates_columns(t
             assert (said in named[(cap["origin"], cap["element"])]) == cap["binding"], said
     assert named[("France", "Dy")] == "" and named[("Australia", "NdPr")] == ""
     evaluated = tmp_path / "evaluate.xlsx"
-    status_quo = str(bundled_inputs() / "plans" / "status-quo.csv")
-    assert run("evaluate", "--plan", status_quo, "--output", str(evaluated)).exit_code == 0
+    status_quo = str(FORMER_CASE / "plans" / "status-quo.csv")
+    assert run("evaluate", *former, "--plan", status_quo, "--output", str(evaluated)).exit_code == 0
     assert {"violated", "excess (%)"} <= set(sheet(evaluated, "plan")[0])
 
