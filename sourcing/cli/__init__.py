@@ -21,6 +21,7 @@ from sourcing.cli.options import (
     EXIT_CODES,
     Number,
     caps_option,
+    check_new_folder,
     check_output,
     check_plot,
     epilog,
@@ -33,7 +34,7 @@ from sourcing.cli.options import (
     time_limit_option,
     year_option,
 )
-from sourcing.cli.run import Main, asks_json, load, run, say, write
+from sourcing.cli.run import Main, asks_json, load, picture, run, say, write
 from sourcing.errors import OptionError, OutputError
 
 
@@ -214,7 +215,7 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], floors: tuple[str, ...], r
             from sourcing.output.plot import DPI, plot_frontier
             from sourcing.sweep import infeasible_causes
 
-            pictures.append(_picture(plot_frontier(frontier.frame(), causes=infeasible_causes(plan, frontier)[1],
+            pictures.append(picture(plot_frontier(frontier.frame(), causes=infeasible_causes(plan, frontier)[1],
                                                    members=plan.grid.members), plot, DPI))
         return "" if output is not None else render(frontier, chosen)
 
@@ -329,7 +330,7 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
         if plot is not None:
             from sourcing.output.plan_plot import DPI, plot_plan
 
-            pictures.append(_picture(plot_plan(result), plot, DPI))
+            pictures.append(picture(plot_plan(result), plot, DPI))
         return render(result, chosen, data=data, command="plan", options={
             "years": f"{result.years[0]}:{result.years[-1]}", "discount_rate": discount_rate,
             "risk_weight": risk_weight, "cvar_weight": cvar_weight, "cvar_level": cvar_level, "caps": caps,
@@ -452,7 +453,7 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
             raise OptionError("give a FOLDER to write, or --xlsx BOOK.xlsx (one of the two)")
         target = folder if folder is not None else book
         if folder is not None:
-            _check_new_folder(folder)
+            check_new_folder(folder)
         refuse_replacing_inputs(bundled_inputs(), {"FOLDER": None if folder is None else folder / "supply.csv",
                                                    "--xlsx": book})
         if target.exists() and not force and (book is not None or any(target.iterdir())):
@@ -482,30 +483,3 @@ def init(folder: Path | None, book: Path | None, force: bool) -> None:
         say(f"wrote {folder}: every input file and README.md; check it with sourcing check --inputs {folder}")
 
     run(action, None, then=write_template)
-
-
-def _picture(fig, path: Path, dpi: int) -> tuple[Path, bytes]:
-    """A drawn figure as the file ``run`` writes with the command's output (and closed)."""
-    import matplotlib.pyplot as plt
-
-    from sourcing.output.files import figure_bytes
-
-    try:
-        return path, figure_bytes(fig, path, dpi)
-    finally:
-        plt.close(fig)
-
-
-def _check_new_folder(folder: Path) -> None:
-    """Refuse (usage error) a FOLDER for ``init`` that cannot become a folder: a file, a symbolic
-    link to nothing, or a path through a file."""
-    if folder.is_symlink() and not folder.exists():
-        raise OptionError(f"{folder} is a symbolic link to {os.readlink(folder)}, which does not exist; "
-                          "choose another name, or make the folder it points to")
-    if folder.exists() and not folder.is_dir():
-        raise OptionError(f"{folder} is a file, not a folder; choose another name")
-    for parent in folder.parents:
-        if parent.exists() or parent.is_symlink():
-            if not parent.is_dir():
-                raise OptionError(f"{folder}: {parent} is a file, not a folder; choose another name")
-            break

@@ -192,3 +192,18 @@ def risk_options(func: Callable) -> Callable:
     func = click.option("--risk-weight", type=Number(), default=1.0, show_default=True,
                         help="lambda >= 0: weight of disruption losses (0 ignores them).")(func)
     return func
+
+
+def check_new_folder(folder: Path) -> None:
+    """Refuse (usage error) a FOLDER for ``init`` that cannot become a folder: a file, a symbolic
+    link to nothing, or a path through a file."""
+    if folder.is_symlink() and not folder.exists():
+        raise OptionError(f"{folder} is a symbolic link to {os.readlink(folder)}, which does not exist; "
+                          "choose another name, or make the folder it points to")
+    if folder.exists() and not folder.is_dir():
+        raise OptionError(f"{folder} is a file, not a folder; choose another name")
+    for parent in folder.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise OptionError(f"{folder}: {parent} is a file, not a folder; choose another name")
+            break

@@ -224,3 +224,15 @@ def load(inputs: Path | None, year: int | None = None, option: str | None = None
         say(f"warning: ... and {len(data.warnings) - WARNINGS:,} more (sourcing check --format json "
             "lists every warning)")
     return data
+
+
+def picture(fig, path: Path, dpi: int) -> tuple[Path, bytes]:
+    """A drawn figure as the file ``run`` writes with the command's output (and closed)."""
+    import matplotlib.pyplot as plt
+
+    from sourcing.output.files import figure_bytes
+
+    try:
+        return path, figure_bytes(fig, path, dpi)
+    finally:
+        plt.close(fig)
