@@ -131,8 +131,9 @@ class InputData:
 
     def require_disjoint(self, command: str = "solve") -> None:
         """Refuse (exit 3) scenarios whose probabilities sum above 1 in this year: the one-year model
-        reads them as disjoint scenarios of one year. ``sourcing plan`` (independent events) reads
-        the same rows as annual hazards of any sum, which is why loading does not refuse them."""
+        reads them as disjoint scenarios of one year. Loading refuses them already unless asked for
+        ``independent_events`` (``sourcing plan``'s annual hazards, of any sum); this guards the
+        one-year LP against data loaded that way."""
         events = self.scenarios[self.scenarios["scenario"] != BASELINE]
         total = float(events["probability"].sum())
         if total > 1.0 + PROBABILITY_TOLERANCE:
