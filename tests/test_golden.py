@@ -4,7 +4,8 @@ Each command below runs through the CLI on the bundled inputs and its stdout is 
 byte with ``tests/golden/<name>``. A change to any of them is a change users see: make it on
 purpose, regenerate with ``SOURCING_REGENERATE_GOLDEN=1 python -m pytest tests/test_golden.py``,
 and say why in the commit. The bundled folder's path (printed by ``check``) is written as
-``<bundled>`` so that the files do not depend on where the package is installed.
+``<bundled>``, and the checkout's (for the 2025 case in docs/cases) as ``<repo>``, so that the files do
+not depend on where the package is installed or the repository cloned.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def without(text: str, keys: tuple[str, ...] = ("inputs",)) -> str:
 def stdout_of(args: tuple[str, ...]) -> bytes:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
-    return result.stdout_bytes.replace(str(bundled_inputs()).encode(), b"<bundled>")
+    out = result.stdout_bytes.replace(str(bundled_inputs()).encode(), b"<bundled>")
+    return out.replace(str(Path(FORMER).parents[2]).encode(), b"<repo>")  # the checkout, wherever it is
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
