@@ -296,12 +296,7 @@ class InputData:
         targets = origins | set(self.groups["group"])
         ordered = sorted(overrides.items(), key=lambda kv: isinstance(kv[0], tuple))
         for key, share in ordered:
-            origin, element = key if isinstance(key, tuple) else (key, ALL)
-            origin, element = unicodedata.normalize("NFC", origin), unicodedata.normalize("NFC", element)
-            if origin not in targets:
-                raise OptionError(f"--cap: unknown origin or group {origin!r}{suggest(origin, targets)}")
-            if element != ALL and element not in elements:
-                raise OptionError(f"--cap: unknown element {element!r}{suggest(element, elements)}")
+            origin, element = override_target("--cap", key, targets, elements)
             if element != ALL and not self.offers["origin"][self.offers["element"] == element].isin(
                     self.members(origin)).any():
                 raise OptionError(f"--cap {origin}:{element}: {origin} offers no {element} "
@@ -325,6 +320,18 @@ class InputData:
 
 FIRST_YEAR = "the first year the inputs name; --year to choose"
 """Why a one-year command answers the year it does when no option chose it."""
+
+
+def override_target(option: str, key: str | tuple[str, str], targets: set[str], elements: set[str]) -> tuple[str, str]:
+    """The (origin or group, element or ``*``) that a ``--cap``/``--floor`` key names, in NFC; an
+    unknown name is an OptionError naming ``option`` with a did-you-mean."""
+    origin, element = key if isinstance(key, tuple) else (key, ALL)
+    origin, element = unicodedata.normalize("NFC", origin), unicodedata.normalize("NFC", element)
+    if origin not in targets:
+        raise OptionError(f"{option}: unknown origin or group {origin!r}{suggest(origin, targets)}")
+    if element != ALL and element not in elements:
+        raise OptionError(f"{option}: unknown element {element!r}{suggest(element, elements)}")
+    return origin, element
 
 
 def load_inputs(source: str | Path, year: int | None = None, *, option: str | None = None,

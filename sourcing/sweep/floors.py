@@ -10,15 +10,14 @@ A row added for an element keeps the cap the origin's ``*`` row gives it.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from sourcing.data import InputData
-from sourcing.errors import OptionError, suggest
+from sourcing.data import InputData, override_target
+from sourcing.errors import OptionError
 from sourcing.frontier import Target
 from sourcing.schema import ALL, IMPORTS, ORIGIN
 
@@ -34,12 +33,7 @@ def with_floors(data: InputData, overrides: Mapping[Target, float]) -> InputData
     elements = set(data.elements["element"])
     targets = set(data.offers["origin"]) | set(data.groups["group"])
     for key, share in overrides.items():
-        origin, element = key if isinstance(key, tuple) else (key, ALL)
-        origin, element = unicodedata.normalize("NFC", origin), unicodedata.normalize("NFC", element)
-        if origin not in targets:
-            raise OptionError(f"--floor: unknown origin or group {origin!r}{suggest(origin, targets)}")
-        if element != ALL and element not in elements:
-            raise OptionError(f"--floor: unknown element {element!r}{suggest(element, elements)}")
+        origin, element = override_target("--floor", key, targets, elements)
         offered = sorted(set(data.offers.loc[data.offers["origin"].isin(data.members(origin)), "element"]))
         if element != ALL and element not in offered:
             raise OptionError(f"--floor {origin}:{element}: {origin} offers no {element} "
