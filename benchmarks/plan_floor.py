@@ -87,15 +87,19 @@ class _Tree:
 
 def sample_histories(hazard: np.ndarray, duration: np.ndarray, n: int, size: int, seed: int) -> dict:
     """``size`` paths of independent events, simulated year by year as docs/plan.md states it (numpy's
-    ``default_rng(seed)``, one ``random((size, events))`` draw per year; a free event starts where
-    its draw is below its hazard, then is in progress for its duration): history -> weight, identical
-    paths merged."""
+    ``default_rng(seed)``; each year, per event, a Latin hypercube over the paths: the strata 0 .. size - 1
+    shuffled by ``permuted`` (one row per event), then one ``random((size, events))`` jitter, the draw
+    (stratum + jitter) / size; a free event starts where its draw is below its hazard, then is in
+    progress for its duration): history -> weight, identical paths merged."""
     rng = np.random.default_rng(seed)
     K = len(hazard)
     left = np.zeros((size, K), dtype=np.int64)
     pairs: list[list] = [[] for _ in range(size)]
     for i in range(n):
-        draw = rng.random((size, K))
+        rows = np.repeat(np.arange(size, dtype=float)[None, :], K, axis=0)
+        shuffled = rng.permuted(rows, axis=1)
+        jitter = rng.random((size, K))
+        draw = (shuffled.T + jitter) / size
         start = (left == 0) & (draw < hazard)
         left = np.maximum(left - 1, 0)
         s, k = np.nonzero(start)

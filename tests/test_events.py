@@ -22,6 +22,7 @@ from sourcing.multiyear.events import (
     count_paths,
     independent_histories,
     simulate,
+    stratified,
 )
 from sourcing.multiyear.tree import tree_of
 from tests.helpers import close, temp_folder
@@ -100,6 +101,22 @@ def test_sampled_starts_happen_at_the_hazard(p, d, n, seed):
         m = free.sum()
         assert abs(started[free].mean() - p) <= 5 * np.sqrt(p * (1 - p) / m)
         busy_until[started] = i + d - 1
+
+
+@settings(max_examples=30)
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=6), st.integers(1, 3000), st.integers(0, 2**31 - 1))
+def test_a_sampled_year_starts_each_free_event_on_its_hazard_share_of_the_paths(p, size, seed):
+    """The draws are stratified over the paths: with every event free, an event of hazard p starts
+    on size x p paths give or take one (independent draws would scatter that count binomially, by
+    sqrt(size p (1 - p)) paths), and the draws are uniform: each of the size strata holds one."""
+    hazard = np.asarray(p, dtype=float)[:, None]
+    s, k, _ = simulate(hazard, np.ones_like(hazard, dtype=np.int64), np.zeros(len(p), dtype=np.int64), size, seed)
+    started = np.bincount(k, minlength=len(p))
+    assert (np.abs(started - size * hazard[:, 0]) <= 1.0 + 1e-9).all()
+    assert all(len(np.unique(s[k == e])) == started[e] for e in range(len(p)))
+    draws = stratified(np.random.default_rng(seed), size, len(p))
+    assert ((draws >= 0) & (draws < 1)).all()
+    assert all(sorted(np.floor(draws[:, e] * size).astype(int)) == list(range(size)) for e in range(len(p)))
 
 
 def test_a_sample_is_the_same_for_the_same_seed_and_merges_identical_paths():
