@@ -9,16 +9,18 @@ order, with every node (leaves included) in ``all_nodenames``: the tree is not b
 
 Launched as ``mpiexec -n K sourcing plan --decompose ph``. The ranks form mpi-sppy's cylinders:
 with K a multiple of 3, a PH hub, a Lagrangian spoke (outer bound) and an xhatshuffle spoke (inner
-bound); with K even, the hub and the xhatshuffle spoke; otherwise the hub alone. The hub's trivial
-bound (each path solved alone: the wait-and-see bound) is an outer bound on any number of ranks.
-PH stops when the bounds are within ``--ph-gap`` of each other, at ``--time-limit``, or when it
-has converged (or after :data:`MAX_ITERATIONS`).
+bound); with K even, the hub and the xhatshuffle spoke; otherwise the hub alone. On any number of
+ranks the hub computes both bounds itself every :data:`BOUNDS_EVERY` iterations
+(:mod:`sourcing.phbounds`): the Lagrangian bound of its weights, and the cost of its consensus
+root held fixed on the whole tree. PH stops when the bounds are within ``--ph-gap`` of each other,
+at ``--time-limit``, or when it has converged (or after :data:`MAX_ITERATIONS`).
 
 The plan reported is the *inner bound's*: the root's decisions (the contracts and investments
-signed now) of PH's consensus (the probability-weighted mean at the root, xbar), held fixed on the
-whole tree with every later decision re-optimised (the extensive form with the root fixed, as for
-the VSS): a feasible policy, so its cost is an upper bound. The gap reported is (inner - outer) /
-|inner| with that inner bound and the best outer bound. Rank 0 alone returns it.
+signed now) of PH's consensus (the probability-weighted mean at the root, xbar), the cheapest of
+those the hub evaluated and the last, held fixed on the whole tree with every later decision
+re-optimised (the extensive form with the root fixed, as for the VSS): a feasible policy, so its
+cost is an upper bound. The gap reported is (inner - outer) / |inner| with that inner bound and
+the best outer bound. Rank 0 alone returns it.
 
 The Lagrangian spoke's subproblems need every nonanticipative column bounded above:
 :func:`decomposition_bounds` gives each family a finite upper bound that some optimal plan meets,
@@ -45,11 +47,14 @@ from sourcing.multiyear.horizon import build_horizon
 from sourcing.multiyear.matrices import compile_statement
 from sourcing.multiyear.result import PlanResult
 from sourcing.multiyear.statement import Statement, build_statement
+from sourcing.phbounds import hub_bounds
 
 MAX_ITERATIONS = 1000
 """PH's iterations at most (without --time-limit, it stops there at the latest)."""
-RHO = 0.01
+RHO = 0.001
 """PH's penalty rho for a column: RHO x the column's cost in the path's objective (at least 1)."""
+BOUNDS_EVERY = 1
+"""The hub computes its own outer and inner bounds every this many PH iterations (:mod:`sourcing.phbounds`)."""
 CONVERGED = 1e-6
 """PH's own convergence metric (the mean distance of the paths' nonanticipative values to xbar)
 below which the hub stops; only the bounds certify the answer."""
@@ -283,13 +288,18 @@ def progressive_hedging(data: InputData, years: tuple[int, int] | None = None, *
     decomposition_bounds(st)
     models = PathModels(st)
     start = time.perf_counter()
+
+    def evaluate(root: list[float]) -> float | None:
+        got = _evaluate(models, horizon, tree, options, root)
+        return None if got is None else float(got[2].objective)
+
     with _quiet():  # mpi-sppy talks on stdout, which is ours for data
-        hub, outer, inner_spoke, iterations, candidates = _spin(models, ranks, time_limit, gap, max_iterations)
+        hub, outer, inner_spoke, iterations, candidates = _spin(models, ranks, time_limit, gap, max_iterations,
+                                                               evaluate)
     if rank != 0:
         return None
-    # the inner bound's plan: a root candidate fixed, every later decision re-optimised
-    evaluated = _best_candidate(models, horizon, tree, options, candidates)
-    st_eval, compiled, raw = evaluated
+    # the inner bound's plan: the cheapest root candidate fixed, every later decision re-optimised
+    st_eval, compiled, raw = _best_candidate(models, horizon, tree, options, candidates)
     result = extract_plan(st_eval, compiled, raw, check=lambda r: None)
     inner = float(raw.objective)
     outer = float(outer) * models.total
@@ -299,7 +309,8 @@ def progressive_hedging(data: InputData, years: tuple[int, int] | None = None, *
         "inner_bound": inner, "gap": float((inner - outer) / abs(inner)) if inner else 0.0, "seconds": seconds})
 
 
-def _spin(models: PathModels, ranks: int, time_limit: float | None, gap: float, max_iterations: int):
+def _spin(models: PathModels, ranks: int, time_limit: float | None, gap: float, max_iterations: int,
+          evaluate):
     from mpisppy.spin_the_wheel import WheelSpinner
     from mpisppy.utils import cfg_vanilla as vanilla
     from mpisppy.utils import config
@@ -322,7 +333,9 @@ def _spin(models: PathModels, ranks: int, time_limit: float | None, gap: float, 
     cfg.display_progress = False
     spokes = cylinders(ranks)
     common = dict(all_nodenames=models.all_nodenames)
-    hub = vanilla.ph_hub(cfg, models.create, _denouement, models.scenario_names, rho_setter=models.rho, **common)
+    bounds, converger = hub_bounds(evaluate, _xbar_root, BOUNDS_EVERY, gap, models.total)
+    hub = vanilla.ph_hub(cfg, models.create, _denouement, models.scenario_names, rho_setter=models.rho,
+                         ph_extensions=bounds, ph_converger=converger, **common)
     made = []
     for name in spokes:
         maker = vanilla.lagrangian_spoke if name == "lagrangian" else vanilla.xhatshuffle_spoke
@@ -331,35 +344,51 @@ def _spin(models: PathModels, ranks: int, time_limit: float | None, gap: float, 
     ws = WheelSpinner(hub, made)
     ws.spin()
     candidates: list[list[float]] = []
-    iterations = 0
+    iterations, outer = 0, ws.BestOuterBound
     opt = getattr(ws.spcomm, "opt", None)
     if opt is not None and ws.strata_rank == 0:
         iterations = int(getattr(opt, "_PHIter", 0))
+        own_bounds = opt.extobject
+        outer = max(outer, own_bounds.outer)
+        xbar = np.asarray(_xbar_root(opt))
         scenarios = list(opt.local_scenarios.values())
-        count = len(scenarios[0]._mpisppy_node_list[0].nonant_vardata_list)
-        xbar = np.array([float(scenarios[0]._mpisppy_model.xbars[("ROOT", i)].value) for i in range(count)])
         own = np.array([[float(v.value) for v in s._mpisppy_node_list[0].nonant_vardata_list] for s in scenarios])
         nearest = np.argsort(np.abs(own - xbar).sum(axis=1), kind="stable")
-        candidates = [xbar.tolist(), *(own[k].tolist() for k in nearest[:CANDIDATES - 1])]
-    return ws, ws.BestOuterBound, ws.BestInnerBound, iterations, candidates
+        best = [own_bounds.root] if own_bounds.root is not None else []
+        candidates = [*best, xbar.tolist(), *(own[k].tolist() for k in nearest[:CANDIDATES - 1])]
+    return ws, outer, ws.BestInnerBound, iterations, candidates
+
+
+def _xbar_root(opt) -> list[float]:
+    """PH's consensus at the root (xbar), in the order of the root's nonanticipative variables."""
+    first = next(iter(opt.local_scenarios.values()))
+    count = len(first._mpisppy_node_list[0].nonant_vardata_list)
+    return [float(first._mpisppy_model.xbars[("ROOT", i)].value) for i in range(count)]
+
+
+def _evaluate(models: PathModels, horizon, tree, options: RiskOptions, root: list[float]):
+    """The extensive form with the root held at ``root`` (statement, compiled, solution), or None
+    when that root breaks some path."""
+    from sourcing.errors import InfeasibleError
+
+    try:
+        return solve_tree(horizon, tree, options, None, fix_root=_root_fix(models, root))
+    except InfeasibleError:
+        return None
 
 
 def _best_candidate(models: PathModels, horizon, tree, options: RiskOptions, candidates: list[list[float]]):
-    """The cheapest feasible root candidate held fixed on the whole tree: xbar (feasible once PH
-    agrees; before, a root that suits one path may break another's cover), then the roots of the
-    paths nearest to it (on this rank), up to :data:`CANDIDATES` in all."""
-    from sourcing.errors import InfeasibleError
-
+    """The cheapest feasible root candidate held fixed on the whole tree: the hub's best root so
+    far (see :mod:`sourcing.phbounds`), PH's final consensus xbar (feasible once PH agrees; before,
+    a root that suits one path may break another's cover), and, when neither holds, the roots of
+    the paths nearest to xbar (on this rank), up to :data:`CANDIDATES` of those."""
     best = None
     for k, values in enumerate(candidates):
-        try:
-            got = solve_tree(horizon, tree, options, None, fix_root=_root_fix(models, values))
-        except InfeasibleError:
-            continue
-        if best is None or got[2].objective < best[2].objective:
+        if best is not None and k >= len(candidates) - CANDIDATES + 1:
+            break  # the nearest paths' roots are a fallback only
+        got = _evaluate(models, horizon, tree, options, values)
+        if got is not None and (best is None or got[2].objective < best[2].objective):
             best = got
-        if k == 0:
-            break  # xbar holds: PH's consensus
     if best is None:
         raise SolverError(f"progressive hedging stopped before any of its {len(candidates)} root candidates "
                           "(xbar and the nearest paths' roots) held on the whole tree: allow more --time-limit")

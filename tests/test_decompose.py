@@ -120,9 +120,26 @@ def test_ph_sign_now_agrees_with_the_extensive_form_within_the_gap(bundled):
     assert got.objective - exact.objective <= d["gap"] * abs(d["inner_bound"]) + 1e-9 * abs(exact.objective)
     keys = ["decision", "origin", "element", "year"]
     assert got.sign_now[keys].astype(str).equals(exact.sign_now[keys].astype(str))
-    if d["gap"] <= 1e-6:  # PH agreed: on this one-year tree the contracts are the extensive form's
-        np.testing.assert_allclose(got.sign_now["volume"].fillna(0), exact.sign_now["volume"].fillna(0),
-                                   rtol=1e-3, atol=1e-3)
+
+
+def test_the_hubs_own_bounds_close_on_one_rank_and_stop_ph_at_its_gap(bundled):
+    """On one rank (no spokes) the hub computes the Lagrangian bound of its weights and evaluates
+    its consensus root: the outer bound rises above the wait-and-see bound, both bounds hold the
+    extensive form's optimum, and PH stops once they are within --ph-gap, before its iteration
+    limit."""
+    _needs_mpi_sppy()
+    from sourcing.decompose import progressive_hedging
+
+    optimum = plan(bundled, (2026, 2026)).objective
+    ws = value_of_information(bundled, (2026, 2026))["wait_and_see"]
+    tight = progressive_hedging(bundled, (2026, 2026), max_iterations=40, gap=1e-9).decomposition
+    assert tight["iterations"] == 40  # a gap it cannot reach: PH runs to its limit
+    tol = 1e-9 * abs(optimum)
+    assert ws + 0.01 * abs(optimum) < tight["outer_bound"] <= optimum + tol <= tight["inner_bound"] + tol
+    assert tight["gap"] < 0.02 < (optimum - ws) / abs(optimum)  # the trivial bound alone: more than 2%
+    loose = progressive_hedging(bundled, (2026, 2026), max_iterations=40, gap=0.05).decomposition
+    assert loose["iterations"] < 40 and loose["gap"] <= 0.05
+    assert loose["outer_bound"] <= optimum + tol <= loose["inner_bound"] + tol
 
 
 def test_decompose_and_replications_exclude_each_other():

@@ -1,0 +1,84 @@
+"""The PH hub's own bounds, on any number of ranks (for :mod:`sourcing.decompose`).
+
+mpi-sppy's hub knows only the trivial outer bound (every path alone: the wait-and-see value,
+about the EVPI below the optimum) unless spokes on ranks of their own send better ones, and it
+stops on a gap only with an inner-bound spoke. On 1 or 2 ranks its gap could therefore never
+close. :func:`hub_bounds` gives the hub both bounds itself, every ``every`` PH iterations:
+
+- **outer**: the Lagrangian bound of the hub's current weights W (each path solved with W and
+  without the proximal term; the probability-weighted sum of their optima). It is a valid lower
+  bound because PH keeps the weights of every node summing to zero over its paths; the best one
+  so far is kept.
+- **inner**: the root of PH's consensus (xbar at the root) held fixed on the whole tree, every
+  later decision re-optimised (``evaluate``); a feasible policy, so its cost is an upper bound.
+  The cheapest root so far is kept, and it is the plan reported.
+
+and a converger that stops PH once the best of these (and of any spoke's) are within ``gap``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+Root = list[float]
+
+
+def hub_bounds(evaluate: Callable[[Root], float | None], root_of: Callable[[Any], Root], every: int,
+               gap: float, scale: float) -> tuple[type, type]:
+    """The extension and converger classes to hand to mpi-sppy's PH hub.
+
+    ``evaluate(root)``: the extensive form's objective with the root held at ``root`` (None when
+    that root breaks some path); ``root_of(opt)``: xbar at the root, in the order of the root's
+    nonanticipative variables; ``scale``: the extensive form's objective per unit of PH's (the
+    paths' total probability)."""
+    from mpisppy.convergers.converger import Converger
+    from mpisppy.extensions.extension import Extension
+
+    class HubBounds(Extension):
+        """Both bounds every ``every`` iterations, in PH's units (see the module docstring)."""
+
+        def __init__(self, opt) -> None:
+            super().__init__(opt)
+            self.outer, self.inner, self.root = -math.inf, math.inf, None
+            self.trace: list[tuple[int, float, float, float]] = []  # iteration, seconds, outer, inner
+            self.start = time.perf_counter()
+
+        def miditer(self) -> None:
+            opt = self.opt
+            if opt._PHIter % every:
+                return
+            opt._disable_prox()
+            try:
+                opt.solve_loop(solver_options=opt.current_solver_options, dis_W=False, dis_prox=False,
+                               gripe=True, tee=False, verbose=False, warmstart=True)
+                self.outer = max(self.outer, float(opt.Ebound(False)))
+            finally:
+                opt._reenable_prox()
+            root = root_of(opt)
+            cost = evaluate(root)
+            if cost is not None and cost / scale < self.inner:
+                self.inner, self.root = cost / scale, root
+            opt.best_bound_obj_val = self.outer
+            if math.isfinite(self.inner):
+                opt.best_solution_obj_val = self.inner
+            self.trace.append((opt._PHIter, time.perf_counter() - self.start, self.outer, self.inner))
+
+    class GapConverger(Converger):
+        """Stops PH when the hub's inner bound and the best outer bound are within ``gap``."""
+
+        def __init__(self, opt) -> None:
+            super().__init__(opt)
+            self.opt = opt
+
+        def is_converged(self) -> bool:
+            own = self.opt.extobject
+            outer = max(own.outer, getattr(self.opt.spcomm, "BestOuterBound", -math.inf) or -math.inf)
+            if not math.isfinite(own.inner):
+                return False
+            self.conv = (own.inner - outer) / abs(own.inner) if own.inner else 0.0
+            return self.conv <= gap
+
+    return HubBounds, GapConverger
