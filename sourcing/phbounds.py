@@ -19,7 +19,6 @@ and a converger that stops PH once the best of these (and of any spoke's) are wi
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -43,8 +42,6 @@ def hub_bounds(evaluate: Callable[[Root], float | None], root_of: Callable[[Any]
         def __init__(self, opt) -> None:
             super().__init__(opt)
             self.outer, self.inner, self.root = -math.inf, math.inf, None
-            self.trace: list[tuple[int, float, float, float]] = []  # iteration, seconds, outer, inner
-            self.start = time.perf_counter()
 
         def miditer(self) -> None:
             opt = self.opt
@@ -61,10 +58,11 @@ def hub_bounds(evaluate: Callable[[Root], float | None], root_of: Callable[[Any]
             cost = evaluate(root)
             if cost is not None and cost / scale < self.inner:
                 self.inner, self.root = cost / scale, root
+            if opt.best_bound_obj_val is not None:  # the trivial bound of iteration 0 may still be the best
+                self.outer = max(self.outer, float(opt.best_bound_obj_val))
             opt.best_bound_obj_val = self.outer
             if math.isfinite(self.inner):
                 opt.best_solution_obj_val = self.inner
-            self.trace.append((opt._PHIter, time.perf_counter() - self.start, self.outer, self.inner))
 
     class GapConverger(Converger):
         """Stops PH when the hub's inner bound and the best outer bound are within ``gap``."""
