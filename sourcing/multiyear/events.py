@@ -189,10 +189,11 @@ def stratified(rng: np.random.Generator, size: int, events: int) -> np.ndarray:
     """``size`` x ``events`` uniform draws on [0, 1), stratified per event (a Latin hypercube over
     the paths): path s's draw is (pi(s) + u) / size, pi a random permutation of 0 .. size - 1 and u
     uniform, so each draw is uniform and exactly one falls in each of the ``size`` equal strata.
-    An event of hazard p then starts on size x p of the free paths give or take one stratum,
-    where independent draws scatter that count binomially: the same paths, far less sampling
-    noise in the plan (Linderoth, Shapiro and Wright, 2006). numpy's PCG64 makes it the same on
-    every machine."""
+    Where an event is free on every path, it then starts on size x p of them give or take one,
+    where independent draws scatter that count binomially; where it is in progress on some, the
+    count among the free ones scatters less, the more so the fewer they are. Far less sampling noise in
+    the plan (Linderoth, Shapiro and Wright, 2006). numpy's PCG64 makes it the same on every
+    machine."""
     strata = rng.permuted(np.tile(np.arange(size, dtype=float), (events, 1)), axis=1).T
     return (strata + rng.random((size, events))) / size
 
