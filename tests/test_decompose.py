@@ -91,7 +91,7 @@ def test_path_subproblems_give_the_wait_and_see_bound(bundled):
     assert header[0] == "method" and row[0] == "ph"
 
 
-@pytest.mark.parametrize("years, iterations", [((2026, 2026), 30), ((2026, 2027), 6)])
+@pytest.mark.parametrize("years, iterations", [((2026, 2026), 30), ((2026, 2027), 1)])
 def test_ph_bounds_hold_the_extensive_forms_optimum(bundled, years, iterations):
     _needs_mpi_sppy()
     from sourcing.decompose import progressive_hedging
