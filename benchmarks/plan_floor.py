@@ -39,6 +39,16 @@ def read(folder: str | Path) -> dict[str, pd.DataFrame]:
             if (folder / f"{name}.csv").is_file()}
 
 
+def _items_at(first: np.ndarray, depth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (item, node) for items of the given depths, item-major; ``first[d + 1]`` is the first
+    node of depth d (nodes numbered depth by depth)."""
+    depth = np.asarray(depth, dtype=np.int64)
+    count = first[depth + 2] - first[depth + 1]
+    item = np.repeat(np.arange(len(depth)), count)
+    node = first[depth + 1][item] + (np.arange(count.sum()) - (np.cumsum(count) - count)[item])
+    return item, node
+
+
 class _Tree:
     """Nodes (depth d = -1 .. n-1; event k, start t; k = -1: no event yet) of the hazard paths."""
 
@@ -73,11 +83,7 @@ class _Tree:
 
     def at(self, depth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every (item, node) for items of the given depths, item-major."""
-        depth = np.asarray(depth, dtype=np.int64)
-        count = self.first[depth + 2] - self.first[depth + 1]
-        item = np.repeat(np.arange(len(depth)), count)
-        node = self.first[depth + 1][item] + (np.arange(count.sum()) - (np.cumsum(count) - count)[item])
-        return item, node
+        return _items_at(self.first, depth)
 
     def up(self, node: np.ndarray, depth: np.ndarray) -> np.ndarray:
         known = (self.k[node] >= 0) & (self.t[node] <= depth)
@@ -156,11 +162,7 @@ class _Histories:
                         self.blocked[self.path_node[s, i]] = True
 
     def at(self, depth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        depth = np.asarray(depth, dtype=np.int64)
-        count = self.first[depth + 2] - self.first[depth + 1]
-        item = np.repeat(np.arange(len(depth)), count)
-        node = self.first[depth + 1][item] + (np.arange(count.sum()) - (np.cumsum(count) - count)[item])
-        return item, node
+        return _items_at(self.first, depth)
 
     def up(self, node: np.ndarray, depth: np.ndarray) -> np.ndarray:
         return self.path_node[self.rep[node], np.asarray(depth) + 1]

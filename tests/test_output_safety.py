@@ -354,9 +354,9 @@ def test_init_that_cannot_finish_a_new_folder_leaves_nothing(tmp_path, monkeypat
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_picture_is_not_left_behind_when_the_output_cannot_be_written(tmp_path, monkeypatch):
+def _json_output_fails(monkeypatch) -> None:
+    """Every rename onto a .json path fails as a full disk would; other renames go through."""
     import os
-    import signal
 
     replace = os.replace
 
@@ -366,12 +366,17 @@ def test_a_picture_is_not_left_behind_when_the_output_cannot_be_written(tmp_path
         return replace(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, "replace", output_fails)
+
+
+def test_a_picture_is_not_left_behind_when_the_output_cannot_be_written(tmp_path, monkeypatch):
+    import signal
+
+    _json_output_fails(monkeypatch)
     result = CliRunner().invoke(main, ["plan", "--years", "2026:2027", "--plot", str(tmp_path / "p.png"),
                                        "--output", str(tmp_path / "o.json")])
     assert result.exit_code == 2, result.output
     assert list(tmp_path.iterdir()) == []
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C works again here
-
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -428,16 +433,8 @@ def test_a_control_character_in_the_inputs_name_is_escaped_in_checks_summary(inp
 
 
 def test_an_older_picture_is_put_back_when_the_output_cannot_be_written(tmp_path, monkeypatch):
-    import os
 
-    replace = os.replace
-
-    def output_fails(src, dst, *args, **kwargs):
-        if str(dst).endswith(".json"):
-            raise OSError(28, "No space left on device")
-        return replace(src, dst, *args, **kwargs)
-
-    monkeypatch.setattr(os, "replace", output_fails)
+    _json_output_fails(monkeypatch)
     (tmp_path / "p.png").write_bytes(b"last week's picture")
     result = CliRunner().invoke(main, ["plan", "--years", "2026:2027", "--plot", str(tmp_path / "p.png"),
                                        "--output", str(tmp_path / "o.json")])
