@@ -47,12 +47,15 @@ from sourcing.multiyear.horizon import build_horizon
 from sourcing.multiyear.matrices import compile_statement
 from sourcing.multiyear.result import PlanResult
 from sourcing.multiyear.statement import Statement, build_statement
-from sourcing.phbounds import hub_bounds
+from sourcing.phbounds import hub_bounds, progress_line
 
 MAX_ITERATIONS = 1000
 """PH's iterations at most (without --time-limit, it stops there at the latest)."""
-RHO = 0.001
-"""PH's penalty rho for a column: RHO x the column's cost in the path's objective (at least 1)."""
+RHO = 0.003
+"""PH's penalty rho for a column: RHO x the column's cost in the path's objective (at least 1). Of
+0.001, 0.003, 0.01 and 0.03 (quadratic proximal term), the quickest to 1e-3 and 1e-4 on the one-year
+tree and within a fifth of the best gap after six minutes on the three-year one
+(benchmarks/README.md)."""
 BOUNDS_EVERY = 1
 """The hub computes its own outer and inner bounds every this many PH iterations (:mod:`sourcing.phbounds`)."""
 CONVERGED = 1e-6
@@ -60,10 +63,18 @@ CONVERGED = 1e-6
 below which the hub stops; only the bounds certify the answer."""
 CANDIDATES = 3
 """Root candidates evaluated on the whole tree for the inner bound at most (xbar and the nearest paths')."""
-SOLVER = "appsi_highs"
-"""Pyomo's HiGHS interface for the path subproblems."""
-LINEARIZE = True
-"""PH's proximal term as linear cuts (HiGHS's QP solver stalled on these subproblems, quadratic)."""
+SOLVER = "sourcing_highs"
+"""Pyomo's HiGHS interface for the path subproblems: its persistent ``highs`` (a QP for HiGHS, as
+PH's proximal term is quadratic; ``appsi_highs`` takes linear objectives only), silenced
+(:func:`_register_solver`)."""
+LINEARIZE = False
+"""PH's proximal term as linear cuts instead: far slower to converge (its cuts leave the paths'
+values at kinks), kept for solvers without QP."""
+QP_REGULARIZATION = 1e-5
+"""HiGHS's ``qp_regularization_value`` for the path subproblems. Its default (1e-7) let HiGHS's
+active-set QP solver cycle without end on some of them (the Hessian is zero on every column but
+the nonanticipative ones); 1e-5 solves them in a few hundred iterations and moves no optimum by
+more than 1e-11 of it (``tests/test_decompose.py`` keeps such a subproblem)."""
 
 
 def decomposition_bounds(st: Statement) -> None:
@@ -256,6 +267,25 @@ def _comm():
     return MPI.COMM_WORLD
 
 
+def _register_solver() -> None:
+    """Register :data:`SOLVER`: Pyomo's ``highs`` with HiGHS's output off from the start. HiGHS
+    otherwise says "Hessian has dimension N but no nonzeros, so is ignored" on stdout each time
+    PH hands it a path with the proximal term off (iteration 0, the bounds' solves), before any
+    solver option reaches it."""
+    from pyomo.contrib.solver.common.factory import SolverFactory
+    from pyomo.contrib.solver.solvers.highs import Highs
+
+    if SOLVER in SolverFactory:
+        return
+
+    class QuietHighs(Highs):
+        def set_instance(self, model):
+            super().set_instance(model)
+            self._solver_model.setOptionValue("output_flag", False)
+
+    SolverFactory.register(name=SOLVER, legacy_name=SOLVER, doc="Pyomo's HiGHS, silent")(QuietHighs)
+
+
 def cylinders(ranks: int) -> list[str]:
     """The spokes beside the PH hub on ``ranks`` ranks (each cylinder gets ranks / cylinders)."""
     if ranks % 3 == 0:
@@ -268,9 +298,10 @@ def cylinders(ranks: int) -> list[str]:
 def progressive_hedging(data: InputData, years: tuple[int, int] | None = None, *, discount_rate: float = 0.0,
                         options: RiskOptions | None = None, time_limit: float | None = None, gap: float = 1e-4,
                         events: str = INDEPENDENT, paths: int = DEFAULT_PATHS, seed: int = 0,
-                        max_iterations: int = MAX_ITERATIONS) -> PlanResult | None:
+                        max_iterations: int = MAX_ITERATIONS, progress: bool = False) -> PlanResult | None:
     """The plan of :func:`sourcing.plan`'s tree solved by progressive hedging (see the module's
-    docstring), with ``decomposition``; None on every rank but 0.
+    docstring), with ``decomposition``; None on every rank but 0. With ``progress``, the hub
+    writes a line to stderr each time it has evaluated its bounds (:func:`progress_line`).
 
     Raises:
         OptionError: mpi-sppy or mpi4py missing, or a bad ``gap``.
@@ -293,9 +324,12 @@ def progressive_hedging(data: InputData, years: tuple[int, int] | None = None, *
         got = _evaluate(models, horizon, tree, options, root)
         return None if got is None else float(got[2].objective)
 
+    def report(iteration: int, outer: float, inner: float) -> None:
+        print(progress_line(iteration, time.perf_counter() - start, outer, inner), file=sys.stderr, flush=True)
+
     with _quiet():  # mpi-sppy talks on stdout, which is ours for data
         hub, outer, inner_spoke, iterations, candidates = _spin(models, ranks, time_limit, gap, max_iterations,
-                                                               evaluate)
+                                                               evaluate, report if progress else None)
     if rank != 0:
         return None
     # the inner bound's plan: the cheapest root candidate fixed, every later decision re-optimised
@@ -310,7 +344,7 @@ def progressive_hedging(data: InputData, years: tuple[int, int] | None = None, *
 
 
 def _spin(models: PathModels, ranks: int, time_limit: float | None, gap: float, max_iterations: int,
-          evaluate):
+          evaluate, report=None):
     from mpisppy.spin_the_wheel import WheelSpinner
     from mpisppy.utils import cfg_vanilla as vanilla
     from mpisppy.utils import config
@@ -321,8 +355,10 @@ def _spin(models: PathModels, ranks: int, time_limit: float | None, gap: float, 
     cfg.ph_args()
     cfg.lagrangian_args()
     cfg.xhatshuffle_args()
+    _register_solver()
     cfg.solver_name = SOLVER
     cfg.linearize_proximal_terms = LINEARIZE
+    cfg.solver_options = f"qp_regularization_value={QP_REGULARIZATION!r}"
     cfg.default_rho = 1.0
     cfg.max_iterations = max_iterations
     cfg.intra_hub_conv_thresh = CONVERGED
@@ -333,7 +369,7 @@ def _spin(models: PathModels, ranks: int, time_limit: float | None, gap: float, 
     cfg.display_progress = False
     spokes = cylinders(ranks)
     common = dict(all_nodenames=models.all_nodenames)
-    bounds, converger = hub_bounds(evaluate, _xbar_root, BOUNDS_EVERY, gap, models.total)
+    bounds, converger = hub_bounds(evaluate, _xbar_root, BOUNDS_EVERY, gap, models.total, report)
     hub = vanilla.ph_hub(cfg, models.create, _denouement, models.scenario_names, rho_setter=models.rho,
                          ph_extensions=bounds, ph_converger=converger, **common)
     made = []
@@ -343,6 +379,7 @@ def _spin(models: PathModels, ranks: int, time_limit: float | None, gap: float, 
         made.append(maker(cfg, models.create, _denouement, models.scenario_names, **kwargs, **common))
     ws = WheelSpinner(hub, made)
     ws.spin()
+    from_spoke = _spoke_root(ws)
     candidates: list[list[float]] = []
     iterations, outer = 0, ws.BestOuterBound
     opt = getattr(ws.spcomm, "opt", None)
@@ -355,8 +392,24 @@ def _spin(models: PathModels, ranks: int, time_limit: float | None, gap: float, 
         own = np.array([[float(v.value) for v in s._mpisppy_node_list[0].nonant_vardata_list] for s in scenarios])
         nearest = np.argsort(np.abs(own - xbar).sum(axis=1), kind="stable")
         best = [own_bounds.root] if own_bounds.root is not None else []
-        candidates = [*best, xbar.tolist(), *(own[k].tolist() for k in nearest[:CANDIDATES - 1])]
+        spoke = [from_spoke] if from_spoke is not None else []
+        candidates = [*best, *spoke, xbar.tolist(), *(own[k].tolist() for k in nearest[:CANDIDATES - 1])]
     return ws, outer, ws.BestInnerBound, iterations, candidates
+
+
+def _spoke_root(ws) -> list[float] | None:
+    """The root of the best incumbent when an inner-bound spoke found it (xhatshuffle's, whose
+    cost bounded the gap mpi-sppy's hub stopped on), on every rank; None when the hub's own is the
+    best. Collective: every rank must call it."""
+    comm = ws.spcomm.fullcomm
+    best = comm.bcast(ws.spcomm.last_ib_idx if comm.Get_rank() == 0 else None, root=0)
+    mine = None
+    if best not in (None, 0) and ws.strata_rank == best and ws.cylinder_rank == 0:
+        opt = ws.spcomm.opt
+        if opt.first_stage_solution_available or opt.load_best_solution():
+            first = opt.local_scenarios[opt.local_scenario_names[0]]
+            mine = [float(v.value) for v in first._mpisppy_node_list[0].nonant_vardata_list]
+    return next((got for got in comm.allgather(mine) if got is not None), None)
 
 
 def _xbar_root(opt) -> list[float]:

@@ -14,6 +14,8 @@ close. :func:`hub_bounds` gives the hub both bounds itself, every ``every`` PH i
   The cheapest root so far is kept, and it is the plan reported.
 
 and a converger that stops PH once the best of these (and of any spoke's) are within ``gap``.
+After each evaluation ``report(iteration, outer, inner)`` (when given) hears the best bounds so far,
+the spokes' included, in the extensive form's units.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ Root = list[float]
 
 
 def hub_bounds(evaluate: Callable[[Root], float | None], root_of: Callable[[Any], Root], every: int,
-               gap: float, scale: float) -> tuple[type, type]:
+               gap: float, scale: float,
+               report: Callable[[int, float, float], None] | None = None) -> tuple[type, type]:
     """The extension and converger classes to hand to mpi-sppy's PH hub.
 
     ``evaluate(root)``: the extensive form's objective with the root held at ``root`` (None when
@@ -63,6 +66,11 @@ def hub_bounds(evaluate: Callable[[Root], float | None], root_of: Callable[[Any]
             opt.best_bound_obj_val = self.outer
             if math.isfinite(self.inner):
                 opt.best_solution_obj_val = self.inner
+            if report is not None and opt.cylinder_rank == 0:  # one line per hub, not per rank
+                spokes = opt.spcomm
+                outer = max(self.outer, getattr(spokes, "BestOuterBound", None) or -math.inf)
+                inner = min(self.inner, getattr(spokes, "BestInnerBound", None) or math.inf)
+                report(int(opt._PHIter), outer * scale, inner * scale)
 
     class GapConverger(Converger):
         """Stops PH when the hub's inner bound and the best outer bound are within ``gap``."""
@@ -80,3 +88,12 @@ def hub_bounds(evaluate: Callable[[Root], float | None], root_of: Callable[[Any]
             return self.conv <= gap
 
     return HubBounds, GapConverger
+
+
+def progress_line(iteration: int, seconds: float, outer: float, inner: float) -> str:
+    """The hub's line after it evaluated its bounds: ``ph iteration K, S s: outer bound X M USD,
+    inner bound Y M USD, gap G%``; ``inner bound -, gap -`` while no evaluated root holds."""
+    if not (math.isfinite(inner) and inner):
+        return f"ph iteration {iteration}, {seconds:.1f} s: outer bound {outer / 1e6:,.3f} M USD, inner bound -, gap -"
+    return (f"ph iteration {iteration}, {seconds:.1f} s: outer bound {outer / 1e6:,.3f} M USD, inner bound "
+            f"{inner / 1e6:,.3f} M USD, gap {(inner - outer) / abs(inner):.3%}")

@@ -318,7 +318,7 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
             from sourcing.decompose import progressive_hedging
 
             result = progressive_hedging(data, horizon, discount_rate=discount_rate, options=options,
-                                         time_limit=time_limit, gap=ph_gap, **tree)
+                                         time_limit=time_limit, gap=ph_gap, progress=True, **tree)
             if result is None:  # a rank other than 0: rank 0 alone writes (stdout or --output)
                 sys.exit(0)
         else:
