@@ -22,7 +22,7 @@ from typing import Any
 __all__ = [
     "InputData", "RiskOptions", "Result", "Evaluation", "build_model", "bundled_inputs", "load_inputs",
     "load_plan", "run_sweep", "solve", "evaluate", "value_of_information", "report", "Briefing",
-    "plan", "PlanResult", "build_plan_model", "plan_value_of_information",
+    "plan", "PlanResult", "build_plan_model", "plan_value_of_information", "replicate", "progressive_hedging",
     "SourcingError", "InputError", "InfeasibleError", "OptionError", "OutputError", "SolverError",
 ]
 
@@ -44,6 +44,8 @@ _LAZY = {
     "plan_value_of_information": "sourcing.multiyear.api",
     "PlanResult": "sourcing.multiyear.result",
     "build_plan_model": "sourcing.multiyear.model",
+    "replicate": "sourcing.replications",
+    "progressive_hedging": "sourcing.decompose",
     "SourcingError": "sourcing.errors",
     "InputError": "sourcing.errors",
     "InfeasibleError": "sourcing.errors",
