@@ -73,8 +73,9 @@ values at kinks), kept for solvers without QP."""
 QP_REGULARIZATION = 1e-5
 """HiGHS's ``qp_regularization_value`` for the path subproblems. Its default (1e-7) let HiGHS's
 active-set QP solver cycle without end on some of them (the Hessian is zero on every column but
-the nonanticipative ones); 1e-5 solves them in a few hundred iterations and moves no optimum by
-more than 1e-11 of it (``tests/test_decompose.py`` keeps such a subproblem)."""
+the nonanticipative ones); at 1e-5 it solves them in a few hundred iterations, to points that meet
+the unregularised QP's optimality conditions to 1e-7 of its largest cost (``tests/test_decompose.py``
+keeps such a subproblem and checks them)."""
 
 
 def decomposition_bounds(st: Statement) -> None:
@@ -406,7 +407,7 @@ def _spoke_root(ws) -> list[float] | None:
     mine = None
     if best not in (None, 0) and ws.strata_rank == best and ws.cylinder_rank == 0:
         opt = ws.spcomm.opt
-        if opt.first_stage_solution_available or opt.load_best_solution():
+        if opt.load_best_solution():  # the spoke's best xhat (as WheelSpinner.write_first_stage_solution reads it)
             first = opt.local_scenarios[opt.local_scenario_names[0]]
             mine = [float(v.value) for v in first._mpisppy_node_list[0].nonant_vardata_list]
     return next((got for got in comm.allgather(mine) if got is not None), None)
