@@ -67,10 +67,12 @@ def hub_bounds(evaluate: Callable[[Root], float | None], root_of: Callable[[Any]
             if math.isfinite(self.inner):
                 opt.best_solution_obj_val = self.inner
             if report is not None and opt.cylinder_rank == 0:  # one line per hub, not per rank
-                spokes = opt.spcomm
-                outer = max(self.outer, getattr(spokes, "BestOuterBound", None) or -math.inf)
-                inner = min(self.inner, getattr(spokes, "BestInnerBound", None) or math.inf)
-                report(int(opt._PHIter), outer * scale, inner * scale)
+                inner = min(self.inner, getattr(opt.spcomm, "BestInnerBound", None) or math.inf)
+                report(int(opt._PHIter), self.best_outer() * scale, inner * scale)
+
+        def best_outer(self) -> float:
+            """The best outer bound so far, the hub's own and any spoke's."""
+            return max(self.outer, getattr(self.opt.spcomm, "BestOuterBound", None) or -math.inf)
 
     class GapConverger(Converger):
         """Stops PH when the hub's inner bound and the best outer bound are within ``gap``."""
@@ -81,7 +83,7 @@ def hub_bounds(evaluate: Callable[[Root], float | None], root_of: Callable[[Any]
 
         def is_converged(self) -> bool:
             own = self.opt.extobject
-            outer = max(own.outer, getattr(self.opt.spcomm, "BestOuterBound", -math.inf) or -math.inf)
+            outer = own.best_outer()
             if not math.isfinite(own.inner):
                 return False
             self.conv = (own.inner - outer) / abs(own.inner) if own.inner else 0.0
@@ -93,7 +95,7 @@ def hub_bounds(evaluate: Callable[[Root], float | None], root_of: Callable[[Any]
 def progress_line(iteration: int, seconds: float, outer: float, inner: float) -> str:
     """The hub's line after it evaluated its bounds: ``ph iteration K, S s: outer bound X M USD,
     inner bound Y M USD, gap G%``; ``inner bound -, gap -`` while no evaluated root holds."""
+    head = f"ph iteration {iteration}, {seconds:.1f} s: outer bound {outer / 1e6:,.3f} M USD, inner bound"
     if not (math.isfinite(inner) and inner):
-        return f"ph iteration {iteration}, {seconds:.1f} s: outer bound {outer / 1e6:,.3f} M USD, inner bound -, gap -"
-    return (f"ph iteration {iteration}, {seconds:.1f} s: outer bound {outer / 1e6:,.3f} M USD, inner bound "
-            f"{inner / 1e6:,.3f} M USD, gap {(inner - outer) / abs(inner):.3%}")
+        return f"{head} -, gap -"
+    return f"{head} {inner / 1e6:,.3f} M USD, gap {(inner - outer) / abs(inner):.3%}"

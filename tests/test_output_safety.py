@@ -433,7 +433,6 @@ def test_a_control_character_in_the_inputs_name_is_escaped_in_checks_summary(inp
 
 
 def test_an_older_picture_is_put_back_when_the_output_cannot_be_written(tmp_path, monkeypatch):
-
     _json_output_fails(monkeypatch)
     (tmp_path / "p.png").write_bytes(b"last week's picture")
     result = CliRunner().invoke(main, ["plan", "--years", "2026:2027", "--plot", str(tmp_path / "p.png"),
