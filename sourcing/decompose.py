@@ -15,12 +15,15 @@ ranks the hub computes both bounds itself every :data:`BOUNDS_EVERY` iterations
 root held fixed on the whole tree. PH stops when the bounds are within ``--ph-gap`` of each other,
 at ``--time-limit``, or when it has converged (or after :data:`MAX_ITERATIONS`).
 
-The plan reported is the *inner bound's*: the root's decisions (the contracts and investments
-signed now) of PH's consensus (the probability-weighted mean at the root, xbar), the cheapest of
-those the hub evaluated and the last, held fixed on the whole tree with every later decision
-re-optimised (the extensive form with the root fixed, as for the VSS): a feasible policy, so its
-cost is an upper bound. The gap reported is (inner - outer) / |inner| with that inner bound and
-the best outer bound. Rank 0 alone returns it.
+The plan reported is the *inner bound's*: a feasible non-anticipative policy, so its cost is an
+upper bound (:mod:`sourcing.phpolicy`). Its root holds the contracts and investments of a candidate:
+PH's consensus at the root (xbar), the cheapest the hub evaluated, or a path's root. Below the
+root every decision is re-optimised, the extensive form with the root fixed (as for the VSS), on a
+tree of at most ``piece_paths`` paths (:data:`PIECE_PATHS`). On a larger tree the nodes above that
+size take the decisions nearest PH's consensus there, and the pieces beneath them are solved each
+on its own, shared among the ranks: no rank holds the whole tree's extensive form. The gap
+reported is (inner - outer) / |inner| with that inner bound and the best outer bound. Rank 0 alone
+returns it.
 
 The Lagrangian spoke's subproblems need every nonanticipative column bounded above:
 :func:`decomposition_bounds` gives each family a finite upper bound that some optimal plan meets,
@@ -38,9 +41,9 @@ from typing import Any
 import numpy as np
 
 from sourcing.data import InputData
-from sourcing.errors import OptionError, SolverError
+from sourcing.errors import OptionError
 from sourcing.model import RiskOptions
-from sourcing.multiyear.api import checked_tree, solve_tree
+from sourcing.multiyear.api import checked_tree
 from sourcing.multiyear.events import DEFAULT_PATHS, INDEPENDENT
 from sourcing.multiyear.extract import extract_plan
 from sourcing.multiyear.horizon import build_horizon
@@ -48,6 +51,7 @@ from sourcing.multiyear.matrices import compile_statement
 from sourcing.multiyear.result import PlanResult
 from sourcing.multiyear.statement import Statement, build_statement
 from sourcing.phbounds import hub_bounds, progress_line
+from sourcing.phpolicy import Candidate, Pieces, cheapest_policy, evaluate_shared
 
 MAX_ITERATIONS = 1000
 """PH's iterations at most (without --time-limit, it stops there at the latest)."""
@@ -63,6 +67,10 @@ CONVERGED = 1e-6
 below which the hub stops; only the bounds certify the answer."""
 CANDIDATES = 3
 """Root candidates evaluated on the whole tree for the inner bound at most (xbar and the nearest paths')."""
+PIECE_PATHS = 2000
+"""The inner bound's pieces hold at most this many paths (:mod:`sourcing.phpolicy`): a tree of at
+most this many is evaluated whole, as the extensive form with the root fixed; above, no rank holds
+more than a piece's LP (about 0.7 MB a decade path in HiGHS, benchmarks/README.md)."""
 SOLVER = "sourcing_highs"
 """Pyomo's HiGHS interface for the path subproblems: its persistent ``highs`` (a QP for HiGHS, as
 PH's proximal term is quadratic; ``appsi_highs`` takes linear objectives only), silenced
@@ -299,10 +307,12 @@ def cylinders(ranks: int) -> list[str]:
 def progressive_hedging(data: InputData, years: tuple[int, int] | None = None, *, discount_rate: float = 0.0,
                         options: RiskOptions | None = None, time_limit: float | None = None, gap: float = 1e-4,
                         events: str = INDEPENDENT, paths: int = DEFAULT_PATHS, seed: int = 0,
-                        max_iterations: int = MAX_ITERATIONS, progress: bool = False) -> PlanResult | None:
+                        max_iterations: int = MAX_ITERATIONS, progress: bool = False,
+                        piece_paths: int = PIECE_PATHS) -> PlanResult | None:
     """The plan of :func:`sourcing.plan`'s tree solved by progressive hedging (see the module's
     docstring), with ``decomposition``; None on every rank but 0. With ``progress``, the hub
     writes a line to stderr each time it has evaluated its bounds (:func:`progress_line`).
+    ``piece_paths``: the most paths a piece of the inner bound's evaluation holds.
 
     Raises:
         OptionError: mpi-sppy or mpi4py missing, or a bad ``gap``.
@@ -310,6 +320,8 @@ def progressive_hedging(data: InputData, years: tuple[int, int] | None = None, *
     """
     if not gap > 0:
         raise OptionError(f"--ph-gap must be > 0, got {gap}")
+    if int(piece_paths) != piece_paths or piece_paths < 1:
+        raise OptionError(f"--ph-piece-paths must be a whole number >= 1, got {piece_paths}")
     with _quiet():  # mpi-sppy greets on stdout when imported
         comm = _comm()
     rank, ranks = comm.Get_rank(), comm.Get_size()
@@ -319,33 +331,37 @@ def progressive_hedging(data: InputData, years: tuple[int, int] | None = None, *
     st = build_statement(horizon, tree, options)
     decomposition_bounds(st)
     models = PathModels(st)
+    pieces = _pieces(models, int(piece_paths))
     start = time.perf_counter()
 
-    def evaluate(root: list[float]) -> float | None:
-        got = _evaluate(models, horizon, tree, options, root)
-        return None if got is None else float(got[2].objective)
+    def evaluate(candidate: Candidate, comm) -> float | None:
+        return evaluate_shared(pieces, candidate, comm)[0]
+
+    def consensus(opt) -> Candidate:
+        return _consensus(models, pieces, opt)
 
     def report(iteration: int, outer: float, inner: float) -> None:
         print(progress_line(iteration, time.perf_counter() - start, outer, inner), file=sys.stderr, flush=True)
 
     with _quiet():  # mpi-sppy talks on stdout, which is ours for data
         hub, outer, inner_spoke, iterations, candidates = _spin(models, ranks, time_limit, gap, max_iterations,
-                                                               evaluate, report if progress else None)
+                                                               evaluate, consensus, report if progress else None)
+    # the inner bound's plan: the cheapest candidate's policy, evaluated on every rank
+    raw = cheapest_policy(pieces, candidates, comm, fallback=CANDIDATES - 1)
     if rank != 0:
         return None
-    # the inner bound's plan: the cheapest root candidate fixed, every later decision re-optimised
-    st_eval, compiled, raw = _best_candidate(models, horizon, tree, options, candidates)
-    result = extract_plan(st_eval, compiled, raw, check=lambda r: None)
+    result = extract_plan(models.st, models.cp, raw, check=lambda r: None)
     inner = float(raw.objective)
     outer = float(outer) * models.total
     seconds = time.perf_counter() - start
     return replace(result, decomposition={
         "method": "ph", "ranks": int(ranks), "iterations": int(iterations), "outer_bound": outer,
-        "inner_bound": inner, "gap": float((inner - outer) / abs(inner)) if inner else 0.0, "seconds": seconds})
+        "inner_bound": inner, "gap": float((inner - outer) / abs(inner)) if inner else 0.0, "seconds": seconds,
+        "piece_paths": int(piece_paths), "pieces": len(pieces.tops)})
 
 
 def _spin(models: PathModels, ranks: int, time_limit: float | None, gap: float, max_iterations: int,
-          evaluate, report=None):
+          evaluate, consensus, report=None):
     from mpisppy.spin_the_wheel import WheelSpinner
     from mpisppy.utils import cfg_vanilla as vanilla
     from mpisppy.utils import config
@@ -370,7 +386,7 @@ def _spin(models: PathModels, ranks: int, time_limit: float | None, gap: float, 
     cfg.display_progress = False
     spokes = cylinders(ranks)
     common = dict(all_nodenames=models.all_nodenames)
-    bounds, converger = hub_bounds(evaluate, _xbar_root, BOUNDS_EVERY, gap, models.total, report)
+    bounds, converger = hub_bounds(evaluate, consensus, BOUNDS_EVERY, gap, models.total, report)
     hub = vanilla.ph_hub(cfg, models.create, _denouement, models.scenario_names, rho_setter=models.rho,
                          ph_extensions=bounds, ph_converger=converger, **common)
     made = []
@@ -381,20 +397,21 @@ def _spin(models: PathModels, ranks: int, time_limit: float | None, gap: float, 
     ws = WheelSpinner(hub, made)
     ws.spin()
     from_spoke = _spoke_root(ws)
-    candidates: list[list[float]] = []
+    candidates: list[Candidate] = []
     iterations, outer = 0, ws.BestOuterBound
     opt = getattr(ws.spcomm, "opt", None)
     if opt is not None and ws.strata_rank == 0:
         iterations = int(getattr(opt, "_PHIter", 0))
         own_bounds = opt.extobject
         outer = max(outer, own_bounds.outer)
-        xbar = np.asarray(_xbar_root(opt))
+        root, targets = consensus(opt)
+        xbar = np.asarray(root)
         scenarios = list(opt.local_scenarios.values())
         own = np.array([[float(v.value) for v in s._mpisppy_node_list[0].nonant_vardata_list] for s in scenarios])
         nearest = np.argsort(np.abs(own - xbar).sum(axis=1), kind="stable")
         best = [own_bounds.root] if own_bounds.root is not None else []
-        spoke = [from_spoke] if from_spoke is not None else []
-        candidates = [*best, *spoke, xbar.tolist(), *(own[k].tolist() for k in nearest[:CANDIDATES - 1])]
+        spoke = [(from_spoke, targets)] if from_spoke is not None else []
+        candidates = [*best, *spoke, (root, targets), *((own[k].tolist(), targets) for k in nearest[:CANDIDATES - 1])]
     return ws, outer, ws.BestInnerBound, iterations, candidates
 
 
@@ -420,53 +437,38 @@ def _xbar_root(opt) -> list[float]:
     return [float(first._mpisppy_model.xbars[("ROOT", i)].value) for i in range(count)]
 
 
-def _evaluate(models: PathModels, horizon, tree, options: RiskOptions, root: list[float]):
-    """The extensive form with the root held at ``root`` (statement, compiled, solution), or None
-    when that root breaks some path."""
-    from sourcing.errors import InfeasibleError
+def _pieces(models: PathModels, max_paths: int) -> Pieces:
+    """The inner bound's pieces of ``models``'s tree; the root's candidate fixes its contracts and
+    investments."""
+    st, cp = models.st, models.cp
+    hard = []
+    for name in ("volume", "investment"):
+        fam = st.variables[name]
+        pos = cp.columns[name][fam.first[np.flatnonzero(fam.depth == -1)]]
+        hard.append(pos[pos >= 0])
+    return Pieces(cp, models.col_node, models.row_node, st.tree.path_node, np.sort(np.concatenate(hard)), max_paths,
+                  rows=models.A)
 
-    try:
-        return solve_tree(horizon, tree, options, None, fix_root=_root_fix(models, root))
-    except InfeasibleError:
-        return None
 
-
-def _best_candidate(models: PathModels, horizon, tree, options: RiskOptions, candidates: list[list[float]]):
-    """The cheapest feasible root candidate held fixed on the whole tree: the hub's best root so
-    far (see :mod:`sourcing.phbounds`), PH's final consensus xbar (feasible once PH agrees; before,
-    a root that suits one path may break another's cover), and, when neither holds, the roots of
-    the paths nearest to xbar (on this rank), up to :data:`CANDIDATES` of those."""
-    best = None
-    for k, values in enumerate(candidates):
-        if best is not None and k >= len(candidates) - CANDIDATES + 1:
-            break  # the nearest paths' roots are a fallback only
-        got = _evaluate(models, horizon, tree, options, values)
-        if got is not None and (best is None or got[2].objective < best[2].objective):
-            best = got
-    if best is None:
-        raise SolverError(f"progressive hedging stopped before any of its {len(candidates)} root candidates "
-                          "(xbar and the nearest paths' roots) held on the whole tree: allow more --time-limit")
-    return best
+def _consensus(models: PathModels, pieces: Pieces, opt) -> Candidate:
+    """PH's consensus (xbar) at the root and at the pieces' split nodes below it, gathered over the
+    hub's ranks (collective on them). Values in the order of each node's columns."""
+    wanted = {models.node_name[v]: v for v in pieces.split if v != pieces.root}
+    mine: dict[int, list[float]] = {}
+    for s in opt.local_scenarios.values():
+        for node in s._mpisppy_node_list:
+            v = wanted.get(node.name)
+            if v is not None and v not in mine:
+                xbars = s._mpisppy_model.xbars
+                mine[v] = [float(xbars[(node.name, i)].value) for i in range(len(node.nonant_vardata_list))]
+    targets: dict[int, list[float]] = {}
+    for got in opt.mpicomm.allgather(mine):
+        targets.update(got)
+    return _xbar_root(opt), targets
 
 
 def _is_hub(ws) -> bool:
     return type(ws.spcomm).__name__.endswith("Hub")
-
-
-def _root_fix(models: PathModels, xbar: list[float]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """``fix_root`` for the root's contracts and investments, from xbar at ROOT (in the order of
-    the root's columns on a path, which is the compiled order)."""
-    st, cp = models.st, models.cp
-    root_cols = np.flatnonzero(models.col_node == int(st.tree.path_node[0, 0]))
-    value_of = dict(zip(root_cols.tolist(), xbar))
-    fix = {}
-    for name in ("volume", "investment"):
-        fam = st.variables[name]
-        items = np.flatnonzero(fam.depth == -1)
-        pos = cp.columns[name][fam.first[items]]
-        got = np.array([value_of.get(int(c), 0.0) if c >= 0 else 0.0 for c in pos])
-        fix[name] = (items, np.clip(got, fam.lower[fam.first[items]], fam.upper[fam.first[items]]))
-    return fix
 
 
 @contextlib.contextmanager

@@ -9,9 +9,10 @@ close. :func:`hub_bounds` gives the hub both bounds itself, every ``every`` PH i
   without the proximal term; the probability-weighted sum of their optima). It is a valid lower
   bound because PH keeps the weights of every node summing to zero over its paths; the best one
   so far is kept.
-- **inner**: the root of PH's consensus (xbar at the root) held fixed on the whole tree, every
-  later decision re-optimised (``evaluate``); a feasible policy, so its cost is an upper bound.
-  The cheapest root so far is kept, and it is the plan reported.
+- **inner**: the cost of the policy of PH's consensus (``candidate_of(opt)``: xbar at the root,
+  and where the policy needs them below it, see :mod:`sourcing.phpolicy`), evaluated on the whole
+  tree, the hub's ranks sharing the work (``evaluate``); a feasible policy, so its cost is an upper
+  bound. The cheapest candidate so far is kept, and it is the plan reported.
 
 and a converger that stops PH once the best of these (and of any spoke's) are within ``gap``.
 After each evaluation ``report(iteration, outer, inner)`` (when given) hears the best bounds so far,
@@ -24,18 +25,16 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-Root = list[float]
 
-
-def hub_bounds(evaluate: Callable[[Root], float | None], root_of: Callable[[Any], Root], every: int,
+def hub_bounds(evaluate: Callable[[Any, Any], float | None], candidate_of: Callable[[Any], Any], every: int,
                gap: float, scale: float,
                report: Callable[[int, float, float], None] | None = None) -> tuple[type, type]:
     """The extension and converger classes to hand to mpi-sppy's PH hub.
 
-    ``evaluate(root)``: the extensive form's objective with the root held at ``root`` (None when
-    that root breaks some path); ``root_of(opt)``: xbar at the root, in the order of the root's
-    nonanticipative variables; ``scale``: the extensive form's objective per unit of PH's (the
-    paths' total probability)."""
+    ``evaluate(candidate, comm)``: the extensive form's objective under the policy of
+    ``candidate`` (None when it breaks some path), collective on ``comm`` (the hub's ranks);
+    ``candidate_of(opt)``: PH's consensus as such a candidate (collective on the hub's ranks);
+    ``scale``: the extensive form's objective per unit of PH's (the paths' total probability)."""
     from mpisppy.convergers.converger import Converger
     from mpisppy.extensions.extension import Extension
 
@@ -57,10 +56,10 @@ def hub_bounds(evaluate: Callable[[Root], float | None], root_of: Callable[[Any]
                 self.outer = max(self.outer, float(opt.Ebound(False)))
             finally:
                 opt._reenable_prox()
-            root = root_of(opt)
-            cost = evaluate(root)
+            candidate = candidate_of(opt)
+            cost = evaluate(candidate, opt.mpicomm)
             if cost is not None and cost / scale < self.inner:
-                self.inner, self.root = cost / scale, root
+                self.inner, self.root = cost / scale, candidate
             if opt.best_bound_obj_val is not None:  # the trivial bound of iteration 0 may still be the best
                 self.outer = max(self.outer, float(opt.best_bound_obj_val))
             opt.best_bound_obj_val = self.outer

@@ -94,15 +94,20 @@ def test_path_subproblems_give_the_wait_and_see_bound(bundled):
     assert header[0] == "method" and row[0] == "ph"
 
 
-@pytest.mark.parametrize("years, iterations", [((2026, 2026), 30), ((2026, 2027), 1)])
-def test_ph_bounds_hold_the_extensive_forms_optimum(bundled, years, iterations):
+@pytest.mark.parametrize("years, iterations, piece_paths", [((2026, 2026), 30, 2000), ((2026, 2027), 1, 2000),
+                                                           ((2026, 2027), 1, 20)])
+def test_ph_bounds_hold_the_extensive_forms_optimum(bundled, years, iterations, piece_paths):
+    """Also with the inner bound's plan evaluated in pieces of at most 20 paths: the nodes above
+    that size take PH's consensus after one iteration, and the policy still holds on every path."""
     _needs_mpi_sppy()
     from sourcing.decompose import progressive_hedging
 
-    got = progressive_hedging(bundled, years, paths=500, max_iterations=iterations, time_limit=60)
+    got = progressive_hedging(bundled, years, paths=500, max_iterations=iterations, time_limit=60,
+                              piece_paths=piece_paths)
     d = got.decomposition
     optimum = plan(bundled, years, paths=500).objective
     assert d["method"] == "ph" and d["ranks"] == 1 and d["iterations"] >= 1
+    assert d["piece_paths"] == piece_paths and (d["pieces"] > 1) == (piece_paths < got.tree["paths"])
     tol = 1e-9 * abs(optimum)
     assert d["outer_bound"] <= optimum + tol <= d["inner_bound"] + 2 * tol
     # the inner bound lies within its reported gap of the optimum, and it is this plan's cost
@@ -242,13 +247,15 @@ def test_mpiexec_two_ranks_stop_at_the_gap_of_the_plan_they_report(bundled, tmp_
 
 
 def test_mpiexec_two_ranks_write_one_document(bundled, tmp_path):
-    done = _mpiexec_plan(tmp_path, "--years", "2026:2027", "--paths", "500", "--time-limit", "8")
+    """... with the inner bound's pieces shared between the two ranks."""
+    done = _mpiexec_plan(tmp_path, "--years", "2026:2027", "--paths", "500", "--time-limit", "8",
+                         "--ph-piece-paths", "20")
     out = tmp_path / "plan.json"
     assert done.stdout == ""  # mpi-sppy's chatter goes to stderr; the document to --output
     doc = json.loads(out.read_text())  # one document: rank 0 alone wrote it
     assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]  # mpi-sppy's log files are not left here
     d = doc["decomposition"]
-    assert d["ranks"] == 2 and d["method"] == "ph"
+    assert d["ranks"] == 2 and d["method"] == "ph" and d["piece_paths"] == 20 and d["pieces"] > 2
     optimum = plan(bundled, (2026, 2027), paths=500).objective
     tol = 1e-9 * abs(optimum)
     assert d["outer_bound"] <= optimum + tol <= d["inner_bound"] + 2 * tol

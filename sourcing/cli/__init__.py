@@ -265,11 +265,14 @@ def sweep(inputs: Path | None, caps: tuple[str, ...], floors: tuple[str, ...], r
                    "'sourcing[mpi]'); reports its outer and inner bounds and the inner bound's plan.")
 @click.option("--ph-gap", type=Number(0, open_low=True), default=1e-4, show_default=True, metavar="GAP",
               help="With --decompose ph: stop once (inner - outer) / |inner| <= GAP (or at --time-limit).")
+@click.option("--ph-piece-paths", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --decompose ph: the inner bound evaluates its plan on pieces of the tree of at most N "
+                   "paths each, shared among the ranks (a tree of at most N paths whole)  [default: 2000]")
 def plan_command(inputs: Path | None, years: str | None, discount_rate: float, risk_weight: float,
                  cvar_weight: float, cvar_level: float, caps: dict, fmt: str | None, output: Path | None,
                  plot: Path | None, time_limit: float | None, voi: bool, events: str, n_paths: int,
                  seed: int, replications: int, workers: int, scheduler: str | None, decompose: str | None,
-                 ph_gap: float) -> None:
+                 ph_gap: float, ph_piece_paths: int) -> None:
     """Plan several years on a tree of disruption paths: contracts, stock and capacity to fund.
 
     A scenario's probability is read as an annual hazard; each event may start in any year it is
@@ -318,7 +321,8 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
             from sourcing.decompose import progressive_hedging
 
             result = progressive_hedging(data, horizon, discount_rate=discount_rate, options=options,
-                                         time_limit=time_limit, gap=ph_gap, progress=True, **tree)
+                                         time_limit=time_limit, gap=ph_gap, progress=True,
+                                         **({"piece_paths": ph_piece_paths} if ph_piece_paths else {}), **tree)
             if result is None:  # a rank other than 0: rank 0 alone writes (stdout or --output)
                 sys.exit(0)
         else:
@@ -336,7 +340,8 @@ def plan_command(inputs: Path | None, years: str | None, discount_rate: float, r
             "risk_weight": risk_weight, "cvar_weight": cvar_weight, "cvar_level": cvar_level, "caps": caps,
             "value_of_information": voi, "events": events, "paths": n_paths, "seed": seed,
             **({"replications": replications} if replications > 1 else {}),
-            **({"decompose": decompose, "ph_gap": ph_gap} if decompose else {})})
+            **({"decompose": decompose, "ph_gap": ph_gap,
+                 "ph_piece_paths": result.decomposition["piece_paths"]} if decompose else {})})
 
     pictures: list[tuple[Path, bytes]] = []
     run(action, output, as_json=asks_json(fmt, output), also=pictures)

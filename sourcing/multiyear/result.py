@@ -73,8 +73,9 @@ class PlanResult:
         replications: with ``--replications R`` > 1, the error of the sampled tree
             (:class:`sourcing.multiyear.spread.Replications`); this plan is the first tree's.
         decomposition: with ``--decompose ph``, how progressive hedging ended: ``method``,
-            ``ranks``, ``iterations``, ``outer_bound``, ``inner_bound``, ``gap``, ``seconds``; this
-            plan is then the inner bound's.
+            ``ranks``, ``iterations``, ``outer_bound``, ``inner_bound``, ``gap``, ``seconds``,
+            ``piece_paths`` (the most paths a piece of the inner bound's evaluation held) and
+            ``pieces`` (how many there were; 1: the whole tree); this plan is then the inner bound's.
     """
 
     status: str

@@ -312,5 +312,11 @@ def _decomposition(result: PlanResult) -> list[Block]:
         return []
     text = (f": progressive hedging on {d['ranks']} rank{'s' * (d['ranks'] != 1)}, {d['iterations']} iterations, "
             f"{d['seconds']:,.1f} s; outer bound {d['outer_bound'] / MUSD:,.3f}, inner bound "
-            f"{d['inner_bound'] / MUSD:,.3f} USD M (this plan), gap {d['gap']:.2e}")
+            f"{d['inner_bound'] / MUSD:,.3f} USD M (this plan{_pieces(d)}), gap {d['gap']:.2e}")
     return [Block("decomposition", "Decomposition", text=text)]
+
+
+def _pieces(d: dict) -> str:
+    """How the inner bound's plan was evaluated, when its tree was cut into pieces."""
+    pieces = d.get("pieces", 1)
+    return f"; its tree evaluated in {pieces} pieces of at most {d['piece_paths']:,} paths" if pieces > 1 else ""

@@ -261,7 +261,8 @@ REPLICATION_KINDS = {"replication": "number", "seed": "number", "paths": "number
                      "year": "number", "signed": "number", "project": "text", "quantity": "text",
                      **{name: "t" for name in ("first", "min", "median", "max")}}
 DECOMPOSITION_KINDS = {"method": "text", "ranks": "number", "iterations": "number", "outer_bound": "musd",
-                       "inner_bound": "musd", "gap": "number", "seconds": "number"}
+                       "inner_bound": "musd", "gap": "number", "seconds": "number",
+                       "piece_paths": "number", "pieces": "number"}
 
 
 def _scale_tables(result: PlanResult) -> list[Table]:
