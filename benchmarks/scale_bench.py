@@ -70,14 +70,15 @@ def run_python(code: str, *args: str, timeout: float) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_ph(paths: int, ranks: int, gap: float, limit: float, years: str) -> dict:
+def run_ph(paths: int, ranks: int, gap: float, limit: float, years: str, piece_paths: int | None = None) -> dict:
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_mpi_yield_when_idle="1")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "plan.json"
         command = [shutil.which("mpiexec") or "mpiexec", "-n", str(ranks), "/usr/bin/time", "-f", "%M",
                    sys.executable, "-m", "sourcing.cli", "plan", "--years", years, "--paths", str(paths),
-                   "--decompose", "ph", "--ph-gap", str(gap), "--time-limit", str(limit), "--output", str(out)]
+                   "--decompose", "ph", "--ph-gap", str(gap), "--time-limit", str(limit), "--output", str(out),
+                   *(["--ph-piece-paths", str(piece_paths)] if piece_paths else [])]
         start = time.perf_counter()
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=limit * 4 + 600)
         wall = time.perf_counter() - start
@@ -85,7 +86,8 @@ def run_ph(paths: int, ranks: int, gap: float, limit: float, years: str) -> dict
             return {"error": done.stderr[-1000:], "wall": wall}
         peaks = [int(line) for line in done.stderr.splitlines() if line.strip().isdigit()]
         doc = json.loads(out.read_text())
-    return {**doc["decomposition"], "wall": wall, "peak_mb": sum(peaks) / 1024, "objective": doc["objective"],
+    return {**doc["decomposition"], "wall": wall, "peak_mb": sum(peaks) / 1024,
+            "peak_mb_largest_rank": max(peaks) / 1024, "objective": doc["objective"],
             **time_to_gaps(done.stderr, (1e-2, 1e-3, 1e-4))}
 
 
@@ -113,6 +115,8 @@ def main() -> None:
     parser.add_argument("--ph-ranks", default="1,2")
     parser.add_argument("--ph-gaps", default="1e-4", help="each a run; the progress lines give the time to 1e-2, "
                         "1e-3 and 1e-4 on the way")
+    parser.add_argument("--ph-piece-paths", default="", help="comma-separated --ph-piece-paths, each a run "
+                        "(blank: the default)")
     parser.add_argument("--replications", type=int, default=3)
     parser.add_argument("--rep-paths", default="500")
     parser.add_argument("--skip", default="", help="comma-separated: ef, ph, rep")
@@ -135,10 +139,12 @@ def main() -> None:
         for n in map(int, a.ph_paths.split(",")):
             for ranks in map(int, a.ph_ranks.split(",")):
                 for gap in map(float, a.ph_gaps.split(",")):
-                    got = run_ph(n, ranks, gap, a.ph_limit, a.ph_years)
-                    results["ph"].append({"sample": n, "years": a.ph_years, "ranks": ranks, "target": gap, **got})
-                    print("PH", n, ranks, gap, got, flush=True)
-                    save()
+                    for pieces in [int(x) for x in a.ph_piece_paths.split(",") if x] or [None]:
+                        got = run_ph(n, ranks, gap, a.ph_limit, a.ph_years, pieces)
+                        results["ph"].append({"sample": n, "years": a.ph_years, "ranks": ranks, "target": gap,
+                                              **got})
+                        print("PH", n, ranks, gap, pieces, got, flush=True)
+                        save()
     if "rep" not in skip:
         for n in map(int, a.rep_paths.split(",")):
             for workers in (1, 2):

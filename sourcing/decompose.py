@@ -11,8 +11,8 @@ Launched as ``mpiexec -n K sourcing plan --decompose ph``. The ranks form mpi-sp
 with K a multiple of 3, a PH hub, a Lagrangian spoke (outer bound) and an xhatshuffle spoke (inner
 bound); with K even, the hub and the xhatshuffle spoke; otherwise the hub alone. On any number of
 ranks the hub computes both bounds itself every :data:`BOUNDS_EVERY` iterations
-(:mod:`sourcing.phbounds`): the Lagrangian bound of its weights, and the cost of its consensus
-root held fixed on the whole tree. PH stops when the bounds are within ``--ph-gap`` of each other,
+(:mod:`sourcing.phbounds`): the Lagrangian bound of its weights, and the cost of its consensus's
+policy on the whole tree (below). PH stops when the bounds are within ``--ph-gap`` of each other,
 at ``--time-limit``, or when it has converged (or after :data:`MAX_ITERATIONS`).
 
 The plan reported is the *inner bound's*: a feasible non-anticipative policy, so its cost is an
@@ -70,7 +70,7 @@ CANDIDATES = 3
 PIECE_PATHS = 2000
 """The inner bound's pieces hold at most this many paths (:mod:`sourcing.phpolicy`): a tree of at
 most this many is evaluated whole, as the extensive form with the root fixed; above, no rank holds
-more than a piece's LP (about 0.7 MB a decade path in HiGHS, benchmarks/README.md)."""
+more than a piece's LP (about 0.5 MB a decade path, benchmarks/README.md)."""
 SOLVER = "sourcing_highs"
 """Pyomo's HiGHS interface for the path subproblems: its persistent ``highs`` (a QP for HiGHS, as
 PH's proximal term is quadratic; ``appsi_highs`` takes linear objectives only), silenced
@@ -447,7 +447,7 @@ def _pieces(models: PathModels, max_paths: int) -> Pieces:
         pos = cp.columns[name][fam.first[np.flatnonzero(fam.depth == -1)]]
         hard.append(pos[pos >= 0])
     return Pieces(cp, models.col_node, models.row_node, st.tree.path_node, np.sort(np.concatenate(hard)), max_paths,
-                  rows=models.A)
+                  st.tree.path_probability, rows=models.A)
 
 
 def _consensus(models: PathModels, pieces: Pieces, opt) -> Candidate:

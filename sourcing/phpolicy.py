@@ -7,9 +7,12 @@ PH's inner bound is the cost of a feasible non-anticipative policy on the whole 
 - a node whose subtree holds at most ``max_paths`` paths tops a *piece*: every decision in the
   piece is re-optimised, the ancestors' held fixed (the extensive form of the subtree);
 - a node above that size is a *split* node: it takes the decisions nearest PH's consensus at the
-  node (its ``target``, xbar) that meet the node's own rows, its ancestors' decisions held fixed
-  (min over the node's columns of c x + sum_j w_j |x_j - target_j|, w_j = :data:`WEIGHT` (|c_j| +
-  the node's mean |c|)).
+  node (its ``target``, xbar) that meet the node's own rows, its ancestors' decisions held fixed,
+  and leave a feasible continuation along the most probable path of each child's subtree (min of
+  c x + sum_j w_j |x_j - target_j| over the node's columns j, w_j = :data:`WEIGHT` (|c_j| + the
+  node's mean |c|), plus the cost of those paths' decisions, which are then dropped). Without the
+  look-ahead, the consensus of an unconverged PH at one node and at its ancestors could break a
+  piece below (a project funded at both beyond its max_capacity).
 
 A node's decisions depend on its own history only, so the policy is non-anticipative, and its cost
 (the sum over the split nodes and the pieces) is an upper bound on the plan's optimum whenever every
@@ -65,11 +68,12 @@ class Pieces:
 
     ``col_node``/``row_node``: the node of each compiled column/row; ``path_node``: the tree's
     ``path_node`` (paths x (depths + 1), the root first); ``hard``: the compiled columns the root's
-    candidate fixes (its contracts and investments); ``rows``: ``cp.matrix`` by rows, when the
+    candidate fixes (its contracts and investments); ``weights``: the paths' probabilities (which
+    path of a subtree a split node looks ahead along); ``rows``: ``cp.matrix`` by rows, when the
     caller holds it already."""
 
     def __init__(self, cp: Compiled, col_node: np.ndarray, row_node: np.ndarray, path_node: np.ndarray,
-                 hard: np.ndarray, max_paths: int, rows: sp.csr_array | None = None) -> None:
+                 hard: np.ndarray, max_paths: int, weights: np.ndarray, rows: sp.csr_array | None = None) -> None:
         if max_paths < 1:
             raise ValueError(f"max_paths must be >= 1, got {max_paths}")
         self.cp, self.max_paths = cp, int(max_paths)
@@ -103,6 +107,15 @@ class Pieces:
                 for c in reversed(self.children.get(v, [])):
                     (stack if self.paths[c] > self.max_paths else self.tops).append(c)
         self.split.sort(key=lambda v: (self.depth[v], v))
+        # a split node looks ahead along the most probable path of each child's subtree
+        self.ahead: dict[int, np.ndarray] = {}
+        for v in self.split:
+            below = []
+            for c in self.children.get(v, []):
+                through = np.flatnonzero(path_node[:, self.depth[c] + 1] == c)
+                s = through[np.argmax(np.asarray(weights)[through])]
+                below.append(path_node[s, self.depth[c] + 1:])
+            self.ahead[v] = np.unique(np.concatenate(below)) if below else np.empty(0, dtype=np.int64)
 
     def subtree(self, v: int) -> np.ndarray:
         """The nodes of the subtree under ``v`` (``v`` included)."""
@@ -157,23 +170,30 @@ class Pieces:
         return Evaluation(total, np.concatenate(columns), np.concatenate(values), iterations)
 
     def _node(self, v: int, target: np.ndarray, decided: np.ndarray, fixed: np.ndarray):
-        """A split node's decisions: min c x + w |x - target| over its rows, ancestors fixed."""
+        """A split node's decisions: min c x + w |x - target| over its rows, its ancestors fixed, with
+        a feasible continuation along its look-ahead paths (their columns' costs counted, their
+        values dropped)."""
         cp = self.cp
-        cols, rows = self.cols_of[v], self.rows_of[v]
-        k = len(cols)
+        own = self.cols_of[v]
+        k = len(own)
         if k == 0:
             return np.empty(0), 0
+        ahead = self.ahead[v]
+        cols = np.concatenate([own, *(self.cols_of[u] for u in ahead)])
+        rows = np.concatenate([self.rows_of[v], *(self.rows_of[u] for u in ahead)])
         lower, upper = cp.col_lower[cols].copy(), cp.col_upper[cols].copy()
         if v == self.root:
-            at = np.searchsorted(cols, self.hard)
+            at = np.searchsorted(own, self.hard)
             lower[at] = upper[at] = fixed
         A, row_lower, row_upper = self._rows(rows, cols, decided)
-        c = cp.cost[cols]
-        scale = float(np.abs(c).mean()) if k else 0.0
+        c = cp.cost[own]
+        scale = float(np.abs(c).mean())
         w = WEIGHT * (np.abs(c) + (scale if scale > 0 else 1.0))
+        n = len(cols)
+        pick = sp.csc_array((np.ones(k), (np.arange(k), np.arange(k))), shape=(k, n))
         eye = sp.identity(k, format="csc")
-        matrix = sp.vstack([sp.hstack([A, sp.csc_array((A.shape[0], 2 * k))]), sp.hstack([eye, -eye, eye])])
-        lp = Compiled(np.concatenate([c, w, w]), 0.0, sp.csc_array(matrix),
+        matrix = sp.vstack([sp.hstack([A, sp.csc_array((A.shape[0], 2 * k))]), sp.hstack([pick, -eye, eye])])
+        lp = Compiled(np.concatenate([cp.cost[cols], w, w]), 0.0, sp.csc_array(matrix),
                       np.concatenate([lower, np.zeros(2 * k)]), np.concatenate([upper, np.full(2 * k, np.inf)]),
                       np.concatenate([row_lower, target]), np.concatenate([row_upper, target]), {}, {})
         raw = _solve(lp)

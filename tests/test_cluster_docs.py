@@ -35,6 +35,7 @@ def test_the_slurm_script_runs_on_two_local_ranks(tmp_path):
     (shims / "python").chmod(0o755)
     out = tmp_path / "plan.json"
     env = dict(os.environ, PATH=f"{shims}:{os.environ['PATH']}", YEARS="2026:2027", PATHS="500", TIME_LIMIT="6",
+               PIECE_PATHS="50",
                OUT=str(out), OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1")
     done = subprocess.run(["bash", str(ROOT / "docs" / "cluster" / "ph.slurm")], env=env, capture_output=True,
@@ -43,6 +44,7 @@ def test_the_slurm_script_runs_on_two_local_ranks(tmp_path):
     doc = json.loads(out.read_text())
     assert doc["decomposition"]["ranks"] == 2
     assert doc["decomposition"]["outer_bound"] <= doc["objective"]
+    assert doc["decomposition"]["piece_paths"] == 50 and doc["decomposition"]["pieces"] > 1
 
 
 def test_the_jobqueue_example_gives_the_replications_of_this_process():

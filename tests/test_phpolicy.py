@@ -9,18 +9,22 @@ stock, projects, several years):
 - given the extensive form's optimum as targets, every piece size gives back the optimum;
 - given another feasible plan as targets, the policy costs between the optimum and that plan;
 - the ranks' shares add up to the whole evaluation, and their columns cover the LP once;
-- a root that breaks some path gives no bound, exactly when the extensive form finds no plan.
+- a root that breaks some path gives no bound, exactly when the extensive form finds no plan;
+- the consensus of the paths solved alone (PH's first xbar, far from agreeing) still gives a
+  policy at every piece size, no cheaper than the optimum.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 
 from sourcing import InfeasibleError, bundled_inputs, load_inputs
 from sourcing.decompose import PathModels, _pieces, decomposition_bounds
-from sourcing.highs import values
+from sourcing.highs import new_highs, pass_model, run_highs, values
+from sourcing.lp import Compiled
 from sourcing.model import RiskOptions
 from sourcing.multiyear.api import checked_tree, root_values, solve_tree
 from sourcing.multiyear.horizon import build_horizon
@@ -168,3 +172,39 @@ def test_random_instances_give_back_their_optimum_in_pieces(case):
     except InfeasibleError:
         return
     _optimum_gives_back_itself(horizon, tree, options, models)
+
+
+def _paths_alone(models) -> np.ndarray:
+    """The probability-weighted mean, per column, of every path's optimum solved alone (each path's
+    columns and rows cut from the compiled LP, costs per unit of probability): PH's consensus after
+    its iteration 0."""
+    cp, t = models.cp, models.st.tree
+    total, weight = np.zeros(len(cp.cost)), np.zeros(len(cp.cost))
+    for s in range(t.paths):
+        cols = np.flatnonzero(np.isin(models.col_node, t.path_node[s]))
+        rows = np.flatnonzero(np.isin(models.row_node, t.path_node[s]))
+        lp = Compiled(cp.cost[cols] / t.node_probability[models.col_node[cols]], 0.0,
+                      sp.csc_array(models.A[rows][:, cols]), cp.col_lower[cols], cp.col_upper[cols],
+                      cp.row_lower[rows], cp.row_upper[rows], {}, {})
+        highs = new_highs()
+        pass_model(highs, lp)
+        raw = run_highs(highs)
+        assert raw.status == "optimal"
+        total[cols] += t.path_probability[s] * raw.col_value
+        weight[cols] += t.path_probability[s]
+    return total / weight
+
+
+def test_the_consensus_of_paths_alone_gives_a_policy_at_every_piece_size():
+    """On the five-year tree this consensus once broke a piece: a project funded at a node and at
+    its ancestors beyond its max_capacity. A split node now keeps a feasible continuation along the
+    most probable path of each child's subtree."""
+    horizon, tree, options, models = _case(load_inputs(bundled_inputs()), (2026, 2030), paths=300)
+    optimum = solve_tree(horizon, tree, options)[2].objective
+    x = _paths_alone(models)
+    root = x[_pieces(models, 1).cols_of[int(tree.path_node[0, 0])]]
+    for size in _sizes(tree):
+        pieces, cost, shares = _evaluate(models, size, root, x, size=2)
+        assert cost is not None, f"no policy at {size} paths a piece"
+        assert cost >= optimum * (1 - 1e-9)
+        assert _feasible_cost(models, _assembled(models, shares)) == pytest.approx(cost, rel=1e-7)
