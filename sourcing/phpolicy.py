@@ -256,7 +256,8 @@ def cheapest_policy(pieces: Pieces, candidates: list[Candidate], comm, fallback:
             best = (cost, got)
     if best is None:
         raise SolverError(f"progressive hedging stopped before any of its {len(candidates)} root candidates "
-                          "(xbar and the nearest paths' roots) held on the whole tree: allow more --time-limit")
+                          "(xbar and the nearest paths' roots) held on the whole tree: allow more --time-limit "
+                          "(or, with the tree in pieces, a larger --ph-piece-paths)")
     parts = comm.gather((best[1].columns, best[1].values, best[1].iterations), root=0)
     if comm.Get_rank() != 0:
         return None
