@@ -409,7 +409,7 @@ def _spin(models: PathModels, ranks: int, time_limit: float | None, gap: float, 
         scenarios = list(opt.local_scenarios.values())
         own = np.array([[float(v.value) for v in s._mpisppy_node_list[0].nonant_vardata_list] for s in scenarios])
         nearest = np.argsort(np.abs(own - xbar).sum(axis=1), kind="stable")
-        best = [own_bounds.root] if own_bounds.root is not None else []
+        best = [own_bounds.candidate] if own_bounds.candidate is not None else []
         spoke = [(from_spoke, targets)] if from_spoke is not None else []
         candidates = [*best, *spoke, (root, targets), *((own[k].tolist(), targets) for k in nearest[:CANDIDATES - 1])]
     return ws, outer, ws.BestInnerBound, iterations, candidates
@@ -430,13 +430,6 @@ def _spoke_root(ws) -> list[float] | None:
     return next((got for got in comm.allgather(mine) if got is not None), None)
 
 
-def _xbar_root(opt) -> list[float]:
-    """PH's consensus at the root (xbar), in the order of the root's nonanticipative variables."""
-    first = next(iter(opt.local_scenarios.values()))
-    count = len(first._mpisppy_node_list[0].nonant_vardata_list)
-    return [float(first._mpisppy_model.xbars[("ROOT", i)].value) for i in range(count)]
-
-
 def _pieces(models: PathModels, max_paths: int) -> Pieces:
     """The inner bound's pieces of ``models``'s tree; the root's candidate fixes its contracts and
     investments."""
@@ -453,7 +446,7 @@ def _pieces(models: PathModels, max_paths: int) -> Pieces:
 def _consensus(models: PathModels, pieces: Pieces, opt) -> Candidate:
     """PH's consensus (xbar) at the root and at the pieces' split nodes below it, gathered over the
     hub's ranks (collective on them). Values in the order of each node's columns."""
-    wanted = {models.node_name[v]: v for v in pieces.split if v != pieces.root}
+    wanted = {models.node_name[v]: v for v in {pieces.root, *pieces.split}}
     mine: dict[int, list[float]] = {}
     for s in opt.local_scenarios.values():
         for node in s._mpisppy_node_list:
@@ -464,11 +457,7 @@ def _consensus(models: PathModels, pieces: Pieces, opt) -> Candidate:
     targets: dict[int, list[float]] = {}
     for got in opt.mpicomm.allgather(mine):
         targets.update(got)
-    return _xbar_root(opt), targets
-
-
-def _is_hub(ws) -> bool:
-    return type(ws.spcomm).__name__.endswith("Hub")
+    return targets.pop(pieces.root), targets
 
 
 @contextlib.contextmanager

@@ -43,7 +43,7 @@ def hub_bounds(evaluate: Callable[[Any, Any], float | None], candidate_of: Calla
 
         def __init__(self, opt) -> None:
             super().__init__(opt)
-            self.outer, self.inner, self.root = -math.inf, math.inf, None
+            self.outer, self.inner, self.candidate = -math.inf, math.inf, None
 
         def miditer(self) -> None:
             opt = self.opt
@@ -59,7 +59,7 @@ def hub_bounds(evaluate: Callable[[Any, Any], float | None], candidate_of: Calla
             candidate = candidate_of(opt)
             cost = evaluate(candidate, opt.mpicomm)
             if cost is not None and cost / scale < self.inner:
-                self.inner, self.root = cost / scale, candidate
+                self.inner, self.candidate = cost / scale, candidate
             if opt.best_bound_obj_val is not None:  # the trivial bound of iteration 0 may still be the best
                 self.outer = max(self.outer, float(opt.best_bound_obj_val))
             opt.best_bound_obj_val = self.outer

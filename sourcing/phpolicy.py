@@ -94,6 +94,7 @@ class Pieces:
             for parent, child in pairs.tolist():
                 self.children.setdefault(parent, []).append(child)
         self.path_node = path_node
+        self._subtrees: dict[int, np.ndarray] = {}
         # split nodes (depth-first from the root) and the pieces' top nodes
         self.split: list[int] = []
         self.tops: list[int] = []
@@ -118,10 +119,13 @@ class Pieces:
             self.ahead[v] = np.unique(np.concatenate(below)) if below else np.empty(0, dtype=np.int64)
 
     def subtree(self, v: int) -> np.ndarray:
-        """The nodes of the subtree under ``v`` (``v`` included)."""
-        d = self.depth[v]
-        through = self.path_node[:, d + 1] == v
-        return np.unique(self.path_node[through, d + 1:])
+        """The nodes of the subtree under ``v`` (``v`` included), found once (every PH iteration
+        evaluates the same pieces)."""
+        if v not in self._subtrees:
+            d = self.depth[v]
+            through = self.path_node[:, d + 1] == v
+            self._subtrees[v] = np.unique(self.path_node[through, d + 1:])
+        return self._subtrees[v]
 
     def share_of(self, size: int) -> list[list[int]]:
         """The pieces' top nodes of each of ``size`` shares: the largest first, each to the share

@@ -74,7 +74,7 @@ class PlanResult:
             (:class:`sourcing.multiyear.spread.Replications`); this plan is the first tree's.
         decomposition: with ``--decompose ph``, how progressive hedging ended: ``method``,
             ``ranks``, ``iterations``, ``outer_bound``, ``inner_bound``, ``gap``, ``seconds``,
-            ``piece_paths`` (the most paths a piece of the inner bound's evaluation held) and
+            ``piece_paths`` (the most paths a piece of the inner bound's evaluation may hold) and
             ``pieces`` (how many there were; 1: the whole tree); this plan is then the inner bound's.
     """
 
